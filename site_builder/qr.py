@@ -1,0 +1,36 @@
+"""QR codes as files (SVG for pages, PNG for print), for `<img>` elements."""
+
+from __future__ import annotations
+
+import io
+
+import qrcode
+import qrcode.constants
+import qrcode.image.svg
+from PIL import Image
+
+
+def _code(url: str, border: int = 4) -> qrcode.QRCode:
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=border
+    )
+    code.add_data(url)
+    code.make(fit=True)
+    return code
+
+
+def svg(url: str) -> bytes:
+    """A compact SVG (one path) of the QR code of url."""
+    image = _code(url).make_image(image_factory=qrcode.image.svg.SvgPathImage)
+    buf = io.BytesIO()
+    image.save(buf)
+    return buf.getvalue()
+
+
+def png_image(url: str, size: int) -> Image.Image:
+    """A black-on-white QR code of url, scaled to about size x size pixels (1-bit)."""
+    code = _code(url)
+    modules = code.modules_count + 2 * code.border
+    code.box_size = max(1, size // modules)
+    image: Image.Image = code.make_image(fill_color="black", back_color="white").get_image()
+    return image.convert("1")
