@@ -1,0 +1,3 @@
+from quiz_api.cli import main
+
+main()

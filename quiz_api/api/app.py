@@ -1,0 +1,59 @@
+"""The ASGI application: the API under /api/v1 and, when built, the static site at /."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+from quiz_api import __version__
+from quiz_api.api.routes import attempts, health, leaderboards, participants, stats
+from quiz_api.config import Settings, get_settings
+from quiz_api.problems import Problem, install_problem_handlers
+
+API_PREFIX = "/api/v1"
+
+
+class SiteFiles(StaticFiles):
+    """The built site. HTML must be revalidated (WeChat's browser caches hard); assets with
+    a content hash in their name can be cached for a year."""
+
+    async def get_response(self, path: str, scope: Scope):  # type: ignore[no-untyped-def]
+        if scope["method"] not in ("GET", "HEAD"):
+            raise Problem(405, "method-not-allowed", headers={"Allow": "GET, HEAD"})
+        if path == "api" or path.startswith("api/"):
+            # Unknown API paths get a problem body, not the site's HTML 404 page.
+            raise Problem(404, "not-found", f"no API endpoint /{path}")
+        response = await super().get_response(path, scope)
+        content_type = response.headers.get("content-type", "")
+        if content_type.startswith("text/html") or path.endswith((".xml", ".json")):
+            response.headers["Cache-Control"] = "no-cache"
+        elif "/assets/" in f"/{path}":
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Anti-drug knowledge challenge API",
+        version=__version__,
+        description="The quiz engine of the city's anti-drug knowledge challenge. "
+        "Errors are RFC 9457 problem details (application/problem+json).",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    install_problem_handlers(app)
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (participants, attempts, leaderboards, stats):
+        api.include_router(module.router)
+    app.include_router(api)
+    app.include_router(health.router)
+
+    site_dir = Path(settings.site_dir)
+    if site_dir.is_dir():
+        app.mount("/", SiteFiles(directory=site_dir, html=True), name="site")
+    return app

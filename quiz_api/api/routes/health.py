@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from quiz_api.db import engine_dependency
+from quiz_api.schemas import HealthOut
+
+router = APIRouter(tags=["health"])
+
+
+@router.get(
+    "/healthz",
+    response_model=HealthOut,
+    responses={503: {"model": HealthOut, "description": "The database is unreachable"}},
+    summary="Liveness and database reachability",
+)
+def healthz(engine: Annotated[Engine, Depends(engine_dependency)]) -> JSONResponse:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        body = HealthOut(status="unavailable", database="unreachable")
+        return JSONResponse(body.model_dump(), status_code=503)
+    return JSONResponse(HealthOut(status="ok", database="ok").model_dump())

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from quiz_api.api.deps import NowDep, OptionalParticipant, SessionDep, SettingsDep
+from quiz_api.models import BestScore, Track
+from quiz_api.problems import Problem
+from quiz_api.schemas import LeaderboardOut
+from quiz_api.services.campaigns import resolve_campaign
+from quiz_api.services.leaderboards import Scope, rank_of, top
+
+router = APIRouter(prefix="/leaderboards", tags=["leaderboards"])
+
+
+def _in_scope(best: BestScore, scope: Scope, code: str | None) -> bool:
+    if scope == "district":
+        return best.district == code
+    if scope == "school":
+        return best.school_code == code
+    return True
+
+
+@router.get(
+    "/{track}",
+    response_model=LeaderboardOut,
+    responses={404: {"description": "Unknown campaign"}, 422: {"description": "Invalid query"}},
+    summary="Best attempt per participant: score, then time; with the caller's own rank",
+)
+def leaderboard(
+    track: Track,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    participant: OptionalParticipant,
+    scope: Scope = "city",
+    code: Annotated[
+        str | None, Query(max_length=100, description="district or school code")
+    ] = None,
+    limit: Annotated[int | None, Query(ge=1, le=200)] = None,
+    campaign: Annotated[str | None, Query(max_length=64)] = None,
+) -> LeaderboardOut:
+    if participant is not None and campaign is None:
+        campaign = participant.campaign_id
+    row = resolve_campaign(session, campaign, now)
+    if scope != "city" and code is None and participant is not None:
+        code = participant.district if scope == "district" else participant.school_code
+    if scope != "city" and not code:
+        raise Problem(422, "validation-error", f"scope={scope} needs `code`", field="code")
+    entries, total = top(
+        session,
+        row.id,
+        track.value,
+        scope,
+        code if scope != "city" else None,
+        limit or settings.leaderboard_size,
+    )
+    me = None
+    if participant is not None and participant.track == track.value:
+        best = session.get(BestScore, participant.id)
+        if best is not None and best.campaign_id == row.id and _in_scope(best, scope, code):
+            me = rank_of(session, best, scope, code if scope != "city" else None)
+    return LeaderboardOut(
+        campaign=row.id,
+        track=track,
+        scope=scope,
+        code=code if scope != "city" else None,
+        total=total,
+        entries=entries,
+        me=me,
+    )

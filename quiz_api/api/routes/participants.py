@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from quiz_api.api.deps import CurrentParticipant, NowDep, SessionDep, SettingsDep
+from quiz_api.models import Participant
+from quiz_api.problems import Problem
+from quiz_api.schemas import JoinRequest, JoinResponse, ParticipantOut
+from quiz_api.security import participant_token
+from quiz_api.services.campaigns import resolve_campaign
+from quiz_api.services.participants import join
+
+router = APIRouter(prefix="/participants", tags=["participants"])
+
+PROBLEMS = {
+    401: {"description": "Missing or invalid token (problem+json)"},
+    404: {"description": "Unknown campaign (problem+json)"},
+    409: {"description": "Campaign closed (problem+json)"},
+    422: {"description": "Invalid body, unknown school or class (problem+json)"},
+}
+
+
+def _out(participant: Participant) -> ParticipantOut:
+    assert participant.id is not None
+    return ParticipantOut(
+        participant_id=participant.id,
+        campaign=participant.campaign_id,
+        track=participant.track,
+        lang=participant.lang,
+        nickname=participant.nickname,
+        school_code=participant.school_code,
+        grade=participant.grade,
+        class_name=participant.class_name,
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=JoinResponse,
+    responses=PROBLEMS,  # type: ignore[arg-type]
+    summary="Join a track of the campaign and get a bearer token",
+)
+def join_track(
+    body: JoinRequest, session: SessionDep, settings: SettingsDep, now: NowDep, response: Response
+) -> JoinResponse:
+    campaign = resolve_campaign(session, body.campaign, now)
+    participant, created = join(session, campaign, body, now)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    if participant.id is None:  # pragma: no cover - set by the database
+        raise Problem(500, "internal-error")
+    return JoinResponse(
+        **_out(participant).model_dump(),
+        token=participant_token(settings.secret_key, participant.id),
+    )
+
+
+@router.get("/me", response_model=ParticipantOut, responses=PROBLEMS, summary="Who the token is")  # type: ignore[arg-type]
+def me(participant: CurrentParticipant) -> ParticipantOut:
+    return _out(participant)

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from quiz_api.api.deps import NowDep, SessionDep
+from quiz_api.schemas import StatsOut
+from quiz_api.services.campaigns import resolve_campaign
+from quiz_api.services.stats import campaign_stats
+
+router = APIRouter(prefix="/stats", tags=["stats"])
+
+
+@router.get(
+    "",
+    response_model=StatsOut,
+    responses={404: {"description": "Unknown campaign"}},
+    summary="Participants and attempts per track and per day",
+)
+def stats(
+    session: SessionDep, now: NowDep, campaign: Annotated[str | None, Query(max_length=64)] = None
+) -> StatsOut:
+    return campaign_stats(session, resolve_campaign(session, campaign, now).id)

@@ -1,0 +1,187 @@
+"""``python -m quiz_api``: migrations, content imports, and serving the platform."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from quiz_api.config import get_settings
+from quiz_api.content import ContentInvalid, load_bank, load_campaigns, stratum_sizes
+
+app = typer.Typer(
+    help="The anti-drug knowledge challenge: database, content imports and the server.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True)
+bank_app = typer.Typer(help="Question banks in content/quiz/.", no_args_is_help=True)
+campaign_app = typer.Typer(help="Campaigns in content/campaigns/.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(bank_app, name="bank")
+app.add_typer(campaign_app, name="campaign")
+
+out = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=1)
+
+
+def _report_invalid(exc: ContentInvalid) -> typer.Exit:
+    for error in exc.errors:
+        err.print(str(error), highlight=False, soft_wrap=True, markup=False)
+    return fail(f"{len(exc.errors)} problem(s) found; nothing was imported")
+
+
+def _content_dir(path: Path | None) -> Path:
+    return path or get_settings().content_dir
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Create or upgrade the schema to the latest migration."""
+    from sqlalchemy.exc import OperationalError
+
+    from quiz_api import migrate
+
+    try:
+        migrate.upgrade(revision)
+    except OperationalError as exc:
+        raise fail(f"cannot reach the database: {exc.orig}") from exc
+    out.print(f"database at revision {revision}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1")]) -> None:
+    """Step the schema back (development only: data in dropped tables is lost)."""
+    from quiz_api import migrate
+
+    migrate.downgrade(revision)
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the schema revision of the database."""
+    from quiz_api import migrate
+
+    migrate.current()
+
+
+@bank_app.command("validate")
+def bank_validate(
+    directory: Annotated[Path | None, typer.Argument(help="Bank folder [content/quiz]")] = None,
+    campaigns: Annotated[
+        Path | None, typer.Option(help="Campaign folder whose draw rules the bank must fill")
+    ] = None,
+) -> None:
+    """Check the question bank (and that it can fill the campaigns' papers)."""
+    content = _content_dir(None)
+    directory = directory or content / "quiz"
+    campaigns = campaigns or content / "campaigns"
+    try:
+        bank = load_bank(directory)
+        loaded = (
+            load_campaigns(campaigns, stratum_sizes(bank.questions)) if campaigns.is_dir() else []
+        )
+    except ContentInvalid as exc:
+        raise _report_invalid(exc) from exc
+    tracks: dict[str, int] = {}
+    for question in bank.questions:
+        for track in question.tracks:
+            tracks[track.value] = tracks.get(track.value, 0) + 1
+    summary = ", ".join(f"{n} {t}" for t, n in sorted(tracks.items()))
+    out.print(
+        f"{len(bank.questions)} questions valid ({summary}); {len(loaded)} campaign(s) fillable"
+    )
+
+
+def _import_all(content: Path) -> None:
+    from quiz_api.db import session_scope
+    from quiz_api.importer import import_content
+
+    try:
+        bank = load_bank(content / "quiz")
+        load_campaigns(content / "campaigns", stratum_sizes(bank.questions))
+    except ContentInvalid as exc:
+        raise _report_invalid(exc) from exc
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("importing questions", total=len(bank.questions))
+        with session_scope() as session:
+            report = import_content(session, content, lambda n: progress.advance(task, n))
+    out.print(f"questions: {report.bank}")
+    for line in report.campaigns:
+        out.print(f"campaign {line}")
+
+
+@bank_app.command("import")
+def bank_import(
+    content: Annotated[Path | None, typer.Option(help="Content folder [content]")] = None,
+) -> None:
+    """Import the question bank and the campaigns together (all or nothing, idempotent)."""
+    _import_all(_content_dir(content))
+
+
+@campaign_app.command("import")
+def campaign_import(
+    directory: Annotated[Path | None, typer.Argument(help="Campaign folder")] = None,
+) -> None:
+    """Import campaigns, checking their draw rules against the bank in the database."""
+    from quiz_api.db import session_scope
+    from quiz_api.importer import import_campaign_files
+
+    try:
+        with session_scope() as session:
+            lines = import_campaign_files(session, directory or _content_dir(None) / "campaigns")
+    except ContentInvalid as exc:
+        raise _report_invalid(exc) from exc
+    for line in lines:
+        out.print(f"campaign {line}")
+
+
+@app.command("setup")
+def setup(content: Annotated[Path | None, typer.Option(help="Content folder")] = None) -> None:
+    """Migrate the database and import all content: what `make run` does before serving."""
+    db_upgrade("head")
+    _import_all(_content_dir(content))
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL only)")] = 1,
+    reload: Annotated[bool, typer.Option(help="Reload on code changes")] = False,
+) -> None:
+    """Serve the API at /api/v1 and the built site at / (uvicorn)."""
+    import uvicorn
+
+    settings = get_settings()
+    if workers > 1 and settings.is_sqlite:
+        raise fail("several workers need PostgreSQL: SQLite takes one writer at a time")
+    out.print(f"serving on http://{host}:{port}/ (API docs: /api/v1/docs)")
+    uvicorn.run(
+        "quiz_api.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        log_level="info",
+        proxy_headers=True,
+    )
+
+
+def main() -> None:
+    try:
+        app()
+    except ValueError as exc:  # e.g. settings refused at start-up
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(1)

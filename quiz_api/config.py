@@ -1,0 +1,51 @@
+"""One place for configuration: environment variables prefixed ``QUIZ_`` (or a ``.env`` file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET = "development-only-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QUIZ_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'quiz.sqlite3'}"
+    secret_key: str = DEFAULT_SECRET
+    content_dir: Path = PROJECT_ROOT / "content"
+    site_dir: Path = PROJECT_ROOT / "site"
+    # The campaign served when a request names none; by default the one open now.
+    campaign: str | None = None
+    # Seconds after the deadline during which a submission still counts (network latency).
+    submit_grace_seconds: int = 30
+    leaderboard_size: int = 50
+    # SQLAlchemy pool for server databases (PostgreSQL); ignored by SQLite.
+    db_pool_size: int = 10
+    db_max_overflow: int = 20
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.env == "production" and self.secret_key == DEFAULT_SECRET:
+            raise ValueError(
+                "QUIZ_SECRET_KEY is still the development default; set a long random value "
+                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        if self.env == "production" and len(self.secret_key) < 32:
+            raise ValueError("QUIZ_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,105 @@
+"""One place for database setup: the engine, sessions and SQLite's embedded-mode tuning."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Session, create_engine
+
+from quiz_api.config import Settings, get_settings
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def make_engine(settings: Settings) -> Engine:
+    url = settings.database_url
+    if settings.is_sqlite:
+        path = url.split("sqlite:///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8
+        )
+        _tune_sqlite(engine)
+        return engine
+    return create_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_pre_ping=True,
+    )
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    # WAL lets readers run beside the writer; synchronous=NORMAL is durable across
+    # application crashes. pysqlite's own transaction handling is switched off so that every
+    # transaction starts with BEGIN IMMEDIATE: a writer then waits for the lock (busy
+    # timeout) instead of failing with "database is locked" when it upgrades a read lock.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@lru_cache
+def get_engine() -> Engine:
+    return make_engine(get_settings())
+
+
+def engine_dependency() -> Engine:
+    """FastAPI dependency: the engine (tests override it)."""
+    return get_engine()
+
+
+def get_session(engine: Annotated[Engine, Depends(engine_dependency)]) -> Iterator[Session]:
+    """FastAPI dependency: one session per request."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """A session for commands and scripts, committed on success and rolled back on error."""
+    with Session(engine or get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,212 @@
+"""Database tables. Content (questions, campaigns) is imported from ``content/``; the rest is
+written by participants. Denormalised columns (``day``, ``district``, ``school_code`` on
+results) keep the reports and leaderboards single-table queries at city scale."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from quiz_api.db import UTCDateTime
+
+LANGUAGES = ("zh", "en", "ko", "ja")
+
+
+class Track(StrEnum):
+    adult = "adult"
+    student = "student"
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+    ko = "ko"
+    ja = "ja"
+
+
+class AttemptStatus(StrEnum):
+    open = "open"
+    submitted = "submitted"
+    expired = "expired"
+
+
+def _utc(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+def _json() -> Any:
+    return Field(sa_column=Column(JSON, nullable=False))
+
+
+class School(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=32)
+    name: str = Field(max_length=200)
+    district: str = Field(index=True, max_length=100)
+    level: str = Field(max_length=16)  # primary | junior | senior (several: "junior,senior")
+
+
+class SchoolClass(SQLModel, table=True):
+    __tablename__ = "school_class"
+    __table_args__ = (UniqueConstraint("school_code", "grade", "class_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_code: str = Field(foreign_key="school.code", index=True, max_length=32)
+    grade: int
+    class_name: str = Field(max_length=32)
+    enrolled: int = 0
+
+
+class QuestionVersion(SQLModel, table=True):
+    """One version of a question. Versions are immutable: attempts point at them."""
+
+    __tablename__ = "question_version"
+    __table_args__ = (UniqueConstraint("question_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: str = Field(index=True, max_length=64)
+    version: int
+    is_current: bool = Field(default=True, index=True)
+    content_hash: str = Field(max_length=64)
+    category: str = Field(max_length=32)
+    difficulty: str = Field(max_length=16)
+    type: str = Field(max_length=16)
+    tracks: list[str] = _json()
+    levels: list[str] = _json()
+    body: dict[str, Any] = _json()  # stem, options, answer, explanation, source
+    created_at: datetime = _utc()
+
+
+class Campaign(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    version: int = 1
+    content_hash: str = Field(max_length=64)
+    name: dict[str, str] = _json()
+    timezone: str = Field(max_length=64)
+    starts_at: datetime = _utc()
+    ends_at: datetime = _utc()
+    config: dict[str, Any] = _json()  # the whole validated campaign file
+    updated_at: datetime = _utc()
+
+
+class Participant(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("campaign_id", "openid"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: str = Field(foreign_key="campaign.id", index=True, max_length=64)
+    track: str = Field(max_length=16)
+    lang: str = Field(max_length=8)
+    nickname: str | None = Field(default=None, max_length=32)
+    # WeChat openid for the official account, when the participant came through OAuth.
+    openid: str | None = Field(default=None, max_length=128)
+    school_code: str | None = Field(default=None, foreign_key="school.code", max_length=32)
+    district: str | None = Field(default=None, max_length=100)
+    grade: int | None = None
+    class_name: str | None = Field(default=None, max_length=32)
+    day: str = Field(max_length=10)  # local date of joining, in the campaign's time zone
+    created_at: datetime = _utc()
+
+
+Index("ix_participant_campaign_school", Participant.campaign_id, Participant.school_code)  # type: ignore[arg-type]
+Index("ix_participant_campaign_day", Participant.campaign_id, Participant.track, Participant.day)
+
+
+class Attempt(SQLModel, table=True):
+    __table_args__ = (
+        # attempt_no counts a participant's attempts: two concurrent starts cannot both win.
+        UniqueConstraint("participant_id", "attempt_no"),
+        # At most one open attempt per participant.
+        Index(
+            "uq_attempt_one_open",
+            "participant_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    campaign_id: str = Field(foreign_key="campaign.id", max_length=64)
+    track: str = Field(max_length=16)
+    attempt_no: int
+    status: str = Field(default=AttemptStatus.open, max_length=16)
+    lang: str = Field(max_length=8)
+    started_at: datetime = _utc()
+    deadline: datetime = _utc()
+    day: str = Field(max_length=10)
+    paper: dict[str, Any] = _json()  # {"items": [{"v": version id, "order": [..]}]}
+
+
+Index("ix_attempt_campaign_day", Attempt.campaign_id, Attempt.track, Attempt.day)
+
+
+class Result(SQLModel, table=True):
+    """The scored submission of an attempt: its primary key makes a second one impossible."""
+
+    attempt_id: int = Field(primary_key=True, foreign_key="attempt.id")
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    campaign_id: str = Field(max_length=64)
+    track: str = Field(max_length=16)
+    school_code: str | None = Field(default=None, max_length=32)
+    district: str | None = Field(default=None, max_length=100)
+    score: int
+    max_score: int
+    correct_count: int
+    question_count: int
+    duration_ms: int
+    passed: bool
+    late: bool = False
+    submitted_at: datetime = _utc()
+    day: str = Field(max_length=10)
+    answers_hash: str = Field(max_length=64)
+    answers: dict[str, Any] = _json()
+
+
+Index("ix_result_campaign_school", Result.campaign_id, Result.school_code)  # type: ignore[arg-type]
+Index("ix_result_campaign_day", Result.campaign_id, Result.track, Result.day)
+
+
+class BestScore(SQLModel, table=True):
+    """Each participant's best result: the leaderboards read this table only."""
+
+    __tablename__ = "best_score"
+
+    participant_id: int = Field(primary_key=True, foreign_key="participant.id")
+    campaign_id: str = Field(max_length=64)
+    track: str = Field(max_length=16)
+    school_code: str | None = Field(default=None, max_length=32)
+    district: str | None = Field(default=None, max_length=100)
+    score: int
+    duration_ms: int
+    achieved_at: datetime = _utc()
+    attempt_id: int
+
+
+Index(
+    "ix_best_rank",
+    BestScore.campaign_id,
+    BestScore.track,
+    BestScore.score.desc(),  # type: ignore[attr-defined]
+    BestScore.duration_ms,  # type: ignore[arg-type]
+    BestScore.achieved_at,  # type: ignore[arg-type]
+)
+Index(
+    "ix_best_rank_district",
+    BestScore.campaign_id,
+    BestScore.track,
+    BestScore.district,  # type: ignore[arg-type]
+    BestScore.score.desc(),  # type: ignore[attr-defined]
+    BestScore.duration_ms,  # type: ignore[arg-type]
+)
+Index(
+    "ix_best_rank_school",
+    BestScore.campaign_id,
+    BestScore.track,
+    BestScore.school_code,  # type: ignore[arg-type]
+    BestScore.score.desc(),  # type: ignore[attr-defined]
+    BestScore.duration_ms,  # type: ignore[arg-type]
+)

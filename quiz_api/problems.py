@@ -1,0 +1,119 @@
+"""One place for error mapping: every error leaves the API as RFC 9457 problem details
+(``application/problem+json``) with a stable ``type`` that clients switch on."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_BASE = "/problems/"
+logger = logging.getLogger(__name__)
+
+# Titles of the problems the API raises itself, by type; documented in docs/api.md.
+TITLES: dict[str, str] = {
+    "validation-error": "The request is not valid",
+    "unknown-school": "Unknown school",
+    "unknown-class": "Unknown class",
+    "unknown-campaign": "Unknown campaign",
+    "no-open-campaign": "No campaign is open",
+    "track-not-offered": "Track not offered",
+    "campaign-not-started": "The campaign has not started",
+    "campaign-ended": "The campaign has ended",
+    "attempt-limit-reached": "No attempts left",
+    "daily-attempt-limit-reached": "No attempts left today",
+    "already-submitted": "Attempt already submitted with other answers",
+    "attempt-expired": "Attempt expired",
+    "not-authenticated": "Authentication required",
+    "invalid-token": "Invalid token",
+    "not-found": "Not found",
+    "method-not-allowed": "Method not allowed",
+    "bank-incomplete": "The question bank cannot fill a paper",
+    "rate-limited": "Too many requests",
+    "internal-error": "Internal server error",
+    "http-error": "HTTP error",
+}
+
+
+class Problem(Exception):
+    """Raise from services and routes; the handler renders it."""
+
+    def __init__(
+        self,
+        status: int,
+        type_: str,
+        detail: str | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail or type_)
+        self.status = status
+        self.type = type_
+        self.detail = detail
+        self.headers = headers
+        self.extra = extra
+
+
+def problem_response(
+    status: int,
+    type_: str,
+    detail: str | None = None,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + type_,
+        "title": TITLES.get(type_, TITLES["http-error"]),
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    return JSONResponse(
+        body, status_code=status, headers=headers, media_type="application/problem+json"
+    )
+
+
+_STATUS_TYPES = {404: "not-found", 405: "method-not-allowed", 401: "not-authenticated"}
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(
+            exc.status, exc.type, exc.detail, request.url.path, exc.headers, **exc.extra
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {
+                "field": ".".join(str(part) for part in err.get("loc", ()) if part != "body"),
+                "message": err.get("msg", ""),
+                "code": err.get("type", ""),
+            }
+            for err in exc.errors()
+        ]
+        detail = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors[:5])
+        return problem_response(422, "validation-error", detail, request.url.path, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        type_ = _STATUS_TYPES.get(exc.status_code, "http-error")
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        return problem_response(
+            exc.status_code, type_, detail, request.url.path, dict(exc.headers or {})
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(500, "internal-error", None, request.url.path)

@@ -1,0 +1,189 @@
+"""Request and response bodies of the public API (the contract of docs/api.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from quiz_api.models import Lang, Track
+
+Nickname = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=20, pattern=r"^[^\x00-\x1f\x7f<>]+$"
+    ),
+]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+
+
+class JoinRequest(BaseModel):
+    """Joining a track. Students give school, grade, class and a nickname, nothing more:
+    no real name, ID number or phone number is ever asked for (unknown fields are refused)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    track: Track
+    lang: Lang = Lang.zh
+    campaign: Code | None = None
+    nickname: Nickname | None = None
+    school_code: Code | None = None
+    grade: Annotated[int, Field(ge=1, le=12)] | None = None
+    class_name: Code | None = None
+
+    @model_validator(mode="after")
+    def _student_fields(self) -> JoinRequest:
+        if self.track is Track.student:
+            missing = [
+                name
+                for name in ("school_code", "grade", "class_name", "nickname")
+                if getattr(self, name) is None
+            ]
+            if missing:
+                raise ValueError(f"the student track needs: {', '.join(missing)}")
+        elif self.school_code or self.grade or self.class_name:
+            raise ValueError("school_code, grade and class_name are for the student track only")
+        return self
+
+
+class ParticipantOut(BaseModel):
+    participant_id: int
+    campaign: str
+    track: Track
+    lang: Lang
+    nickname: str | None
+    school_code: str | None
+    grade: int | None
+    class_name: str | None
+
+
+class JoinResponse(ParticipantOut):
+    token: str
+    token_type: Literal["bearer"] = "bearer"
+
+
+class StartAttemptRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OptionOut(BaseModel):
+    id: str
+    text: str
+
+
+class PaperQuestion(BaseModel):
+    id: str
+    number: int
+    type: Literal["single", "multiple", "true_false"]
+    category: str
+    points: int
+    stem: str
+    options: list[OptionOut]
+
+
+class AttemptOut(BaseModel):
+    attempt_id: int
+    campaign: str
+    track: Track
+    lang: Lang
+    attempt_no: int
+    status: Literal["open", "submitted", "expired"]
+    started_at: datetime
+    deadline: datetime
+    server_time: datetime
+    time_limit_seconds: int
+    max_score: int
+    questions: list[PaperQuestion]
+
+
+class AnswerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question_id: Annotated[str, StringConstraints(max_length=8)]
+    choices: Annotated[list[Annotated[str, StringConstraints(max_length=2)]], Field(max_length=6)]
+
+
+class SubmitRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    answers: Annotated[list[AnswerIn], Field(max_length=100)]
+
+
+class ReviewItem(BaseModel):
+    question_id: str
+    number: int
+    type: str
+    stem: str
+    options: list[OptionOut]
+    your_choices: list[str]
+    correct_choices: list[str]
+    correct: bool
+    points: int
+    explanation: str
+    source: str
+
+
+class ResultOut(BaseModel):
+    attempt_id: int
+    campaign: str
+    track: Track
+    score: int
+    max_score: int
+    correct_count: int
+    question_count: int
+    duration_ms: int
+    passed: bool
+    pass_mark: int
+    late: bool
+    submitted_at: datetime
+    rank: int | None = None
+    review: list[ReviewItem]
+
+
+class LeaderboardEntry(BaseModel):
+    rank: int
+    nickname: str | None
+    score: int
+    duration_ms: int
+
+
+class MyRank(BaseModel):
+    rank: int
+    score: int
+    duration_ms: int
+
+
+class LeaderboardOut(BaseModel):
+    campaign: str
+    track: Track
+    scope: Literal["city", "district", "school"]
+    code: str | None
+    total: int
+    entries: list[LeaderboardEntry]
+    me: MyRank | None
+
+
+class TrackStats(BaseModel):
+    participants: int
+    attempts: int
+    finished: int
+
+
+class DayStats(TrackStats):
+    day: str
+    track: Track
+
+
+class StatsOut(BaseModel):
+    campaign: str
+    participants: int
+    attempts: int
+    finished: int
+    by_track: dict[str, TrackStats]
+    by_day: list[DayStats]
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok", "unavailable"]
+    database: Literal["ok", "unreachable"]

@@ -1,0 +1,145 @@
+"""Fixtures of the quiz API tests. Every API test runs on SQLite and on PostgreSQL (the
+server on 127.0.0.1:5432; a database is created for the run and dropped after it). The
+schema is built by the Alembic migrations, the content imported once per backend, and the
+participants' tables emptied after each test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
+
+from quiz_api.api.app import create_app
+from quiz_api.api.deps import get_now
+from quiz_api.config import Settings, get_settings
+from quiz_api.db import engine_dependency, make_engine, session_scope
+from quiz_api.importer import import_content
+from quiz_api.migrate import alembic_config
+from quiz_api.services.questions import question_cache
+
+from . import factories
+
+BACKENDS = [b for b in os.environ.get("QUIZ_TEST_BACKENDS", "sqlite,postgres").split(",") if b]
+PG_SERVER = os.environ.get("QUIZ_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SECRET = "test-secret-" + "x" * 32
+# Tables participants write, children first.
+PARTICIPANT_TABLES = ("best_score", "result", "attempt", "participant", "school_class", "school")
+
+
+class Clock:
+    """The server's clock in tests: moved by hand, never by waiting."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def _migrate(url: str) -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(url), "head")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "quiz.sqlite3"
+        yield f"sqlite:///{path}"
+        return
+    name = f"quiz_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def content_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return factories.write_content(
+        tmp_path_factory.mktemp("content"), factories.standard_bank(), [factories.campaign()]
+    )
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, content_dir: Path) -> Settings:
+    return Settings(env="test", database_url=database_url, secret_key=SECRET,
+                    content_dir=content_dir, site_dir=Path("/nonexistent"))
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Iterator[Engine]:
+    _migrate(settings.database_url)
+    engine = make_engine(settings)
+    with session_scope(engine) as session:
+        import_content(session, settings.content_dir)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def inspector_engine(settings: Settings, engine: Engine) -> Iterator[Engine]:
+    """The tests' own view of the database. On SQLite it uses pysqlite's default deferred
+    transactions, so that a test reading rows never holds the lock the server needs."""
+    inspector = create_engine(settings.database_url) if settings.is_sqlite else engine
+    yield inspector
+    if inspector is not engine:
+        inspector.dispose()
+
+
+@pytest.fixture
+def db(engine: Engine, inspector_engine: Engine) -> Iterator[Session]:
+    question_cache.clear()
+    with Session(inspector_engine, expire_on_commit=False) as session:
+        yield session
+    with engine.begin() as connection:
+        for table in PARTICIPANT_TABLES:
+            connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 6, 10, 2, 0, tzinfo=UTC))  # 10:00 in Shanghai
+
+
+@pytest.fixture
+def client(settings: Settings, engine: Engine, db: Session, clock: Clock) -> Iterator[TestClient]:
+    app = create_app(settings)
+    app.dependency_overrides[get_settings] = lambda: settings
+    app.dependency_overrides[engine_dependency] = lambda: engine
+    app.dependency_overrides[get_now] = clock
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def school(db: Session) -> str:
+    from quiz_api.models import School, SchoolClass
+
+    db.add(School(code="S001", name="第一中学", district="黄浦区", level="junior"))
+    db.add(School(code="S002", name="Second Primary", district="徐汇区", level="primary"))
+    db.commit()
+    db.add(SchoolClass(school_code="S001", grade=7, class_name="1班", enrolled=40))
+    db.add(SchoolClass(school_code="S001", grade=8, class_name="2班", enrolled=38))
+    db.commit()
+    return "S001"
+
+
+@pytest.fixture
+def adult(client: TestClient) -> dict[str, str]:
+    return factories.join(client, nickname="阿明", lang="zh")
