@@ -221,9 +221,7 @@ def check_links(
                 )
                 continue
             candidates = _candidates(joined)
-        if any(c in known for c in candidates) or any(
-            c.startswith(GENERATED_DIRS) or c in ("", "404.html") for c in candidates
-        ):
+        if any(c in known for c in candidates) or any(_generated(c) for c in candidates):
             continue
         problems.append(
             Problem(
@@ -234,6 +232,15 @@ def check_links(
                 "or remove the link",
             )
         )
+
+
+def _generated(rel: str) -> bool:
+    """A path the build generates in every language (post list pages, tags, quiz, ...)."""
+    if rel in ("", "404.html", "feed.xml", "posts/", "posts/index.md"):
+        return True
+    if rel.startswith("posts/"):
+        return rel.startswith("posts/page/")
+    return rel.startswith(GENERATED_DIRS)
 
 
 def _normalise(path: str) -> str | None:

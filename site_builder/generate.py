@@ -390,7 +390,7 @@ class BuildState:
                             "kind": kind,
                             "label": self.gettext(KIND_LABELS.get(kind, kind)),
                             "url": self.quiz_url(campaign, kind),
-                            "qr": f"qr-{kind}.svg",
+                            "qr": f"qr-{kind}.png",
                             "png": f"poster-{campaign.id}-{kind}-a4.png",
                         }
                         for kind in self.options.get("poster_kinds") or ["school"]
@@ -494,7 +494,7 @@ class BuildState:
             )
         meta["sb_alternates"] = alternates
         if page.file.dest_uri.endswith("index.html"):
-            meta["sb_qr"] = {"src": "qr.svg", "url": self.lang_url + url}
+            meta["sb_qr"] = {"src": "qr.png", "url": self.lang_url + url}
         return markdown
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
@@ -502,7 +502,7 @@ class BuildState:
         if info:
             folder = (Path(config.site_dir) / page.file.dest_uri).parent
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / "qr.svg").write_bytes(qr.svg(info["url"]))
+            (folder / "qr.png").write_bytes(qr.png(info["url"]))
         return output
 
     # ------------------------------------------------------------------ build
@@ -536,7 +536,7 @@ class BuildState:
             name = campaign.name.get(self.lang) or campaign.name[DEFAULT_LANG]
             for kind in self.options.get("poster_kinds") or ["school"]:
                 url = self.quiz_url(campaign, kind)
-                (folder / f"qr-{kind}.svg").write_bytes(qr.svg(url))
+                (folder / f"qr-{kind}.png").write_bytes(qr.png(url))
                 poster.render(
                     folder / f"poster-{campaign.id}-{kind}-a4.png",
                     lang=self.lang,

@@ -34,3 +34,16 @@ def png_image(url: str, size: int) -> Image.Image:
     code.box_size = max(1, size // modules)
     image: Image.Image = code.make_image(fill_color="black", back_color="white").get_image()
     return image.convert("1")
+
+
+def png(url: str, box: int = 6) -> bytes:
+    """A small 1-bit PNG of the QR code of url (box pixels a module, 4-module quiet zone).
+
+    PNG rather than SVG: WeChat's long-press recognition reads raster `<img>` reliably.
+    """
+    code = _code(url)
+    code.box_size = box
+    image: Image.Image = code.make_image(fill_color="black", back_color="white").get_image()
+    buf = io.BytesIO()
+    image.convert("1").save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
