@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_BASE = "/problems/"
@@ -37,6 +38,42 @@ TITLES: dict[str, str] = {
     "internal-error": "Internal server error",
     "http-error": "HTTP error",
 }
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details; some problems add members (``errors``, ``field``, ``limit``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+
+
+_DESCRIPTIONS = {
+    401: "Missing or invalid participant token",
+    403: "Not allowed (e.g. no attempts left)",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict with the current state (e.g. campaign closed)",
+    422: "Invalid request",
+    429: "Too many requests",
+    503: "Temporarily unavailable",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` documenting problem answers of a route."""
+    return {
+        status: {
+            "description": _DESCRIPTIONS[status] + " (application/problem+json)",
+            "model": ProblemDetails,
+            "content": {"application/problem+json": {}},
+        }
+        for status in statuses
+    }
 
 
 class Problem(Exception):

@@ -54,7 +54,9 @@ def _migrate(url: str) -> None:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("db") / "quiz.sqlite3"
         yield f"sqlite:///{path}"
@@ -78,8 +80,13 @@ def content_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str, content_dir: Path) -> Settings:
-    return Settings(env="test", database_url=database_url, secret_key=SECRET,
-                    content_dir=content_dir, site_dir=Path("/nonexistent"))
+    return Settings(
+        env="test",
+        database_url=database_url,
+        secret_key=SECRET,
+        content_dir=content_dir,
+        site_dir=Path("/nonexistent"),
+    )
 
 
 @pytest.fixture(scope="session")

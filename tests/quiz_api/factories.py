@@ -47,7 +47,9 @@ def question(
         data["answer"] = True if answer is None else answer
     else:
         data["options"] = [text(f"option {n} of {qid}") for n in range(options)]
-        data["answer"] = answer if answer is not None else ("B" if type_ == "single" else ["A", "C"])
+        data["answer"] = (
+            answer if answer is not None else ("B" if type_ == "single" else ["A", "C"])
+        )
     return data
 
 
@@ -61,8 +63,13 @@ def standard_bank(per_stratum: int = 3) -> list[dict[str, Any]]:
                     type_ = ("single", "multiple", "true_false")[n % 3]
                     qid = f"{track[0]}-{category}-{difficulty}-{n}"
                     questions.append(
-                        question(qid, tracks=[track], category=category,
-                                 difficulty=difficulty, type_=type_)
+                        question(
+                            qid,
+                            tracks=[track],
+                            category=category,
+                            difficulty=difficulty,
+                            type_=type_,
+                        )
                     )
     return questions
 
@@ -94,7 +101,9 @@ def campaign(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def write_content(root: Path, questions: list[dict[str, Any]], campaigns: list[dict[str, Any]]) -> Path:
+def write_content(
+    root: Path, questions: list[dict[str, Any]], campaigns: list[dict[str, Any]]
+) -> Path:
     (root / "quiz").mkdir(parents=True, exist_ok=True)
     (root / "campaigns").mkdir(parents=True, exist_ok=True)
     (root / "quiz" / "bank.yaml").write_text(

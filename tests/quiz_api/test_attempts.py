@@ -43,19 +43,27 @@ def key(db: Session, attempt_id: int) -> dict[str, list[str]]:
     return answers
 
 
-def submit(client: TestClient, headers: Headers, attempt_id: int, answers: dict[str, list[str]]) -> Any:
+def submit(
+    client: TestClient, headers: Headers, attempt_id: int, answers: dict[str, list[str]]
+) -> Any:
     body = {"answers": [{"question_id": q, "choices": c} for q, c in answers.items()]}
     return client.post(f"/api/v1/attempts/{attempt_id}/submit", json=body, headers=headers)
 
 
-def test_paper_follows_the_draw_rules_without_duplicates(client: TestClient, adult: Headers, db: Session) -> None:
+def test_paper_follows_the_draw_rules_without_duplicates(
+    client: TestClient, adult: Headers, db: Session
+) -> None:
     paper = start(client, adult)
     assert len(paper["questions"]) == 14 and paper["max_score"] == 6 * 5 + 6 * 10 + 2 * 15
     attempt = db.get(Attempt, paper["attempt_id"])
     assert attempt is not None
     versions = [db.get(QuestionVersion, item["v"]) for item in attempt.paper["items"]]
     strata = Counter((v.category, v.difficulty) for v in versions if v)
-    expected = {(c, d): 1 for c in ("drugs", "law", "refusal", "help", "history", "nps") for d in ("easy", "medium")}
+    expected = {
+        (c, d): 1
+        for c in ("drugs", "law", "refusal", "help", "history", "nps")
+        for d in ("easy", "medium")
+    }
     expected[("law", "hard")] = 2
     assert strata == expected
     assert len({v.question_id for v in versions if v}) == 14
@@ -102,7 +110,9 @@ def test_paper_in_the_participants_language(client: TestClient) -> None:
     assert tf and [o["text"] for o in tf[0]["options"]] == ["正しい", "誤り"]
 
 
-def test_student_paper_is_drawn_for_their_level(client: TestClient, school: str, db: Session) -> None:
+def test_student_paper_is_drawn_for_their_level(
+    client: TestClient, school: str, db: Session
+) -> None:
     paper = start(client, join(client, **STUDENT))
     attempt = db.get(Attempt, paper["attempt_id"])
     assert attempt is not None
@@ -111,7 +121,9 @@ def test_student_paper_is_drawn_for_their_level(client: TestClient, school: str,
         assert version is not None and "student" in version.tracks and "secondary" in version.levels
 
 
-def test_full_marks_with_the_key_and_a_review(client: TestClient, adult: Headers, db: Session, clock: Clock) -> None:
+def test_full_marks_with_the_key_and_a_review(
+    client: TestClient, adult: Headers, db: Session, clock: Clock
+) -> None:
     paper = start(client, adult)
     clock.advance(seconds=95)
     response = submit(client, adult, paper["attempt_id"], key(db, paper["attempt_id"]))
@@ -122,7 +134,10 @@ def test_full_marks_with_the_key_and_a_review(client: TestClient, adult: Headers
     assert result["duration_ms"] == 95_000 and result["passed"] and not result["late"]
     assert result["rank"] == 1
     review = result["review"]
-    assert all(item["correct"] and item["explanation"].endswith("[zh]") and item["source"] for item in review)
+    assert all(
+        item["correct"] and item["explanation"].endswith("[zh]") and item["source"]
+        for item in review
+    )
     assert [item["stem"] for item in review] == [q["stem"] for q in paper["questions"]]
 
 
@@ -168,7 +183,9 @@ def test_deadline_with_grace(client: TestClient, db: Session, clock: Clock) -> N
     paper = start(client, late)
     clock.advance(seconds=600 + 31)
     result = submit(client, late, paper["attempt_id"], key(db, paper["attempt_id"])).json()
-    assert result["late"] and result["score"] == 0 and not any(i["correct"] for i in result["review"])
+    assert (
+        result["late"] and result["score"] == 0 and not any(i["correct"] for i in result["review"])
+    )
 
 
 def test_submit_twice_gives_the_same_result_and_one_record(
@@ -191,14 +208,18 @@ def test_concurrent_duplicate_submissions_store_one_result(
 ) -> None:
     paper = start(client, adult)
     answers = key(db, paper["attempt_id"])
-    request = SubmitRequest(answers=[AnswerIn(question_id=q, choices=c) for q, c in answers.items()])
+    request = SubmitRequest(
+        answers=[AnswerIn(question_id=q, choices=c) for q, c in answers.items()]
+    )
     participant = db.exec(select(Participant)).one()
     barrier = threading.Barrier(6)
 
     def send() -> tuple[int, int]:
         with Session(engine, expire_on_commit=False) as session:
             barrier.wait()
-            result, _ = service.submit(session, participant, paper["attempt_id"], request, clock(), 30)
+            result, _ = service.submit(
+                session, participant, paper["attempt_id"], request, clock(), 30
+            )
             return result.score, result.duration_ms
 
     with ThreadPoolExecutor(6) as pool:
@@ -207,7 +228,9 @@ def test_concurrent_duplicate_submissions_store_one_result(
     assert db.exec(select(func.count()).select_from(Result)).one() == 1
 
 
-def test_concurrent_starts_open_one_attempt(client: TestClient, adult: Headers, db: Session) -> None:
+def test_concurrent_starts_open_one_attempt(
+    client: TestClient, adult: Headers, db: Session
+) -> None:
     with ThreadPoolExecutor(4) as pool:
         papers = list(pool.map(lambda _: client.post("/api/v1/attempts", headers=adult), range(4)))
     assert {p.status_code for p in papers} <= {200, 201}
@@ -219,7 +242,9 @@ def test_daily_and_total_attempt_limits(client: TestClient, adult: Headers, cloc
     for _ in range(3):
         paper = start(client, adult)
         submit(client, adult, paper["attempt_id"], {})
-    body = assert_problem(client.post("/api/v1/attempts", headers=adult), 403, "daily-attempt-limit-reached")
+    body = assert_problem(
+        client.post("/api/v1/attempts", headers=adult), 403, "daily-attempt-limit-reached"
+    )
     assert body["limit"] == 3
     response = client.post("/api/v1/attempts", headers=adult)
     # 10:00 in Shanghai: the day resets at local midnight, 14 hours later.
@@ -231,7 +256,9 @@ def test_daily_and_total_attempt_limits(client: TestClient, adult: Headers, cloc
     assert_problem(client.post("/api/v1/attempts", headers=adult), 403, "attempt-limit-reached")
 
 
-def test_abandoned_attempt_expires_and_counts(client: TestClient, adult: Headers, clock: Clock) -> None:
+def test_abandoned_attempt_expires_and_counts(
+    client: TestClient, adult: Headers, clock: Clock
+) -> None:
     first = start(client, adult)
     clock.advance(seconds=700)
     second = start(client, adult)
@@ -243,8 +270,14 @@ def test_someone_elses_attempt_is_404(client: TestClient, adult: Headers) -> Non
     paper = start(client, adult)
     other = join(client, nickname="other")
     assert_problem(submit(client, other, paper["attempt_id"], {}), 404, "not-found")
-    assert_problem(client.get(f"/api/v1/attempts/{paper['attempt_id']}", headers=other), 404, "not-found")
-    assert_problem(client.get(f"/api/v1/attempts/{paper['attempt_id']}/result", headers=other), 404, "not-found")
+    assert_problem(
+        client.get(f"/api/v1/attempts/{paper['attempt_id']}", headers=other), 404, "not-found"
+    )
+    assert_problem(
+        client.get(f"/api/v1/attempts/{paper['attempt_id']}/result", headers=other),
+        404,
+        "not-found",
+    )
 
 
 def test_invalid_answers_are_422_with_every_field(client: TestClient, adult: Headers) -> None:
@@ -257,7 +290,9 @@ def test_invalid_answers_are_422_with_every_field(client: TestClient, adult: Hea
             {"question_id": "q1", "choices": ["Z"]},
         ]
     }
-    response = client.post(f"/api/v1/attempts/{paper['attempt_id']}/submit", json=body, headers=adult)
+    response = client.post(
+        f"/api/v1/attempts/{paper['attempt_id']}/submit", json=body, headers=adult
+    )
     problem = assert_problem(response, 422, "validation-error")
     codes = {e["field"]: e["code"] for e in problem["errors"]}  # type: ignore[union-attr]
     assert codes["answers.0.question_id"] == "unknown_question"
@@ -275,7 +310,11 @@ def test_campaign_window(client: TestClient, adult: Headers, clock: Clock) -> No
 
 def test_result_can_be_read_again(client: TestClient, adult: Headers, db: Session) -> None:
     paper = start(client, adult)
-    assert_problem(client.get(f"/api/v1/attempts/{paper['attempt_id']}/result", headers=adult), 404, "not-found")
+    assert_problem(
+        client.get(f"/api/v1/attempts/{paper['attempt_id']}/result", headers=adult),
+        404,
+        "not-found",
+    )
     result = submit(client, adult, paper["attempt_id"], key(db, paper["attempt_id"])).json()
     again = client.get(f"/api/v1/attempts/{paper['attempt_id']}/result", headers=adult).json()
     assert again == result

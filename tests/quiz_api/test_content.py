@@ -130,7 +130,9 @@ def test_campaign_window_and_zone_are_checked(tmp_path: Path) -> None:
 def test_shipped_content_is_valid(project_root: Path) -> None:
     """The real bank fills the real campaign's papers (issue 3's validation, run in CI)."""
     bank = load_bank(project_root / "content" / "quiz")
-    campaigns = load_campaigns(project_root / "content" / "campaigns", stratum_sizes(bank.questions))
+    campaigns = load_campaigns(
+        project_root / "content" / "campaigns", stratum_sizes(bank.questions)
+    )
     assert campaigns
     for track in ("adult", "student"):
         assert sum(1 for q in bank.questions if track in q.tracks) >= 20

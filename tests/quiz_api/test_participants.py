@@ -44,7 +44,8 @@ def test_student_joins_with_school_grade_class(client: TestClient, school: str) 
 def test_unknown_school_is_a_clear_422(client: TestClient, school: str) -> None:
     body = assert_problem(
         client.post("/api/v1/participants", json={**STUDENT, "school_code": "NOPE"}),
-        422, "unknown-school",
+        422,
+        "unknown-school",
     )
     assert "NOPE" in str(body["detail"]) and body["field"] == "school_code"
 
@@ -52,14 +53,16 @@ def test_unknown_school_is_a_clear_422(client: TestClient, school: str) -> None:
 def test_class_not_on_the_roster_is_refused(client: TestClient, school: str) -> None:
     assert_problem(
         client.post("/api/v1/participants", json={**STUDENT, "class_name": "9班"}),
-        422, "unknown-class",
+        422,
+        "unknown-class",
     )
 
 
 def test_student_must_give_school_fields(client: TestClient) -> None:
     body = assert_problem(
         client.post("/api/v1/participants", json={"track": "student", "nickname": "x"}),
-        422, "validation-error",
+        422,
+        "validation-error",
     )
     assert "school_code, grade, class_name" in str(body["detail"])
 
@@ -69,7 +72,8 @@ def test_personal_data_fields_are_refused(client: TestClient, school: str) -> No
     for field in ("id_number", "phone", "real_name"):
         body = assert_problem(
             client.post("/api/v1/participants", json={**STUDENT, field: "x"}),
-            422, "validation-error",
+            422,
+            "validation-error",
         )
         assert any(e["field"] == field for e in body["errors"])  # type: ignore[union-attr]
 
@@ -80,7 +84,13 @@ def test_bad_values_each_give_a_field_error(client: TestClient) -> None:
         {"track": "adult", "lang": "fr"},
         {"track": "adult", "nickname": "<script>"},
         {"track": "adult", "nickname": "x" * 21},
-        {"track": "student", "school_code": "S001", "grade": 13, "class_name": "1", "nickname": "a"},
+        {
+            "track": "student",
+            "school_code": "S001",
+            "grade": 13,
+            "class_name": "1",
+            "nickname": "a",
+        },
         {"track": "adult", "school_code": "S001"},
     ]
     for body in cases:
@@ -94,23 +104,31 @@ def test_bad_values_each_give_a_field_error(client: TestClient) -> None:
 def test_unknown_campaign_is_404(client: TestClient) -> None:
     assert_problem(
         client.post("/api/v1/participants", json={"track": "adult", "campaign": "nope-2020"}),
-        404, "unknown-campaign",
+        404,
+        "unknown-campaign",
     )
 
 
 def test_joining_after_the_campaign_closed_is_409(client: TestClient, clock: Clock) -> None:
     clock.advance(days=30)
-    assert_problem(client.post("/api/v1/participants", json={"track": "adult"}), 409, "campaign-ended")
+    assert_problem(
+        client.post("/api/v1/participants", json={"track": "adult"}), 409, "campaign-ended"
+    )
 
 
 def test_tokens_are_checked(client: TestClient) -> None:
     headers = join(client)
     forged = headers["Authorization"][:-3] + "abc"
-    assert_problem(client.get("/api/v1/participants/me", headers={"Authorization": forged}), 401, "invalid-token")
+    assert_problem(
+        client.get("/api/v1/participants/me", headers={"Authorization": forged}),
+        401,
+        "invalid-token",
+    )
     assert_problem(client.get("/api/v1/participants/me"), 401, "not-authenticated")
     assert_problem(
         client.get("/api/v1/participants/me", headers={"Authorization": "Bearer p1.999999.x"}),
-        401, "invalid-token",
+        401,
+        "invalid-token",
     )
 
 

@@ -5,21 +5,15 @@ from sqlmodel import Session
 
 from quiz_api.api.deps import CurrentParticipant, NowDep, SessionDep, SettingsDep
 from quiz_api.models import Attempt, BestScore, Campaign, Participant, Result
-from quiz_api.problems import Problem
+from quiz_api.problems import Problem, problem_responses
 from quiz_api.schemas import AttemptOut, ResultOut, StartAttemptRequest, SubmitRequest
 from quiz_api.services import attempts as service
 from quiz_api.services.leaderboards import rank_of
 
 router = APIRouter(prefix="/attempts", tags=["attempts"])
 
+PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
 AttemptId = Path(ge=1, le=2**62, description="The attempt id returned by POST /attempts")
-PROBLEMS = {
-    401: {"description": "Missing or invalid token (problem+json)"},
-    403: {"description": "No attempts left, in total or today (problem+json)"},
-    404: {"description": "No such attempt for this participant (problem+json)"},
-    409: {"description": "Campaign not open; already submitted with other answers (problem+json)"},
-    422: {"description": "Invalid answers (problem+json)"},
-}
 
 
 def _campaign(session: Session, campaign_id: str) -> Campaign:

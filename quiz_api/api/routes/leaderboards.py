@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from quiz_api.api.deps import NowDep, OptionalParticipant, SessionDep, SettingsDep
 from quiz_api.models import BestScore, Track
-from quiz_api.problems import Problem
+from quiz_api.problems import Problem, problem_responses
 from quiz_api.schemas import LeaderboardOut
 from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.leaderboards import Scope, rank_of, top
@@ -25,7 +25,7 @@ def _in_scope(best: BestScore, scope: Scope, code: str | None) -> bool:
 @router.get(
     "/{track}",
     response_model=LeaderboardOut,
-    responses={404: {"description": "Unknown campaign"}, 422: {"description": "Invalid query"}},
+    responses=problem_responses(401, 404, 409, 422),
     summary="Best attempt per participant: score, then time; with the caller's own rank",
 )
 def leaderboard(

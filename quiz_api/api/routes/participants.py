@@ -4,7 +4,7 @@ from fastapi import APIRouter, Response, status
 
 from quiz_api.api.deps import CurrentParticipant, NowDep, SessionDep, SettingsDep
 from quiz_api.models import Participant
-from quiz_api.problems import Problem
+from quiz_api.problems import Problem, problem_responses
 from quiz_api.schemas import JoinRequest, JoinResponse, ParticipantOut
 from quiz_api.security import participant_token
 from quiz_api.services.campaigns import resolve_campaign
@@ -12,12 +12,7 @@ from quiz_api.services.participants import join
 
 router = APIRouter(prefix="/participants", tags=["participants"])
 
-PROBLEMS = {
-    401: {"description": "Missing or invalid token (problem+json)"},
-    404: {"description": "Unknown campaign (problem+json)"},
-    409: {"description": "Campaign closed (problem+json)"},
-    422: {"description": "Invalid body, unknown school or class (problem+json)"},
-}
+PROBLEMS = problem_responses(401, 404, 409, 422)
 
 
 def _out(participant: Participant) -> ParticipantOut:

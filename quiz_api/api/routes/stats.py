@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from quiz_api.api.deps import NowDep, SessionDep
+from quiz_api.problems import problem_responses
 from quiz_api.schemas import StatsOut
 from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.stats import campaign_stats
@@ -15,7 +16,7 @@ router = APIRouter(prefix="/stats", tags=["stats"])
 @router.get(
     "",
     response_model=StatsOut,
-    responses={404: {"description": "Unknown campaign"}},
+    responses=problem_responses(404, 409, 422),
     summary="Participants and attempts per track and per day",
 )
 def stats(
