@@ -41,7 +41,7 @@ def _result_out(session: Session, result: Result, attempt: Attempt) -> ResultOut
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=AttemptOut,
-    responses=PROBLEMS,  # type: ignore[arg-type]
+    responses=PROBLEMS,
     summary="Start an attempt (or get the one still open) and its paper",
 )
 def start(
@@ -64,7 +64,7 @@ def start(
 @router.get(
     "/{attempt_id}",
     response_model=AttemptOut,
-    responses=PROBLEMS,  # type: ignore[arg-type]
+    responses=PROBLEMS,
     summary="The frozen paper of an attempt (the same on every request)",
 )
 def paper(
@@ -77,7 +77,7 @@ def paper(
 @router.post(
     "/{attempt_id}/submit",
     response_model=ResultOut,
-    responses=PROBLEMS,  # type: ignore[arg-type]
+    responses=PROBLEMS,
     summary="Submit the answers; scored on the server. Idempotent.",
 )
 def submit(
@@ -97,7 +97,7 @@ def submit(
 @router.get(
     "/{attempt_id}/result",
     response_model=ResultOut,
-    responses=PROBLEMS,  # type: ignore[arg-type]
+    responses=PROBLEMS,
     summary="The result and review of a submitted attempt",
 )
 def result(

@@ -33,7 +33,7 @@ def _out(participant: Participant) -> ParticipantOut:
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=JoinResponse,
-    responses=PROBLEMS,  # type: ignore[arg-type]
+    responses=PROBLEMS,
     summary="Join a track of the campaign and get a bearer token",
 )
 def join_track(
@@ -51,6 +51,6 @@ def join_track(
     )
 
 
-@router.get("/me", response_model=ParticipantOut, responses=PROBLEMS, summary="Who the token is")  # type: ignore[arg-type]
+@router.get("/me", response_model=ParticipantOut, responses=PROBLEMS, summary="Who the token is")
 def me(participant: CurrentParticipant) -> ParticipantOut:
     return _out(participant)

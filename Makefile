@@ -1,0 +1,50 @@
+# The two commands a newcomer needs:  make run  and  make test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install system-deps site setup lint typecheck pytest loadtest clean
+
+## run: set everything up and serve the site and the API on http://$(HOST):$(PORT)/ (SQLite)
+run: install site setup
+	$(BIN)/python -m quiz_api serve --host $(HOST) --port $(PORT)
+
+## test: set everything up and run linters, type checks and the whole test suite
+test: install system-deps lint typecheck pytest
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## system-deps: Debian's chromium and CJK fonts for the browser tests (installs them as root)
+system-deps:
+	@scripts/system-deps.sh
+
+## site: build the four-language static site into site/
+site: install
+	$(BIN)/python -m site_builder build
+
+## setup: migrate the database and import the question bank and campaigns
+setup: install
+	$(BIN)/python -m quiz_api setup
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy quiz_api site_builder
+
+pytest: install
+	$(BIN)/pytest -n 2 --dist loadfile
+
+clean:
+	rm -rf site var .pytest_cache .mypy_cache .ruff_cache
