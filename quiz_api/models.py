@@ -210,3 +210,14 @@ Index(
     BestScore.score.desc(),  # type: ignore[attr-defined]
     BestScore.duration_ms,  # type: ignore[arg-type]
 )
+
+
+class PageVisit(SQLModel, table=True):
+    """Visits per page and day, counted without any personal data (the VR exhibition's
+    sections, posters' landing pages): an aggregate the organisers can read."""
+
+    __tablename__ = "page_visit"
+
+    page: str = Field(primary_key=True, max_length=120)
+    day: str = Field(primary_key=True, max_length=10)
+    count: int = 0

@@ -9,7 +9,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from quiz_api import __version__
-from quiz_api.api.routes import attempts, health, leaderboards, participants, stats
+from quiz_api.api.routes import attempts, health, leaderboards, participants, stats, visits
 from quiz_api.config import Settings, get_settings
 from quiz_api.problems import Problem, install_problem_handlers
 
@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_problem_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (participants, attempts, leaderboards, stats):
+    for module in (participants, attempts, leaderboards, stats, visits):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)

@@ -31,7 +31,15 @@ BACKENDS = [b for b in os.environ.get("QUIZ_TEST_BACKENDS", "sqlite,postgres").s
 PG_SERVER = os.environ.get("QUIZ_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SECRET = "test-secret-" + "x" * 32
 # Tables participants write, children first.
-PARTICIPANT_TABLES = ("best_score", "result", "attempt", "participant", "school_class", "school")
+PARTICIPANT_TABLES = (
+    "page_visit",
+    "best_score",
+    "result",
+    "attempt",
+    "participant",
+    "school_class",
+    "school",
+)
 
 
 class Clock:

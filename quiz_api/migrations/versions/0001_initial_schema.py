@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 13:38:51.896558
+Create Date: 2026-11-25 13:48:27.266822
 """
 
 from collections.abc import Sequence
@@ -33,6 +33,13 @@ def upgrade() -> None:
         sa.Column("config", sa.JSON(), nullable=False),
         sa.Column("updated_at", quiz_api.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
+        "page_visit",
+        sa.Column("page", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column("day", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("page", "day"),
     )
     op.create_table(
         "question_version",
@@ -284,5 +291,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_question_version_is_current"))
 
     op.drop_table("question_version")
+    op.drop_table("page_visit")
     op.drop_table("campaign")
     # ### end Alembic commands ###
