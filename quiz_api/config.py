@@ -29,6 +29,19 @@ class Settings(BaseSettings):
     # SQLAlchemy pool for server databases (PostgreSQL); ignored by SQLite.
     db_pool_size: int = 10
     db_max_overflow: int = 20
+    # Production: Redis shared by all workers for rate limits (redis://host:6379/0). Without
+    # it every worker process counts on its own (logged once at the first limited request).
+    redis_url: str | None = None
+    # Rate limits on joining and starting attempts, "N/S": a burst of N requests, refilled
+    # evenly over S seconds. Per address, generous: a whole school shares one NAT address
+    # and starts in the same minute (see docs/production.md). "off" disables a limit.
+    rate_limit_join_per_address: str = "6000/600"
+    rate_limit_start_per_address: str = "6000/600"
+    rate_limit_start_per_participant: str = "20/60"
+    # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed.
+    trusted_proxies: str = "127.0.0.1,::1"
+    # GET /api/v1/noop for the load tests' efficiency ratio; off in real deployments.
+    benchmark_endpoints: bool = False
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -9,7 +9,15 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from quiz_api import __version__
-from quiz_api.api.routes import attempts, health, leaderboards, participants, stats, visits
+from quiz_api.api.routes import (
+    attempts,
+    health,
+    leaderboards,
+    noop,
+    participants,
+    stats,
+    visits,
+)
 from quiz_api.config import Settings, get_settings
 from quiz_api.problems import Problem, install_problem_handlers
 
@@ -48,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_problem_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (participants, attempts, leaderboards, stats, visits):
+    for module in (participants, attempts, leaderboards, stats, visits, noop):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)

@@ -6,6 +6,7 @@ from sqlmodel import Session
 from quiz_api.api.deps import CurrentParticipant, NowDep, SessionDep, SettingsDep
 from quiz_api.models import Attempt, BestScore, Campaign, Participant, Result
 from quiz_api.problems import Problem, problem_responses
+from quiz_api.ratelimit import StartRateLimit
 from quiz_api.schemas import AttemptOut, ResultOut, StartAttemptRequest, SubmitRequest
 from quiz_api.services import attempts as service
 from quiz_api.services.leaderboards import rank_of
@@ -41,7 +42,8 @@ def _result_out(session: Session, result: Result, attempt: Attempt) -> ResultOut
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=AttemptOut,
-    responses=PROBLEMS,
+    responses={**PROBLEMS, **problem_responses(429)},
+    dependencies=[StartRateLimit],
     summary="Start an attempt (or get the one still open) and its paper",
 )
 def start(

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Response, status
 from quiz_api.api.deps import CurrentParticipant, NowDep, SessionDep, SettingsDep
 from quiz_api.models import Participant
 from quiz_api.problems import Problem, problem_responses
+from quiz_api.ratelimit import JoinRateLimit
 from quiz_api.schemas import JoinRequest, JoinResponse, ParticipantOut
 from quiz_api.security import participant_token
 from quiz_api.services.campaigns import resolve_campaign
@@ -33,7 +34,8 @@ def _out(participant: Participant) -> ParticipantOut:
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=JoinResponse,
-    responses=PROBLEMS,
+    responses={**PROBLEMS, **problem_responses(429)},
+    dependencies=[JoinRateLimit],
     summary="Join a track of the campaign and get a bearer token",
 )
 def join_track(

@@ -1,0 +1,249 @@
+"""Rate limits on joining and starting attempts: per client address and per participant.
+
+Each limit is a generic cell rate algorithm (GCRA): "N/S" allows a burst of N requests, then
+one more every S/N seconds. The state of a key is one number, the theoretical arrival time,
+kept in Redis when ``QUIZ_REDIS_URL`` is set (shared by every worker on every machine) and
+in the worker's memory otherwise. Time comes from the request's clock (``NowDep``), so tests
+move it by hand. A refused request gets a 429 ``/problems/rate-limited`` with ``Retry-After``.
+
+Behind a reverse proxy the client address is taken from ``X-Forwarded-For``, walking from the
+right past the trusted proxies only (``QUIZ_TRUSTED_PROXIES``): a client cannot choose its
+own address by sending the header itself.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import math
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from threading import Lock
+from typing import Annotated, Any, Protocol
+
+from fastapi import Depends, Request
+
+from quiz_api.api.deps import CurrentParticipant, NowDep, SettingsDep
+from quiz_api.config import Settings
+from quiz_api.problems import Problem
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX = "quiz:rl:"
+REDIS_RETRY_SECONDS = 5.0
+MEMORY_PRUNE_AT = 100_000  # keys kept in memory before expired ones are dropped
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A burst of ``count`` requests, refilled evenly over ``period_ms``."""
+
+    count: int
+    period_ms: int
+
+    @property
+    def interval_ms(self) -> int:
+        return max(1, self.period_ms // self.count)
+
+    @classmethod
+    def parse(cls, text: str) -> Limit | None:
+        """``"N/S"`` (N requests per S seconds), or ``"off"`` for no limit."""
+        text = text.strip().lower()
+        if text in ("off", "none", ""):
+            return None
+        count, sep, seconds = text.partition("/")
+        try:
+            limit = cls(int(count), round(float(seconds.rstrip("s")) * 1000))
+        except ValueError:
+            limit = None
+        if not sep or limit is None or limit.count < 1 or limit.period_ms < 1:
+            raise ValueError(f"rate limit {text!r} is not N/S (e.g. 6000/600) or 'off'")
+        return limit
+
+
+def gcra(tat_ms: int | None, now_ms: int, limit: Limit) -> tuple[int, int]:
+    """One request against a stored arrival time. Returns (new arrival time or the old one
+    when refused, milliseconds to wait: 0 when allowed)."""
+    tat = now_ms if tat_ms is None or tat_ms < now_ms else tat_ms
+    new_tat = tat + limit.interval_ms
+    allow_at = new_tat - limit.period_ms
+    if now_ms < allow_at:
+        return tat, allow_at - now_ms
+    return new_tat, 0
+
+
+class Store(Protocol):
+    def hit(self, key: str, now_ms: int, limit: Limit) -> int:
+        """Count one request; milliseconds to wait before retrying, 0 when allowed."""
+
+
+class MemoryStore:
+    """Per-process counters: exact within one worker, N workers allow up to N times more."""
+
+    def __init__(self) -> None:
+        self._tats: dict[str, int] = {}
+        self._lock = Lock()
+
+    def hit(self, key: str, now_ms: int, limit: Limit) -> int:
+        with self._lock:
+            tat, wait = gcra(self._tats.get(key), now_ms, limit)
+            self._tats[key] = tat
+            if len(self._tats) > MEMORY_PRUNE_AT:
+                self._tats = {k: v for k, v in self._tats.items() if v > now_ms}
+            return wait
+
+
+# The same arithmetic as gcra(), atomically in Redis; the key expires when it is back to idle.
+_GCRA_LUA = """
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local period = tonumber(ARGV[3])
+local tat = tonumber(redis.call('GET', KEYS[1]))
+if not tat or tat < now then tat = now end
+local new_tat = tat + interval
+local allow_at = new_tat - period
+if now < allow_at then return allow_at - now end
+redis.call('SET', KEYS[1], new_tat, 'PX', math.max(1, new_tat - now))
+return 0
+"""
+
+
+class RedisStore:
+    """Counters shared by every worker. When Redis cannot be reached the worker counts in
+    its own memory (logged once per outage) and tries Redis again a few seconds later."""
+
+    def __init__(self, url: str, fallback: MemoryStore | None = None) -> None:
+        import redis
+
+        self._errors: tuple[type[Exception], ...] = (redis.RedisError, OSError)
+        self._client = redis.Redis.from_url(
+            url, socket_timeout=0.25, socket_connect_timeout=0.25, health_check_interval=30
+        )
+        self._script = self._client.register_script(_GCRA_LUA)
+        self._fallback = fallback or MemoryStore()
+        self._down_until = 0.0
+        self._url = url
+
+    def hit(self, key: str, now_ms: int, limit: Limit) -> int:
+        if time.monotonic() >= self._down_until:
+            try:
+                wait = self._script(
+                    keys=[KEY_PREFIX + key], args=[now_ms, limit.interval_ms, limit.period_ms]
+                )
+            except self._errors as exc:
+                if self._down_until == 0.0:
+                    logger.warning(
+                        "Redis at %s unreachable (%s): rate limits are counted per worker "
+                        "until it is back",
+                        _safe_url(self._url),
+                        exc,
+                    )
+                self._down_until = time.monotonic() + REDIS_RETRY_SECONDS
+            else:
+                if self._down_until:
+                    logger.warning("Redis is back: rate limits are shared again")
+                    self._down_until = 0.0
+                return int(wait)
+        return self._fallback.hit(key, now_ms, limit)
+
+
+def _safe_url(url: str) -> str:
+    """The Redis URL without its password, for logs."""
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme}{sep}{rest.rsplit('@', 1)[-1]}" if sep else url
+
+
+def parse_networks(text: str) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(part.strip()) for part in text.split(",") if part.strip())
+
+
+def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_address(peer: str | None, forwarded_for: list[str], trusted: tuple[Network, ...]) -> str:
+    """The client's address: the peer, or when the peer is a trusted proxy, the right-most
+    X-Forwarded-For entry that is not a trusted proxy (entries left of it are the client's
+    own claims)."""
+    address = peer or "unknown"
+    if not _trusted(address, trusted):
+        return address
+    hops = [hop.strip() for header in forwarded_for for hop in header.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        address = hop[:64]
+        if not _trusted(address, trusted):
+            break
+    return address
+
+
+class RateLimiter:
+    def __init__(self, settings: Settings, store: Store | None = None) -> None:
+        self.settings = settings
+        self.join_per_address = Limit.parse(settings.rate_limit_join_per_address)
+        self.start_per_address = Limit.parse(settings.rate_limit_start_per_address)
+        self.start_per_participant = Limit.parse(settings.rate_limit_start_per_participant)
+        self.trusted = parse_networks(settings.trusted_proxies)
+        if store is None:
+            if settings.redis_url:
+                store = RedisStore(settings.redis_url)
+            else:
+                logger.warning(
+                    "QUIZ_REDIS_URL is not set: rate limits are counted per worker process"
+                )
+                store = MemoryStore()
+        self.store = store
+
+    def address(self, request: Request) -> str:
+        peer = request.client.host if request.client else None
+        return client_address(peer, request.headers.getlist("x-forwarded-for"), self.trusted)
+
+    def check(self, name: str, key: str, limit: Limit | None, now: datetime) -> None:
+        if limit is None:
+            return
+        wait_ms = self.store.hit(f"{name}:{key}", int(now.timestamp() * 1000), limit)
+        if wait_ms > 0:
+            retry_after = max(1, math.ceil(wait_ms / 1000))
+            what = "this address" if name.endswith("address") else "this participant"
+            raise Problem(
+                429,
+                "rate-limited",
+                f"too many requests from {what}: try again in {retry_after} s",
+                headers={"Retry-After": str(retry_after)},
+                retry_after=retry_after,
+            )
+
+
+def get_rate_limiter(request: Request, settings: SettingsDep) -> RateLimiter:
+    """The application's limiter, made at its first use (one per worker process)."""
+    state: Any = request.app.state
+    limiter: RateLimiter | None = getattr(state, "rate_limiter", None)
+    if limiter is None or limiter.settings is not settings:
+        limiter = state.rate_limiter = RateLimiter(settings)
+    return limiter
+
+
+Limiter = Annotated[RateLimiter, Depends(get_rate_limiter)]
+
+
+def limit_join(request: Request, limiter: Limiter, now: NowDep) -> None:
+    """Dependency of POST /participants: per client address."""
+    limiter.check("join:address", limiter.address(request), limiter.join_per_address, now)
+
+
+def limit_start(
+    request: Request, limiter: Limiter, now: NowDep, participant: CurrentParticipant
+) -> None:
+    """Dependency of POST /attempts: per participant, then per client address."""
+    limiter.check("start:participant", str(participant.id), limiter.start_per_participant, now)
+    limiter.check("start:address", limiter.address(request), limiter.start_per_address, now)
+
+
+JoinRateLimit = Depends(limit_join)
+StartRateLimit = Depends(limit_start)

@@ -1,0 +1,206 @@
+"""Rate limits on joining and starting attempts (quiz_api/ratelimit.py), and the no-op
+endpoint of the load tests. Time moves with the Clock, never by waiting."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from quiz_api.api.app import create_app
+from quiz_api.api.deps import get_now
+from quiz_api.config import Settings, get_settings
+from quiz_api.db import engine_dependency
+from quiz_api.ratelimit import Limit, MemoryStore, RedisStore, client_address, parse_networks
+
+from .conftest import Clock
+from .test_participants import assert_problem
+
+ClientFactory = Callable[..., Any]
+
+
+@pytest.fixture
+def limited(
+    settings: Settings, engine: Engine, db: Session, clock: Clock
+) -> Iterator[ClientFactory]:
+    """A client of an app whose settings the test chooses (peer address included)."""
+    clients: list[TestClient] = []
+
+    def make(peer: str = "203.0.113.9", **changes: Any) -> TestClient:
+        custom = settings.model_copy(update=changes)
+        app = create_app(custom)
+        app.dependency_overrides[get_settings] = lambda: custom
+        app.dependency_overrides[engine_dependency] = lambda: engine
+        app.dependency_overrides[get_now] = clock
+        test_client = TestClient(app, client=(peer, 40000))
+        clients.append(test_client.__enter__())
+        return test_client
+
+    yield make
+    for test_client in clients:
+        test_client.__exit__(None, None, None)
+
+
+def _join(client: TestClient, **headers: str) -> Any:
+    return client.post("/api/v1/participants", json={"track": "adult"}, headers=headers)
+
+
+def test_join_is_limited_per_address_with_retry_after(limited: ClientFactory, clock: Clock) -> None:
+    client = limited(rate_limit_join_per_address="3/60")
+    assert [_join(client).status_code for _ in range(3)] == [201, 201, 201]
+    refused = _join(client)
+    body = assert_problem(refused, 429, "rate-limited")
+    # One request comes back every 60/3 = 20 s.
+    assert refused.headers["Retry-After"] == "20" and body["retry_after"] == 20
+    clock.advance(seconds=19)
+    assert _join(client).status_code == 429
+    clock.advance(seconds=1)
+    assert _join(client).status_code == 201
+    assert _join(client).status_code == 429
+
+
+def test_addresses_behind_a_trusted_proxy_are_counted_apart(limited: ClientFactory) -> None:
+    proxy = limited(peer="127.0.0.1", rate_limit_join_per_address="1/60")
+    assert _join(proxy, **{"X-Forwarded-For": "198.51.100.1"}).status_code == 201
+    assert _join(proxy, **{"X-Forwarded-For": "198.51.100.1"}).status_code == 429
+    assert _join(proxy, **{"X-Forwarded-For": "198.51.100.2"}).status_code == 201
+    # A client claiming an address in front of the proxy's own entry is still counted as
+    # the address the proxy saw.
+    spoofed = {"X-Forwarded-For": "192.0.2.77, 198.51.100.2"}
+    assert _join(proxy, **spoofed).status_code == 429
+
+
+def test_forwarded_for_from_an_untrusted_peer_is_ignored(limited: ClientFactory) -> None:
+    direct = limited(peer="203.0.113.50", rate_limit_join_per_address="1/60")
+    assert _join(direct, **{"X-Forwarded-For": "198.51.100.3"}).status_code == 201
+    assert _join(direct, **{"X-Forwarded-For": "198.51.100.4"}).status_code == 429
+
+
+def test_start_is_limited_per_participant(limited: ClientFactory, clock: Clock) -> None:
+    client = limited(rate_limit_start_per_participant="2/60")
+    alice = {"Authorization": f"Bearer {_join(client).json()['token']}"}
+    bob = {"Authorization": f"Bearer {_join(client).json()['token']}"}
+    assert client.post("/api/v1/attempts", headers=alice).status_code == 201
+    assert client.post("/api/v1/attempts", headers=alice).status_code == 200  # still open
+    refused = client.post("/api/v1/attempts", headers=alice)
+    assert_problem(refused, 429, "rate-limited")
+    assert refused.headers["Retry-After"] == "30"
+    assert client.post("/api/v1/attempts", headers=bob).status_code == 201
+    clock.advance(seconds=30)
+    assert client.post("/api/v1/attempts", headers=alice).status_code == 200
+
+
+def test_start_is_limited_per_address(limited: ClientFactory) -> None:
+    client = limited(rate_limit_start_per_address="1/60")
+    alice = {"Authorization": f"Bearer {_join(client).json()['token']}"}
+    bob = {"Authorization": f"Bearer {_join(client).json()['token']}"}
+    assert client.post("/api/v1/attempts", headers=alice).status_code == 201
+    assert_problem(client.post("/api/v1/attempts", headers=bob), 429, "rate-limited")
+
+
+def test_a_whole_school_behind_one_address_starts_together_with_the_defaults(
+    limited: ClientFactory, clock: Clock
+) -> None:
+    """The defaults let 3,000 joins and 3,000 starts through one NAT address in a minute."""
+    defaults = Settings(secret_key="x" * 40)
+    limits = [
+        Limit.parse(defaults.rate_limit_join_per_address),
+        Limit.parse(defaults.rate_limit_start_per_address),
+    ]
+    store = MemoryStore()
+    for n, limit in enumerate(limits):
+        assert limit is not None
+        now_ms = 0
+        for _ in range(3000):  # 50 a second for a minute
+            assert store.hit(f"{n}:school", now_ms, limit) == 0
+            now_ms += 20
+    per_participant = Limit.parse(defaults.rate_limit_start_per_participant)
+    assert per_participant is not None and per_participant.count >= 10
+
+
+def test_limits_can_be_switched_off(limited: ClientFactory) -> None:
+    client = limited(rate_limit_join_per_address="off")
+    assert Limit.parse("off") is None
+    assert all(_join(client).status_code == 201 for _ in range(5))
+
+
+@pytest.mark.parametrize("text", ["10", "0/60", "10/0", "ten/60", "10/sixty"])
+def test_malformed_limits_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="N/S"):
+        Limit.parse(text)
+
+
+def test_client_address_walks_forwarded_for_past_trusted_proxies_only() -> None:
+    trusted = parse_networks("127.0.0.1,10.0.0.0/8,::1")
+    assert client_address("203.0.113.1", ["198.51.100.1"], trusted) == "203.0.113.1"
+    assert client_address("127.0.0.1", ["198.51.100.1"], trusted) == "198.51.100.1"
+    # Two proxies in a row (a load balancer then nginx): the first untrusted from the right.
+    assert client_address("127.0.0.1", ["1.2.3.4, 198.51.100.1, 10.1.2.3"], trusted) == (
+        "198.51.100.1"
+    )
+    assert client_address("::1", ["2001:db8::5"], trusted) == "2001:db8::5"
+    assert client_address("127.0.0.1", [], trusted) == "127.0.0.1"
+    assert client_address(None, [], trusted) == "unknown"
+
+
+def _redis_url() -> str:
+    import redis
+
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except (redis.RedisError, OSError):
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    return url
+
+
+def test_redis_store_counts_like_the_memory_store() -> None:
+    store, memory = RedisStore(_redis_url()), MemoryStore()
+    limit = Limit(count=3, period_ms=60_000)
+    key = f"test:{uuid.uuid4().hex}"
+    now = 1_800_000_000_000
+    for step in (0, 0, 0, 0, 19_999, 20_000, 20_000, 45_000):
+        assert store.hit(key, now + step, limit) == memory.hit(key, now + step, limit)
+
+
+def test_workers_sharing_redis_share_the_limit() -> None:
+    url = _redis_url()
+    first, second = RedisStore(url), RedisStore(url)
+    limit = Limit(count=2, period_ms=60_000)
+    key = f"test:{uuid.uuid4().hex}"
+    assert first.hit(key, 0, limit) == 0
+    assert second.hit(key, 0, limit) == 0
+    assert first.hit(key, 0, limit) == 30_000
+
+
+@contextmanager
+def _no_redis() -> Iterator[RedisStore]:
+    yield RedisStore("redis://:secret@127.0.0.1:1/0")
+
+
+def test_without_redis_the_worker_counts_alone_and_says_so_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    limit = Limit(count=1, period_ms=60_000)
+    with caplog.at_level(logging.WARNING, logger="quiz_api.ratelimit"), _no_redis() as store:
+        assert store.hit("k", 0, limit) == 0
+        assert store.hit("k", 0, limit) == 60_000  # counted in memory: still limited
+        assert store.hit("k", 60_000, limit) == 0
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1 and "per worker" in warnings[0]
+    assert "secret" not in warnings[0]
+
+
+def test_the_noop_endpoint_answers_only_when_enabled(limited: ClientFactory) -> None:
+    off = limited()
+    assert_problem(off.get("/api/v1/noop"), 404, "not-found")
+    on = limited(benchmark_endpoints=True)
+    assert on.get("/api/v1/noop").json() == {"ok": True}
+    assert "/api/v1/noop" not in on.get("/api/v1/openapi.json").json()["paths"]
