@@ -12,6 +12,7 @@ from rich.progress import Progress
 
 from quiz_api.config import get_settings
 from quiz_api.content import ContentInvalid, load_bank, load_campaigns, stratum_sizes
+from quiz_api.schools import import_demo_roster, schools_app
 
 app = typer.Typer(
     help="The anti-drug knowledge challenge: database, content imports and the server.",
@@ -25,6 +26,7 @@ campaign_app = typer.Typer(help="Campaigns in content/campaigns/.", no_args_is_h
 app.add_typer(db_app, name="db")
 app.add_typer(bank_app, name="bank")
 app.add_typer(campaign_app, name="campaign")
+app.add_typer(schools_app, name="schools")
 
 out = Console()
 err = Console(stderr=True)
@@ -151,6 +153,7 @@ def setup(content: Annotated[Path | None, typer.Option(help="Content folder")] =
     """Migrate the database and import all content: what `make run` does before serving."""
     db_upgrade("head")
     _import_all(_content_dir(content))
+    import_demo_roster()
 
 
 @app.command("serve")

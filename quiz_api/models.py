@@ -221,3 +221,78 @@ class PageVisit(SQLModel, table=True):
     page: str = Field(primary_key=True, max_length=120)
     day: str = Field(primary_key=True, max_length=10)
     count: int = 0
+
+
+class StaffRole(StrEnum):
+    school = "school"
+    district = "district"
+    city = "city"
+
+
+class StaffAccount(SQLModel, table=True):
+    """A school's, a district's or the city office's account for the reports. A school
+    account has ``school_code``, a district account ``district``; a city account neither."""
+
+    __tablename__ = "staff_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=16)
+    school_code: str | None = Field(default=None, foreign_key="school.code", max_length=32)
+    district: str | None = Field(default=None, max_length=100)
+    active: bool = True
+    created_at: datetime = _utc()
+
+
+class SurveyVersion(SQLModel, table=True):
+    """One version of a survey from ``content/survey/``; responses point at the version
+    they answered, like attempts point at question versions."""
+
+    __tablename__ = "survey_version"
+    __table_args__ = (UniqueConstraint("survey_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: str = Field(index=True, max_length=64)
+    version: int
+    is_current: bool = True
+    content_hash: str = Field(max_length=64)
+    body: dict[str, Any] = _json()  # the whole validated survey file
+    created_at: datetime = _utc()
+
+
+class SurveyResponse(SQLModel, table=True):
+    """A participant's answer to a survey: the unique constraint makes a second impossible."""
+
+    __tablename__ = "survey_response"
+    __table_args__ = (UniqueConstraint("participant_id", "survey_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: str = Field(max_length=64)
+    survey_version_id: int = Field(foreign_key="survey_version.id")
+    participant_id: int = Field(foreign_key="participant.id")
+    campaign_id: str = Field(max_length=64)
+    track: str = Field(max_length=16)
+    school_code: str | None = Field(default=None, max_length=32)
+    district: str | None = Field(default=None, max_length=100)
+    lang: str = Field(max_length=8)
+    comment: str | None = Field(default=None, max_length=2000)
+    submitted_at: datetime = _utc()
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """One scale answer (1-5) of a response, with the response's groups copied in so that
+    the distributions are single-table counts."""
+
+    __tablename__ = "survey_answer"
+
+    response_id: int = Field(primary_key=True, foreign_key="survey_response.id")
+    question_id: str = Field(primary_key=True, max_length=32)
+    survey_id: str = Field(max_length=64)
+    track: str = Field(max_length=16)
+    school_code: str | None = Field(default=None, max_length=32)
+    district: str | None = Field(default=None, max_length=100)
+    value: int
+
+
+Index("ix_survey_answer_survey", SurveyAnswer.survey_id, SurveyAnswer.question_id)

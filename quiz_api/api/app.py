@@ -18,6 +18,7 @@ from quiz_api.api.routes import (
     stats,
     visits,
 )
+from quiz_api.api.routes import schools as school_routes
 from quiz_api.config import Settings, get_settings
 from quiz_api.problems import Problem, install_problem_handlers
 
@@ -56,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_problem_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (participants, attempts, leaderboards, stats, visits, noop):
+    for module in (participants, attempts, leaderboards, stats, visits, noop, school_routes):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)

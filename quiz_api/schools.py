@@ -1,0 +1,74 @@
+"""``python -m quiz_api schools ...``: the school roster (import of schools, classes and
+enrolment from CSV or XLSX)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from quiz_api.config import PROJECT_ROOT
+
+schools_app = typer.Typer(help="School roster and enrolment (CSV or XLSX).", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+DEMO_ROSTER = PROJECT_ROOT / "content" / "schools" / "demo-roster.csv"
+
+
+def import_roster_command(path: Path, quiet: bool = False) -> None:
+    """Import a roster file in one transaction; exit 1 with the rejected rows on failure."""
+    from quiz_api.db import session_scope
+    from quiz_api.services.schools import (
+        RosterError,
+        RosterInvalid,
+        import_roster_file,
+        parse_roster,
+        read_table,
+    )
+
+    if not path.is_file():
+        err.print(f"[bold red]error:[/] no file {path}", highlight=False)
+        raise typer.Exit(1)
+    try:
+        header, rows = read_table(path)
+        total = len(parse_roster(header, rows)[0])
+        with Progress(console=err, transient=True, disable=quiet) as progress:
+            task = progress.add_task(f"importing {path.name}", total=total)
+            with session_scope() as session:
+                report = import_roster_file(session, path, lambda n: progress.advance(task, n))
+    except RosterInvalid as exc:
+        for row in exc.rejected:
+            err.print(f"{path.name}: {row}", highlight=False, markup=False, soft_wrap=True)
+        err.print(
+            f"[bold red]error:[/] {len(exc.rejected)} row(s) rejected; nothing was imported",
+            highlight=False,
+        )
+        raise typer.Exit(1) from exc
+    except RosterError as exc:
+        err.print(f"[bold red]error:[/] {exc}; nothing was imported", highlight=False)
+        raise typer.Exit(1) from exc
+    out.print(f"roster {path.name}: {report}", highlight=False)
+
+
+@schools_app.command("import")
+def schools_import(
+    file: Annotated[Path, typer.Argument(help="Roster file (.csv or .xlsx)")],
+) -> None:
+    """Import schools, classes and enrolled counts (idempotent; re-import updates counts).
+
+    Columns: school_code, school_name, district, level (primary/junior/senior), grade, class,
+    enrolled. A file with any bad row imports nothing and lists every bad row."""
+    import_roster_command(file)
+
+
+def import_demo_roster() -> None:
+    """The demo schools (names marked "(demo)") that `make run` imports; never in production."""
+    from quiz_api.config import get_settings
+
+    if get_settings().env == "production":
+        out.print("roster: demo schools skipped in production")
+        return
+    import_roster_command(DEMO_ROSTER, quiet=True)
