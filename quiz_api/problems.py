@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_BASE = "/problems/"
@@ -37,6 +38,16 @@ TITLES: dict[str, str] = {
     "rate-limited": "Too many requests",
     "internal-error": "Internal server error",
     "http-error": "HTTP error",
+    "wechat-not-configured": "WeChat login is not configured",
+    "wechat-unavailable": "WeChat is not answering",
+    "invalid-wechat-identity": "Invalid WeChat identity",
+    "not-passed": "The attempt did not pass",
+    "invalid-credentials": "Wrong username or password",
+    "outside-scope": "Outside your account's scope",
+    "unknown-district": "Unknown district",
+    "no-survey": "No survey is open",
+    "survey-not-available": "Finish an attempt before the survey",
+    "survey-already-answered": "Survey already answered",
 }
 
 
@@ -148,6 +159,19 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else None
         return problem_response(
             exc.status_code, type_, detail, request.url.path, dict(exc.headers or {})
+        )
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # A value the database cannot store (a NUL character, a number out of range): the
+        # input's fault, whichever route let it through.
+        logger.warning("database refused a value on %s: %s", request.url.path, exc.orig)
+        return problem_response(
+            422,
+            "validation-error",
+            "a value cannot be stored (control characters or out of range)",
+            request.url.path,
+            errors=[],
         )
 
     @app.exception_handler(Exception)

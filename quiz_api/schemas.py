@@ -9,13 +9,18 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from quiz_api.models import Lang, Track
 
+# No control characters in any text from clients (PostgreSQL refuses NUL in text columns).
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+
 Nickname = Annotated[
     str,
     StringConstraints(
         strip_whitespace=True, min_length=1, max_length=20, pattern=r"^[^\x00-\x1f\x7f<>]+$"
     ),
 ]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+Code = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=PRINTABLE)
+]
 
 
 class JoinRequest(BaseModel):
@@ -100,8 +105,11 @@ class AttemptOut(BaseModel):
 class AnswerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question_id: Annotated[str, StringConstraints(max_length=8)]
-    choices: Annotated[list[Annotated[str, StringConstraints(max_length=2)]], Field(max_length=6)]
+    question_id: Annotated[str, StringConstraints(max_length=8, pattern=PRINTABLE)]
+    choices: Annotated[
+        list[Annotated[str, StringConstraints(max_length=2, pattern=PRINTABLE)]],
+        Field(max_length=6),
+    ]
 
 
 class SubmitRequest(BaseModel):

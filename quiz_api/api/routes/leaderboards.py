@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from quiz_api.api.deps import NowDep, OptionalParticipant, SessionDep, SettingsDep
 from quiz_api.models import BestScore, Track
 from quiz_api.problems import Problem, problem_responses
-from quiz_api.schemas import LeaderboardOut
+from quiz_api.schemas import PRINTABLE, LeaderboardOut
 from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.leaderboards import Scope, rank_of, top
 
@@ -36,10 +36,10 @@ def leaderboard(
     participant: OptionalParticipant,
     scope: Scope = "city",
     code: Annotated[
-        str | None, Query(max_length=100, description="district or school code")
+        str | None, Query(max_length=100, pattern=PRINTABLE, description="district or school code")
     ] = None,
     limit: Annotated[int | None, Query(ge=1, le=200)] = None,
-    campaign: Annotated[str | None, Query(max_length=64)] = None,
+    campaign: Annotated[str | None, Query(max_length=64, pattern=PRINTABLE)] = None,
 ) -> LeaderboardOut:
     if participant is not None and campaign is None:
         campaign = participant.campaign_id

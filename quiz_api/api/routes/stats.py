@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from quiz_api.api.deps import NowDep, SessionDep
 from quiz_api.problems import problem_responses
-from quiz_api.schemas import StatsOut
+from quiz_api.schemas import PRINTABLE, StatsOut
 from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.stats import campaign_stats
 
@@ -20,6 +20,8 @@ router = APIRouter(prefix="/stats", tags=["stats"])
     summary="Participants and attempts per track and per day",
 )
 def stats(
-    session: SessionDep, now: NowDep, campaign: Annotated[str | None, Query(max_length=64)] = None
+    session: SessionDep,
+    now: NowDep,
+    campaign: Annotated[str | None, Query(max_length=64, pattern=PRINTABLE)] = None,
 ) -> StatsOut:
     return campaign_stats(session, resolve_campaign(session, campaign, now).id)
