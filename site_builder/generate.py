@@ -323,19 +323,44 @@ class BuildState:
             )
         index.append("</ul>\n")
         self._add(files, config, "tags/index.md", "".join(index))
+        per_tag_page = int(self.options.get("tag_items_per_page") or 50)
+        newer_label = self.gettext("Newer posts")
+        older_label = self.gettext("Older posts")
         for tag, tagged in tags.items():
-            body = [
-                self._front(
-                    {
-                        "title": self.gettext("Tag: %(tag)s", tag=tag),
-                        "hide": ["toc"],
-                        "search": {"exclude": True},
-                    }
-                )
-            ]
-            body.extend(self._post_item(post, "../posts/") for post in tagged)
-            body.append(f"[{all_tags}](index.md)\n")
-            self._add(files, config, f"tags/{tag_slug(tag)}.md", "".join(body))
+            slug = tag_slug(tag)
+            chunks = [tagged[i : i + per_tag_page] for i in range(0, len(tagged), per_tag_page)]
+            for number, chunk in enumerate(chunks, start=1):
+                # tags/<slug>.md, then tags/<slug>/page/<n>.md
+                up = "../" if number == 1 else "../../../"
+                meta: dict[str, Any] = {
+                    "title": self.gettext("Tag: %(tag)s", tag=tag),
+                    "hide": ["toc"],
+                    "search": {"exclude": True},
+                }
+                body = [self._front(meta)]
+                if len(chunks) > 1:
+                    page_label = self.gettext(
+                        "Page %(num)d of %(total)d", num=number, total=len(chunks)
+                    )
+                    body.append(f"<p class='sb-meta'>{page_label}</p>\n\n")
+                for post in chunk:
+                    name = post.src_uri.rsplit("/", 1)[-1]
+                    body.append(
+                        f"- [{_md_escape(post.title)}]({up}posts/{name}) · "
+                        f'<time datetime="{post.date.isoformat()}">{self.date(post)}</time>\n'
+                    )
+                links = []
+                if number == 2:
+                    links.append(f"[← {newer_label}](../../{slug}.md)")
+                elif number > 2:
+                    links.append(f"[← {newer_label}]({number - 1}.md)")
+                if number < len(chunks):
+                    older = f"{slug}/page/{number + 1}.md" if number == 1 else f"{number + 1}.md"
+                    links.append(f"[{older_label} →]({older})")
+                links.append(f"[{all_tags}]({'index.md' if number == 1 else '../../index.md'})")
+                body.append("\n" + " · ".join(links) + "\n")
+                src = f"tags/{slug}.md" if number == 1 else f"tags/{slug}/page/{number}.md"
+                self._add(files, config, src, "".join(body))
 
     def _generate_quiz(self, files: Files, config: Any, here: LangContent) -> None:
         known = here.known
@@ -528,6 +553,26 @@ class BuildState:
         self._write_posters(site)
         if self.lang == "ko":
             self._korean_index(site)
+        self._prune_theme_assets(site, config)
+
+    @staticmethod
+    def _prune_theme_assets(site: Path, config: Any) -> None:
+        """Drop source maps and the search languages this build does not use (about 2 MB a
+        language): a smaller upload, and nothing a page loads."""
+        search = config.plugins.get("material/search")
+        langs = list(getattr(search, "config", {}).get("lang") or []) if search else []
+        keep = {"min/lunr.stemmer.support.min.js", "min/lunr.multi.min.js"}
+        keep |= {f"min/lunr.{lang}.min.js" for lang in langs}
+        if "ja" in langs:
+            keep |= {"tinyseg.js", "min/lunr.jp.min.js"}
+        if "th" in langs:
+            keep.add("wordcut.js")
+        lunr = site / "assets" / "javascripts" / "lunr"
+        for path in lunr.rglob("*.js") if lunr.is_dir() else []:
+            if path.relative_to(lunr).as_posix() not in keep:
+                path.unlink()
+        for path in (site / "assets").rglob("*.map"):
+            path.unlink()
 
     def _write_posters(self, site: Path) -> None:
         for campaign in self.campaigns:

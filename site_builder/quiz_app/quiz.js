@@ -725,8 +725,16 @@
       classBox.hidden = false;
       return api("GET", "/schools/" + encodeURIComponent(school.code) + "/classes").then(function (res) {
         if (res.status === 404 && problemType(res) !== "unknown-school") return unavailable();
-        classes = res.ok ? listOf(res.data, "classes").filter(function (c) { return c && c.class_name; }) : [];
-        classes.forEach(function (c) { c.grade = Number(c.grade); });
+        classes = [];
+        // {grades: [{grade, classes: [name]}]}; a flat [{grade, class_name}] list works too.
+        if (res.ok && res.data && Array.isArray(res.data.grades)) {
+          res.data.grades.forEach(function (g) {
+            (g.classes || []).forEach(function (name) { classes.push({ grade: Number(g.grade), class_name: String(name) }); });
+          });
+        } else if (res.ok) {
+          classes = listOf(res.data, "classes").filter(function (c) { return c && c.class_name; });
+          classes.forEach(function (c) { c.grade = Number(c.grade); });
+        }
         fillGrades();
       }, function () { classes = []; fillGrades(); });
     }
