@@ -1,0 +1,3 @@
+from loadtests.runner import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Helpers shared by the locust scenarios: configuration, the quiz client, thresholds."""

@@ -1,0 +1,135 @@
+"""The quiz API as the phone app uses it, for locust users: join, start, answer, submit,
+read leaderboards. Every call validates the answer (``catch_response``) and groups URLs
+with ids under one name."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from locust import FastHttpUser
+
+from loadtests.common.config import CONFIG
+
+API = "/api/v1"
+
+
+def random_address(rng: random.Random) -> str:
+    """A public-looking client address for X-Forwarded-For (the runner trusts loopback)."""
+    return (
+        f"{rng.randint(11, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+    )
+
+
+def choose(question: dict[str, Any], rng: random.Random) -> list[str]:
+    ids = [option["id"] for option in question["options"]]
+    if question["type"] == "multiple":
+        return sorted(rng.sample(ids, rng.randint(1, min(3, len(ids)))))
+    return [rng.choice(ids)]
+
+
+def record_submit(attempt_id: int, score: int) -> None:
+    if CONFIG.submit_log is not None:
+        with CONFIG.submit_log.open("a", encoding="utf-8") as log:
+            log.write(f"{attempt_id} {score}\n")
+
+
+class QuizUser(FastHttpUser):
+    """A participant's session: its token and the headers a phone behind a proxy sends."""
+
+    abstract = True
+    rng = random.Random()
+
+    def on_start(self) -> None:
+        self.token: str | None = None
+        self.address = random_address(self.rng)
+        self.attempts_today = 0
+
+    def headers(self) -> dict[str, str]:
+        headers = {"X-Forwarded-For": self.address}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    def join_track(self, body: dict[str, Any]) -> bool:
+        self.token = None
+        with self.rest(
+            "POST",
+            f"{API}/participants",
+            json=body,
+            headers=self.headers(),
+            name=f"{API}/participants",
+        ) as response:
+            if response.status_code != 201:
+                response.failure(f"join: {response.status_code} {response.text[:200]}")
+                return False
+            token = (response.js or {}).get("token")
+            if not token:
+                response.failure("join: no token")
+                return False
+            self.token = token
+            self.attempts_today = 0
+            return True
+
+    def start_attempt(self) -> dict[str, Any] | None:
+        with self.rest(
+            "POST", f"{API}/attempts", headers=self.headers(), name=f"{API}/attempts"
+        ) as response:
+            paper = response.js or {}
+            if response.status_code == 403 and "attempt-limit" in str(paper.get("type")):
+                response.success()  # the campaign's limit: join again as someone new
+                return None
+            if response.status_code not in (200, 201):
+                response.failure(f"start: {response.status_code} {response.text[:200]}")
+                return None
+            if len(paper.get("questions", [])) < 1 or not paper.get("attempt_id"):
+                response.failure("start: the paper has no questions")
+                return None
+            self.attempts_today += 1
+            return paper
+
+    def submit_answers(self, paper: dict[str, Any]) -> dict[str, Any] | None:
+        answers = [
+            {"question_id": q["id"], "choices": choose(q, self.rng)} for q in paper["questions"]
+        ]
+        attempt_id = paper["attempt_id"]
+        with self.rest(
+            "POST",
+            f"{API}/attempts/{attempt_id}/submit",
+            json={"answers": answers},
+            headers=self.headers(),
+            name=f"{API}/attempts/[id]/submit",
+        ) as response:
+            result = response.js or {}
+            if response.status_code != 200:
+                response.failure(f"submit: {response.status_code} {response.text[:200]}")
+                return None
+            if result.get("attempt_id") != attempt_id or "score" not in result:
+                response.failure("submit: not the result of this attempt")
+                return None
+            if len(result.get("review", [])) != len(paper["questions"]):
+                response.failure("submit: review does not match the paper")
+                return None
+            record_submit(attempt_id, result["score"])
+            return result
+
+    def leaderboard(self, track: str, scope: str = "city") -> None:
+        params = "" if scope == "city" else f"?scope={scope}"
+        with self.rest(
+            "GET",
+            f"{API}/leaderboards/{track}{params}",
+            headers=self.headers(),
+            name=f"{API}/leaderboards/[track]?scope={scope}",
+        ) as response:
+            if response.status_code != 200 or "entries" not in (response.js or {}):
+                response.failure(f"leaderboard: {response.status_code} {response.text[:200]}")
+
+    def think(self, seconds: float) -> None:
+        """Wait as a person would (scaled down for short runs)."""
+        if seconds > 0 and CONFIG.think_scale > 0:
+            self.wait_seconds(seconds * CONFIG.think_scale)
+
+    def wait_seconds(self, seconds: float) -> None:
+        import gevent
+
+        gevent.sleep(seconds)

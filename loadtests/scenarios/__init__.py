@@ -1,0 +1,1 @@
+"""One locustfile per scenario; ``python -m loadtests run NAME`` runs ``NAME.py``."""

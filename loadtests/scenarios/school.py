@@ -1,0 +1,68 @@
+"""Students of the generated schools starting in the same minute (spawn them all within 60 s):
+each school behind one NAT address, every student joins with school, grade, class and a
+nickname, answers at human pace, submits, then checks the school's leaderboard now and then."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from typing import Any
+
+from locust import task
+
+from loadtests.common import thresholds
+from loadtests.common.config import CONFIG
+from loadtests.common.quiz import QuizUser
+
+thresholds.install()
+_seats = itertools.count()
+
+
+def school_address(code: str) -> str:
+    """One public address per school, as its NAT router shows it."""
+    digest = hashlib.sha256(code.encode()).digest()
+    return f"{11 + digest[0] % 200}.{digest[1]}.{digest[2]}.{1 + digest[3] % 254}"
+
+
+def seat(n: int, schools: list[dict[str, Any]]) -> tuple[str, int, str]:
+    """The n-th student's school, grade and class, spread over the roster."""
+    school = schools[n % len(schools)]
+    classes = [(int(g), c) for g, names in school["grades"].items() for c in names]
+    grade, class_name = classes[(n // len(schools)) % len(classes)]
+    return school["code"], grade, class_name
+
+
+class Student(QuizUser):
+    def wait_time(self) -> float:
+        return self.rng.uniform(20, 60) * CONFIG.think_scale
+
+    def on_start(self) -> None:
+        super().on_start()
+        if not CONFIG.schools:
+            raise RuntimeError("no roster: run through `python -m loadtests run school`")
+        self.school, self.grade, self.class_name = seat(next(_seats), CONFIG.schools)
+        self.address = school_address(self.school)
+        self.done = False
+
+    @task
+    def lesson(self) -> None:
+        if self.done:  # the class waits for the others and looks at the school board
+            self.leaderboard("student", "school")
+            return
+        body = {
+            "track": "student",
+            "lang": "zh",
+            "school_code": self.school,
+            "grade": self.grade,
+            "class_name": self.class_name,
+            "nickname": f"同学{self.rng.randint(1, 99_999)}",
+        }
+        if self.token is None and not self.join_track(body):
+            return
+        self.think(self.rng.uniform(5, 20))  # the teacher explains
+        paper = self.start_attempt()
+        if paper is None:
+            return
+        self.think(len(paper["questions"]) * self.rng.uniform(3, 8))
+        if self.submit_answers(paper) is not None:
+            self.done = True
