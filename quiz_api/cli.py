@@ -13,6 +13,7 @@ from rich.progress import Progress
 from quiz_api.config import get_settings
 from quiz_api.content import ContentInvalid, load_bank, load_campaigns, stratum_sizes
 from quiz_api.schools import import_demo_roster, schools_app
+from quiz_api.staff import staff_app
 
 app = typer.Typer(
     help="The anti-drug knowledge challenge: database, content imports and the server.",
@@ -27,6 +28,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(bank_app, name="bank")
 app.add_typer(campaign_app, name="campaign")
 app.add_typer(schools_app, name="schools")
+app.add_typer(staff_app, name="staff")
 
 out = Console()
 err = Console(stderr=True)

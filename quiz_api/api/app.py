@@ -11,14 +11,17 @@ from starlette.types import Scope
 from quiz_api import __version__
 from quiz_api.api.routes import (
     attempts,
+    certificate,
     health,
     leaderboards,
     noop,
     participants,
     stats,
     visits,
+    wechat,
 )
 from quiz_api.api.routes import schools as school_routes
+from quiz_api.api.routes import staff as staff_routes
 from quiz_api.config import Settings, get_settings
 from quiz_api.problems import Problem, install_problem_handlers
 
@@ -57,7 +60,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_problem_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (participants, attempts, leaderboards, stats, visits, noop, school_routes):
+    for module in (
+        participants,
+        attempts,
+        leaderboards,
+        stats,
+        visits,
+        noop,
+        school_routes,
+        staff_routes,
+        wechat,
+        certificate,
+    ):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)

@@ -1,0 +1,79 @@
+"""``python -m quiz_api staff ...``: accounts of school, district and city staff."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from quiz_api.models import StaffRole
+
+staff_app = typer.Typer(help="Staff accounts for the reports.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+
+def _password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+@staff_app.command("create")
+def staff_create(
+    username: Annotated[str, typer.Option(help="Login name")],
+    role: Annotated[StaffRole, typer.Option(help="school, district or city")],
+    school: Annotated[str | None, typer.Option(help="School code (role school)")] = None,
+    district: Annotated[
+        str | None, typer.Option(help="District code or name (role district)")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+) -> None:
+    """Create an account; the password is prompted for (or read from standard input)."""
+    from quiz_api.db import session_scope
+    from quiz_api.services.staff import StaffInvalid, create_account
+
+    password = _password(password_stdin)
+    try:
+        with session_scope() as session:
+            account = create_account(
+                session,
+                username=username,
+                password=password,
+                role=role,
+                school_code=school,
+                district=district,
+                now=datetime.now(UTC),
+            )
+    except StaffInvalid as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from exc
+    where = account.school_code or account.district or "the whole city"
+    out.print(f"created {account.role} account {account.username!r} ({where})", highlight=False)
+
+
+@staff_app.command("password")
+def staff_password(
+    username: Annotated[str, typer.Option(help="Login name")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+) -> None:
+    """Set a new password for an account."""
+    from quiz_api.db import session_scope
+    from quiz_api.services.staff import StaffInvalid, set_password
+
+    password = _password(password_stdin)
+    try:
+        with session_scope() as session:
+            set_password(session, username, password)
+    except StaffInvalid as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from exc
+    out.print(f"password of {username!r} changed", highlight=False)
