@@ -1,0 +1,273 @@
+"""WeChat: silent OAuth (the participant is their openid) and the JS-SDK share config."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, StringConstraints
+from sqlmodel import select
+
+from quiz_api.api.deps import NowDep, SessionDep, SettingsDep
+from quiz_api.api.routes.participants import _out
+from quiz_api.certificate import render_share_image
+from quiz_api.content import I18nText
+from quiz_api.models import Campaign, Participant
+from quiz_api.problems import Problem, problem_responses
+from quiz_api.schemas import JoinRequest, JoinResponse
+from quiz_api.security import participant_token
+from quiz_api.services.campaigns import campaign_spec, resolve_campaign
+from quiz_api.services.participants import join
+from quiz_api.wechat import (
+    JS_API_LIST,
+    WechatClient,
+    WechatError,
+    WechatSettings,
+    get_wechat_settings,
+    read_identity,
+    sign_identity,
+)
+
+router = APIRouter(prefix="/wechat", tags=["wechat"])
+
+WechatSettingsDep = Annotated[WechatSettings, Depends(get_wechat_settings)]
+DEFAULT_NEXT = "/quiz/"
+LANG_PREFIX = {"zh": "", "en": "en/", "ko": "ko/", "ja": "ja/"}
+
+
+def get_clock() -> float:
+    """Unix time for signatures and identities; tests override it."""
+    return time.time()
+
+
+ClockDep = Annotated[float, Depends(get_clock)]
+
+
+def _client(settings: WechatSettings, now: float) -> WechatClient:
+    if not settings.enabled:
+        raise Problem(
+            404,
+            "wechat-not-configured",
+            "WeChat is not configured on this server: use the device token flow",
+        )
+    return WechatClient(settings, clock=lambda: now)
+
+
+def _safe_next(value: str | None) -> str:
+    """Only a path on this site (no scheme, no host): the callback must not be an open
+    redirect."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return DEFAULT_NEXT
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return DEFAULT_NEXT
+    return value.split("#", 1)[0]
+
+
+class WechatStatus(BaseModel):
+    enabled: bool
+    app_id: str | None
+
+
+@router.get("/status", response_model=WechatStatus, summary="Whether WeChat login is on")
+def wechat_status(wechat: WechatSettingsDep) -> WechatStatus:
+    return WechatStatus(enabled=wechat.enabled, app_id=wechat.app_id if wechat.enabled else None)
+
+
+@router.get(
+    "/oauth/start",
+    status_code=status.HTTP_307_TEMPORARY_REDIRECT,
+    response_class=RedirectResponse,
+    responses=problem_responses(404),
+    summary="Redirect to WeChat's silent authorization (snsapi_base)",
+)
+def oauth_start(
+    request: Request,
+    wechat: WechatSettingsDep,
+    now: ClockDep,
+    next: Annotated[str | None, Query(max_length=1024, description="Page to return to")] = None,
+) -> RedirectResponse:
+    client = _client(wechat, now)
+    callback = str(request.url_for("wechat_oauth_callback"))
+    redirect_uri = f"{callback}?{urlencode({'next': _safe_next(next)})}"
+    return RedirectResponse(client.authorize_url(redirect_uri, state="quiz"), status_code=307)
+
+
+@router.get(
+    "/oauth/callback",
+    name="wechat_oauth_callback",
+    status_code=status.HTTP_303_SEE_OTHER,
+    response_class=RedirectResponse,
+    responses=problem_responses(404),
+    summary="WeChat returns here with a code: exchanged on the server for the openid",
+)
+def oauth_callback(
+    session: SessionDep,
+    settings: SettingsDep,
+    wechat: WechatSettingsDep,
+    now: ClockDep,
+    server_now: NowDep,
+    code: Annotated[str | None, Query(max_length=256)] = None,
+    next: Annotated[str | None, Query(max_length=1024)] = None,
+) -> RedirectResponse:
+    """Back to the page with ``#wx=<signed identity>`` (and ``wx_token`` when this openid
+    already joined the campaign), or ``#wx_error=<errcode>``: the page then falls back to a
+    device token. The fragment never reaches a server log."""
+    client = _client(wechat, now)
+    target = _safe_next(next)
+    if not code:  # the user refused (snsapi_userinfo only) or the link was opened by hand
+        return RedirectResponse(f"{target}#wx_error=no-code", status_code=303)
+    try:
+        openid = client.openid_for_code(code)
+    except WechatError as exc:
+        return RedirectResponse(f"{target}#wx_error={exc.errcode}", status_code=303)
+    fragment = {"wx": sign_identity(settings.secret_key, openid, now)}
+    campaign_id = parse_qs(urlsplit(target).query).get("campaign", [None])[0]
+    try:
+        campaign = resolve_campaign(session, campaign_id, server_now)
+    except Problem:
+        campaign = None
+    if campaign is not None:
+        existing = session.exec(
+            select(Participant).where(
+                Participant.campaign_id == campaign.id, Participant.openid == openid
+            )
+        ).first()
+        if existing is not None and existing.id is not None:
+            fragment["wx_token"] = participant_token(settings.secret_key, existing.id)
+    return RedirectResponse(f"{target}#{urlencode(fragment)}", status_code=303)
+
+
+class WechatJoinRequest(JoinRequest):
+    """Joining as a WeChat user: the usual fields and the identity from the OAuth callback."""
+
+    identity: Annotated[str, StringConstraints(min_length=10, max_length=512)]
+
+
+@router.post(
+    "/participants",
+    status_code=status.HTTP_201_CREATED,
+    response_model=JoinResponse,
+    responses=problem_responses(401, 404, 409, 422),
+    summary="Join a track as the WeChat user of the identity (their openid)",
+)
+def wechat_join(
+    body: WechatJoinRequest,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    clock: ClockDep,
+    response: Response,
+) -> JoinResponse:
+    openid = read_identity(settings.secret_key, body.identity, clock)
+    if openid is None:
+        raise Problem(
+            401,
+            "invalid-wechat-identity",
+            "the WeChat identity is forged or expired: sign in with WeChat again",
+            field="identity",
+        )
+    campaign = resolve_campaign(session, body.campaign, now)
+    request = JoinRequest.model_validate(body.model_dump(exclude={"identity"}))
+    participant, created = join(session, campaign, request, now, openid=openid)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    assert participant.id is not None
+    return JoinResponse(
+        **_out(participant).model_dump(),
+        token=participant_token(settings.secret_key, participant.id),
+    )
+
+
+class ShareCard(BaseModel):
+    title: str
+    desc: str
+    link: str
+    img_url: str
+
+
+class JssdkConfigOut(BaseModel):
+    app_id: str
+    timestamp: int
+    nonce_str: str
+    signature: str
+    js_api_list: list[str]
+    share: ShareCard
+
+
+def _campaign_text(campaign: Campaign, field: str, lang: str) -> str:
+    text: I18nText = getattr(campaign_spec(campaign), field)
+    return str(getattr(text, lang))
+
+
+Lang = Annotated[str, Query(pattern="^(zh|en|ko|ja)$")]
+
+
+@router.get(
+    "/jssdk-config",
+    response_model=JssdkConfigOut,
+    responses=problem_responses(404, 422, 503),
+    summary="JS-SDK configuration (signature) for a page URL, and the share card",
+)
+def jssdk_config(
+    request: Request,
+    session: SessionDep,
+    wechat: WechatSettingsDep,
+    now: ClockDep,
+    server_now: NowDep,
+    url: Annotated[str, Query(min_length=8, max_length=2048, pattern=r"^https?://")],
+    campaign: Annotated[str | None, Query(max_length=64)] = None,
+    lang: Lang = "zh",
+) -> JssdkConfigOut:
+    client = _client(wechat, now)
+    row = resolve_campaign(session, campaign, server_now)
+    try:
+        config = client.jssdk_config(url)
+    except WechatError as exc:
+        raise Problem(
+            503,
+            "wechat-unavailable",
+            f"WeChat did not give a jsapi_ticket (errcode {exc.errcode})",
+            errcode=exc.errcode,
+        ) from exc
+    image = (
+        str(request.url_for("wechat_share_image"))
+        + "?"
+        + urlencode({"campaign": row.id, "lang": lang})
+    )
+    return JssdkConfigOut(
+        app_id=config.app_id,
+        timestamp=config.timestamp,
+        nonce_str=config.nonce_str,
+        signature=config.signature,
+        js_api_list=list(JS_API_LIST),
+        share=ShareCard(
+            title=_campaign_text(row, "name", lang),
+            desc=_campaign_text(row, "description", lang)[:120],
+            link=url.split("#", 1)[0],
+            img_url=image,
+        ),
+    )
+
+
+@router.get(
+    "/share-image.png",
+    name="wechat_share_image",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}, **problem_responses(404, 422)},
+    summary="The share card's image: the campaign's name and a QR code to the challenge",
+)
+def share_image(
+    request: Request,
+    session: SessionDep,
+    server_now: NowDep,
+    campaign: Annotated[str | None, Query(max_length=64)] = None,
+    lang: Lang = "zh",
+) -> Response:
+    row = resolve_campaign(session, campaign, server_now)
+    url = f"{request.base_url}{LANG_PREFIX[lang]}quiz/?{urlencode({'campaign': row.id})}"
+    png = render_share_image(lang, _campaign_text(row, "name", lang), url)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=3600"})

@@ -1,0 +1,407 @@
+"""WeChat OAuth and JS-SDK signatures against a local fake of WeChat's servers (a small ASGI
+app served by uvicorn on a free port), with WeChat's own error codes."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from quiz_api.api.routes.wechat import get_clock
+from quiz_api.wechat import (
+    EXPIRED_ACCESS_TOKEN,
+    INVALID_CODE,
+    INVALID_CREDENTIAL,
+    REFRESH_MARGIN,
+    MemoryCache,
+    RedisCache,
+    WechatClient,
+    WechatError,
+    WechatSettings,
+    get_wechat_settings,
+    jssdk_signature,
+    read_identity,
+    sign_identity,
+)
+
+from .conftest import SECRET
+
+APP_SECRET = "fake-app-secret"
+
+
+@dataclass
+class FakeWechat:
+    """WeChat's endpoints as far as we use them, answering like WeChat does (HTTP 200 with
+    ``errcode``/``errmsg`` in the body for every error)."""
+
+    app_id: str = "wx-test"
+    codes: dict[str, str] = field(default_factory=dict)  # OAuth code -> openid
+    used_codes: set[str] = field(default_factory=set)
+    valid_tokens: set[str] = field(default_factory=set)
+    expired_tokens: set[str] = field(default_factory=set)
+    calls: dict[str, int] = field(default_factory=lambda: {"token": 0, "ticket": 0, "oauth": 0})
+    tickets: list[str] = field(default_factory=list)
+    counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    base: str = ""
+
+    @staticmethod
+    def error(code: int, message: str) -> JSONResponse:
+        return JSONResponse({"errcode": code, "errmsg": message})
+
+    def expire_tokens(self) -> None:
+        self.expired_tokens |= self.valid_tokens
+        self.valid_tokens.clear()
+
+    async def oauth_access_token(self, request: Request) -> Response:
+        q = request.query_params
+        self.calls["oauth"] += 1
+        if q.get("appid") != self.app_id or q.get("secret") != APP_SECRET:
+            return self.error(INVALID_CREDENTIAL, "invalid credential, access_token is invalid")
+        code = q.get("code", "")
+        if code in self.used_codes:
+            return self.error(40163, "code been used")
+        if code not in self.codes or q.get("grant_type") != "authorization_code":
+            return self.error(INVALID_CODE, "invalid code")
+        self.used_codes.add(code)
+        return JSONResponse(
+            {
+                "access_token": f"web-{code}",
+                "expires_in": 7200,
+                "refresh_token": "r",
+                "openid": self.codes[code],
+                "scope": "snsapi_base",
+            }
+        )
+
+    async def token(self, request: Request) -> Response:
+        q = request.query_params
+        self.calls["token"] += 1
+        if q.get("appid") != self.app_id or q.get("secret") != APP_SECRET:
+            return self.error(INVALID_CREDENTIAL, "invalid credential, access_token is invalid")
+        token = f"token-{next(self.counter)}"
+        self.valid_tokens.add(token)
+        return JSONResponse({"access_token": token, "expires_in": 7200})
+
+    async def ticket(self, request: Request) -> Response:
+        token = request.query_params.get("access_token", "")
+        self.calls["ticket"] += 1
+        if token in self.expired_tokens:
+            return self.error(EXPIRED_ACCESS_TOKEN, "access_token expired")
+        if token not in self.valid_tokens:
+            return self.error(INVALID_CREDENTIAL, "invalid credential")
+        ticket = f"ticket-{next(self.counter)}"
+        self.tickets.append(ticket)
+        return JSONResponse({"errcode": 0, "errmsg": "ok", "ticket": ticket, "expires_in": 7200})
+
+    async def authorize(self, request: Request) -> Response:
+        """The user's silent authorization: straight back with a fresh code."""
+        q = request.query_params
+        if q.get("scope") != "snsapi_base" or q.get("appid") != self.app_id:
+            return self.error(10003, "redirect_uri domain or scope mismatch")
+        code = f"code-{next(self.counter)}"
+        self.codes[code] = f"openid-{q.get('openid_hint') or 'browser'}"
+        target = q["redirect_uri"]
+        sep = "&" if "?" in target else "?"
+        return RedirectResponse(f"{target}{sep}{urlencode({'code': code, 'state': q['state']})}")
+
+    def asgi(self) -> Starlette:
+        return Starlette(
+            routes=[
+                Route("/sns/oauth2/access_token", self.oauth_access_token),
+                Route("/cgi-bin/token", self.token),
+                Route("/cgi-bin/ticket/getticket", self.ticket),
+                Route("/connect/oauth2/authorize", self.authorize),
+            ]
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def fake_server() -> Iterator[FakeWechat]:
+    fake = FakeWechat()
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(fake.asgi(), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:  # readiness probe of the fake, not a wait for a result
+        assert time.monotonic() < deadline, "fake WeChat server did not start"
+        time.sleep(0.01)
+    fake.base = f"http://127.0.0.1:{port}"
+    yield fake
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def fake(fake_server: FakeWechat) -> FakeWechat:
+    """The shared fake with a fresh app id (so that cached tokens of other tests never
+    apply) and fresh counters."""
+    fake_server.app_id = f"wx{uuid.uuid4().hex[:14]}"
+    fake_server.calls = {"token": 0, "ticket": 0, "oauth": 0}
+    fake_server.tickets.clear()
+    return fake_server
+
+
+def wechat_settings(fake: FakeWechat, **overrides: Any) -> WechatSettings:
+    values: dict[str, Any] = {
+        "app_id": fake.app_id,
+        "app_secret": APP_SECRET,
+        "api_base": fake.base,
+        "open_base": fake.base,
+        "redis_url": None,
+    }
+    values.update(overrides)
+    return WechatSettings(**values)
+
+
+@pytest.fixture
+def wx(client: TestClient, fake: FakeWechat) -> TestClient:
+    """The API client with WeChat configured against the fake."""
+    settings = wechat_settings(fake)
+    app: Any = client.app
+    app.dependency_overrides[get_wechat_settings] = lambda: settings
+    app.dependency_overrides[get_clock] = lambda: 1_780_000_000.0
+    return client
+
+
+def fragment(location: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).fragment).items()}
+
+
+# ---------------------------------------------------------------------------- signature
+def test_signature_matches_the_worked_example_of_wechats_documentation() -> None:
+    ticket = (
+        "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg"
+    )
+    signature = jssdk_signature(
+        ticket, "Wm3WZYTPz0wzccnW", 1414587457, "http://mp.weixin.qq.com?params=value"
+    )
+    assert signature == "0f9de62fce790f9a083d5c99e95740ceb90c27ed"
+
+
+def test_signature_ignores_the_fragment_of_the_url() -> None:
+    args = ("ticket", "nonce", 1)
+    assert jssdk_signature(*args, "https://x.cn/quiz/?a=1#wx=abc") == jssdk_signature(
+        *args, "https://x.cn/quiz/?a=1"
+    )
+
+
+# ---------------------------------------------------------------------------- identity
+def test_identity_is_signed_and_expires() -> None:
+    identity = sign_identity(SECRET, "o-abc", now=1000)
+    assert read_identity(SECRET, identity, now=1001) == "o-abc"
+    assert read_identity("another-secret-" + "z" * 32, identity, now=1001) is None
+    assert read_identity(SECRET, identity, now=1000 + 3 * 3600) is None
+    forged = identity.replace(identity.split(".")[1], "b3RoZXI")  # "other"
+    assert read_identity(SECRET, forged, now=1001) is None
+
+
+# ---------------------------------------------------------------------------- OAuth
+def test_without_configuration_the_page_uses_device_tokens(client: TestClient) -> None:
+    app: Any = client.app
+    app.dependency_overrides[get_wechat_settings] = lambda: WechatSettings(
+        app_id=None, app_secret=None
+    )
+    assert client.get("/api/v1/wechat/status").json() == {"enabled": False, "app_id": None}
+    for path in ("/api/v1/wechat/oauth/start", "/api/v1/wechat/jssdk-config?url=https://a.cn/"):
+        answer = client.get(path, follow_redirects=False)
+        assert answer.status_code == 404
+        assert answer.json()["type"] == "/problems/wechat-not-configured"
+
+
+def test_start_redirects_to_silent_authorization(wx: TestClient, fake: FakeWechat) -> None:
+    answer = wx.get("/api/v1/wechat/oauth/start?next=/en/quiz/?campaign=c1", follow_redirects=False)
+    assert answer.status_code == 307
+    location = answer.headers["location"]
+    assert location.startswith(f"{fake.base}/connect/oauth2/authorize?")
+    assert location.endswith("#wechat_redirect")
+    query = parse_qs(urlsplit(location).query)
+    assert query["appid"] == [fake.app_id]
+    assert query["scope"] == ["snsapi_base"]
+    assert query["response_type"] == ["code"]
+    callback = urlsplit(query["redirect_uri"][0])
+    assert callback.path == "/api/v1/wechat/oauth/callback"
+    assert parse_qs(callback.query)["next"] == ["/en/quiz/?campaign=c1"]
+    assert fake.app_id not in location.split("appid=")[0]
+    assert APP_SECRET not in location
+
+
+@pytest.mark.parametrize("evil", ["//evil.example/x", "https://evil.example/", "\\\\evil", "x"])
+def test_the_return_page_stays_on_this_site(wx: TestClient, evil: str) -> None:
+    answer = wx.get("/api/v1/wechat/oauth/callback", params={"next": evil}, follow_redirects=False)
+    assert answer.headers["location"].startswith("/quiz/#")
+
+
+def test_code_exchanged_for_openid_identifies_the_participant(
+    wx: TestClient, fake: FakeWechat
+) -> None:
+    fake.codes["c-1"] = "o-ming"
+    answer = wx.get(
+        "/api/v1/wechat/oauth/callback",
+        params={"code": "c-1", "state": "quiz", "next": "/quiz/"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith("/quiz/#")
+    first = fragment(answer.headers["location"])
+    assert "wx_token" not in first  # a new WeChat user: the page asks for the track first
+    body = {"track": "adult", "lang": "zh", "nickname": "阿明", "identity": first["wx"]}
+    joined = wx.post("/api/v1/wechat/participants", json=body)
+    assert joined.status_code == 201, joined.text
+
+    # The same WeChat user on another phone: the openid finds the participant again.
+    fake.codes["c-2"] = "o-ming"
+    again = wx.get(
+        "/api/v1/wechat/oauth/callback",
+        params={"code": "c-2", "next": "/quiz/"},
+        follow_redirects=False,
+    )
+    second = fragment(again.headers["location"])
+    assert second["wx_token"] == joined.json()["token"]
+    me = wx.get(
+        "/api/v1/participants/me", headers={"Authorization": f"Bearer {second['wx_token']}"}
+    )
+    assert me.json()["nickname"] == "阿明"
+    rejoin = wx.post("/api/v1/wechat/participants", json={**body, "identity": second["wx"]})
+    assert rejoin.status_code == 200
+    assert rejoin.json()["participant_id"] == joined.json()["participant_id"]
+
+
+def test_invalid_or_used_code_sends_the_page_back_with_the_error(
+    wx: TestClient, fake: FakeWechat
+) -> None:
+    bad = wx.get(
+        "/api/v1/wechat/oauth/callback",
+        params={"code": "nope", "next": "/ko/quiz/"},
+        follow_redirects=False,
+    )
+    assert bad.headers["location"] == f"/ko/quiz/#wx_error={INVALID_CODE}"
+    fake.codes["c-3"] = "o-3"
+    wx.get("/api/v1/wechat/oauth/callback", params={"code": "c-3"}, follow_redirects=False)
+    used = wx.get("/api/v1/wechat/oauth/callback", params={"code": "c-3"}, follow_redirects=False)
+    assert used.headers["location"] == "/quiz/#wx_error=40163"
+
+
+def test_a_forged_identity_cannot_join(wx: TestClient) -> None:
+    identity = sign_identity("not-the-server-secret-" + "q" * 30, "o-x", 1_780_000_000)
+    answer = wx.post("/api/v1/wechat/participants", json={"track": "adult", "identity": identity})
+    assert answer.status_code == 401
+    assert answer.json()["type"] == "/problems/invalid-wechat-identity"
+
+
+# ---------------------------------------------------------------------------- JS-SDK
+def test_jssdk_config_is_signed_and_carries_the_share_card(
+    wx: TestClient, fake: FakeWechat
+) -> None:
+    url = "https://quiz.example.cn/en/quiz/?campaign=challenge-test&src=poster-school"
+    answer = wx.get("/api/v1/wechat/jssdk-config", params={"url": url + "#wx=1", "lang": "en"})
+    assert answer.status_code == 200, answer.text
+    data = answer.json()
+    assert data["app_id"] == fake.app_id
+    assert data["timestamp"] == 1_780_000_000
+    ticket = fake.tickets[-1]
+    plain = f"jsapi_ticket={ticket}&noncestr={data['nonce_str']}&timestamp={data['timestamp']}&url={url}"
+    assert data["signature"] == hashlib.sha1(plain.encode()).hexdigest()
+    assert "updateAppMessageShareData" in data["js_api_list"]
+    share = data["share"]
+    assert share["link"] == url
+    assert share["title"].endswith("[en]")  # the test campaign's English name
+    assert share["img_url"].startswith("http") and "share-image.png" in share["img_url"]
+    image = wx.get(urlsplit(share["img_url"]).path + "?" + urlsplit(share["img_url"]).query)
+    assert image.status_code == 200
+    assert image.headers["content-type"] == "image/png"
+    assert APP_SECRET not in answer.text and "token-" not in answer.text
+
+
+def test_token_and_ticket_are_fetched_once_for_their_lifetime(
+    wx: TestClient, fake: FakeWechat
+) -> None:
+    for _ in range(3):
+        assert wx.get("/api/v1/wechat/jssdk-config?url=https://a.cn/quiz/").status_code == 200
+    assert fake.calls["token"] == 1
+    assert fake.calls["ticket"] == 1
+
+
+def test_ticket_and_token_are_refreshed_before_they_expire(fake: FakeWechat) -> None:
+    now = [0.0]
+    client = WechatClient(wechat_settings(fake), cache=MemoryCache(clock=lambda: now[0]))
+    first = client.jsapi_ticket()
+    now[0] = 7200 - REFRESH_MARGIN - 1
+    assert client.jsapi_ticket() == first
+    now[0] = 7200 - REFRESH_MARGIN + 1  # still valid for WeChat, but due for a refresh
+    assert client.jsapi_ticket() != first
+    assert fake.calls == {"token": 2, "ticket": 2, "oauth": 0}
+
+
+def test_an_expired_access_token_is_replaced_once(fake: FakeWechat) -> None:
+    client = WechatClient(wechat_settings(fake), cache=MemoryCache())
+    client.access_token()
+    fake.expire_tokens()  # WeChat ends it early (42001), e.g. another system asked for one
+    assert client.jsapi_ticket().startswith("ticket-")
+    assert fake.calls["token"] == 2
+
+
+def test_invalid_credential_is_a_problem_not_a_crash(wx: TestClient, fake: FakeWechat) -> None:
+    app: Any = wx.app
+    app.dependency_overrides[get_wechat_settings] = lambda: wechat_settings(
+        fake, app_secret="wrong-secret"
+    )
+    answer = wx.get("/api/v1/wechat/jssdk-config?url=https://a.cn/quiz/")
+    assert answer.status_code == 503
+    assert answer.json()["type"] == "/problems/wechat-unavailable"
+    assert answer.json()["errcode"] == INVALID_CREDENTIAL
+    assert "wrong-secret" not in answer.text
+    with pytest.raises(WechatError) as info:
+        WechatClient(wechat_settings(fake, app_secret="wrong-secret"), MemoryCache()).access_token()
+    assert info.value.errcode == INVALID_CREDENTIAL
+
+
+def test_unreachable_wechat_is_a_problem(wx: TestClient, fake: FakeWechat) -> None:
+    app: Any = wx.app
+    app.dependency_overrides[get_wechat_settings] = lambda: wechat_settings(
+        fake, api_base=f"http://127.0.0.1:{_free_port()}", timeout_seconds=2
+    )
+    answer = wx.get("/api/v1/wechat/jssdk-config?url=https://a.cn/quiz/")
+    assert answer.status_code == 503
+    assert answer.json()["errcode"] == -1
+
+
+def test_workers_share_one_token_through_redis(fake: FakeWechat) -> None:
+    try:
+        import redis
+
+        redis.Redis.from_url("redis://127.0.0.1:6379/15").ping()
+    except Exception:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings = wechat_settings(fake, redis_url="redis://127.0.0.1:6379/15")
+    workers = [WechatClient(settings, cache=RedisCache(settings.redis_url or "")) for _ in range(3)]
+    tickets = {worker.jsapi_ticket() for worker in workers}
+    assert len(tickets) == 1
+    assert fake.calls["token"] == 1 and fake.calls["ticket"] == 1
+    redis.Redis.from_url("redis://127.0.0.1:6379/15").delete(
+        f"quiz:wechat:{fake.app_id}:access_token", f"quiz:wechat:{fake.app_id}:jsapi_ticket"
+    )
