@@ -459,6 +459,7 @@ class LangContent:
     files: list[str]  # files of this language folder
     fallback: list[str]  # Chinese files this language borrows (pages only, not posts)
     posts: list[Post]  # newest first
+    order: dict[str, int] = field(default_factory=dict)  # page -> front matter `order`
 
     @property
     def known(self) -> set[str]:
@@ -492,6 +493,7 @@ def load_language(
     known = own | set(fallback)
     problems: list[Problem] = []
     posts: list[Post] = []
+    order: dict[str, int] = {}
     for src_uri in files:
         if not src_uri.endswith(".md"):
             continue
@@ -508,8 +510,22 @@ def load_language(
                 problems.extend(exc.problems)
                 continue
             check_links(fm, src_uri, known, shown, problems)
+            if "order" in fm.data:
+                value = fm.data["order"]
+                if isinstance(value, str) and re.fullmatch(r"-?\d{1,4}", value.strip()):
+                    order[src_uri] = int(value)
+                else:
+                    problems.append(
+                        Problem(
+                            shown,
+                            fm.lines["order"],
+                            f"order {value!r} is not a whole number",
+                            "write e.g. order: 1 (pages with smaller numbers come first in "
+                            "the menu) or remove it",
+                        )
+                    )
     posts.sort(key=lambda p: (p.date, p.src_uri), reverse=True)
-    return LangContent(lang, files, fallback, posts), problems
+    return LangContent(lang, files, fallback, posts, order), problems
 
 
 def load_all(

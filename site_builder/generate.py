@@ -444,16 +444,23 @@ class BuildState:
                 sections.setdefault(src.split("/", 1)[0], []).append(src)
             else:
                 top.append(src)
-        challenge = sections.setdefault("challenge", [])
         sections.pop("quiz", None)
-        challenge.insert(0, "quiz/index.md")
+        sections.setdefault("challenge", [])
         order = [s for s in SECTION_ORDER if s in sections] + sorted(
             s for s in sections if s not in SECTION_ORDER
         )
+        zh_order = self.langs[DEFAULT_LANG].order
+        own_order = self.langs[self.lang].order
+
+        def rank(src: str) -> tuple[int, str]:
+            return (own_order.get(src, zh_order.get(src, 1000)), src)
+
         for name in order:
-            entries: list[Any] = list(sections[name])
+            entries: list[Any] = sorted(sections[name], key=rank)
             if name == "campaigns" and self.campaigns:
                 entries.append("posters/index.md")
+            if name == "challenge":
+                entries.insert(0, "quiz/index.md")
             title = self.gettext(SECTION_TITLES[name]) if name in SECTION_TITLES else name
             nav.append({title: entries})
         if self.campaigns and "campaigns" not in sections:
