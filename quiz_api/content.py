@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -31,6 +31,7 @@ from rapidfuzz import fuzz, process
 from quiz_api.models import LANGUAGES, Track
 from quiz_api.yamlsource import YamlSyntaxError, line_of, load_yaml
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
 NEAR_DUPLICATE_SIMILARITY = 90  # percent, rapidfuzz ratio of two stems in one language
 LETTERS = string.ascii_uppercase
 
@@ -300,6 +301,22 @@ def _yaml_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.suffix in {".yaml", ".yml"})
 
 
+def _read_file(
+    path: Path, model: type[ModelT], errors: list[ContentError]
+) -> tuple[Any, ModelT] | None:
+    """Parse one YAML file into ``model``; on failure add the errors and return None."""
+    try:
+        raw = load_yaml(path)
+    except YamlSyntaxError as exc:
+        errors.append(ContentError(path, exc.line, exc.message))
+        return None
+    try:
+        return raw, model.model_validate(raw)
+    except ValidationError as exc:
+        errors.extend(_pydantic_errors(exc, path, raw, (), None))
+        return None
+
+
 def load_bank(directory: Path) -> Bank:
     """Read and validate every question file under ``directory``; raise ContentInvalid."""
     bank = Bank()
@@ -308,16 +325,10 @@ def load_bank(directory: Path) -> Bank:
     if not files:
         raise ContentInvalid([ContentError(directory, 0, "no question files (*.yaml) found")])
     for path in files:
-        try:
-            raw = load_yaml(path)
-        except YamlSyntaxError as exc:
-            errors.append(ContentError(path, exc.line, exc.message))
+        loaded = _read_file(path, BankFile, errors)
+        if loaded is None:
             continue
-        try:
-            parsed = BankFile.model_validate(raw)
-        except ValidationError as exc:
-            errors.extend(_pydantic_errors(exc, path, raw, (), None))
-            continue
+        raw, parsed = loaded
         for index, item in enumerate(parsed.questions):
             item_id = str(item.get("id")) if isinstance(item, dict) and "id" in item else None
             try:
@@ -418,16 +429,10 @@ def load_campaigns(directory: Path, sizes: Counter[StratumKey] | None = None) ->
     errors: list[ContentError] = []
     seen: dict[str, Path] = {}
     for path in _yaml_files(directory):
-        try:
-            raw = load_yaml(path)
-        except YamlSyntaxError as exc:
-            errors.append(ContentError(path, exc.line, exc.message))
+        loaded = _read_file(path, CampaignSpec, errors)
+        if loaded is None:
             continue
-        try:
-            campaign = CampaignSpec.model_validate(raw)
-        except ValidationError as exc:
-            errors.extend(_pydantic_errors(exc, path, raw, (), None))
-            continue
+        raw, campaign = loaded
         if campaign.id in seen:
             errors.append(
                 ContentError(path, 1, f"campaign id {campaign.id} also in {seen[campaign.id]}")
