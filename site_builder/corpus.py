@@ -125,11 +125,14 @@ ends_at: 2026-06-30T23:59:59+08:00
 """
 
 
-def post_text(title: str, date: str, summary: str, tags: list[str], body: str) -> str:
+def post_text(
+    title: str, date: str, summary: str, tags: list[str], body: str, cover: str | None = None
+) -> str:
     tag_list = ", ".join(tags)
+    cover_line = f"cover: {cover}\n" if cover else ""
     return (
-        f"---\ntitle: {title}\ndate: {date}\nsummary: {summary}\ntags: [{tag_list}]\n---\n\n"
-        f"{body}\n"
+        f"---\ntitle: {title}\ndate: {date}\nsummary: {summary}\ntags: [{tag_list}]\n"
+        f"{cover_line}---\n\n{body}\n"
     )
 
 
@@ -140,12 +143,19 @@ def write_sample(dest: Path, campaigns: bool = True) -> Path:
             path = dest / lang / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, "utf-8")
+    # a cover image (in Chinese only: the other languages borrow it like a page)
+    from PIL import Image
+
+    cover = dest / "zh" / "posts" / "images" / "june26.png"
+    cover.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (64, 32), (0, 105, 92)).save(cover)
     for rel, posts in SAMPLE_POSTS.items():
         date = rel.split("/")[-1][:10]
         for lang, (title, summary, tags, body) in posts.items():
             path = dest / lang / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(post_text(title, date, summary, tags, body), "utf-8")
+            image = "images/june26.png" if "international-day" in rel else None
+            path.write_text(post_text(title, date, summary, tags, body, image), "utf-8")
     if campaigns:
         (dest / "campaigns").mkdir(parents=True, exist_ok=True)
         (dest / "campaigns" / "challenge-2026.yaml").write_text(CAMPAIGN, "utf-8")
@@ -202,13 +212,19 @@ def generate(dest: Path, posts: int, base: Path | None = None) -> Path:
 
 def bench(sizes: list[int], base: Path, runs: int = 1) -> list[tuple[int, float]]:
     """Time full builds (four languages) of corpora of each size; print a Markdown table."""
+    import gzip
+
+    from site_builder.budgets import check
     from site_builder.build import build
 
     results: list[tuple[int, float]] = []
     with tempfile.TemporaryDirectory(prefix="sb-bench-") as tmp:
         root = Path(tmp)
-        print("| posts per language | pages in total | build time (s) | site size (MB) |")
-        print("|---:|---:|---:|---:|")
+        print(
+            "| posts per language | pages (4 languages) | build time (s) | site size (MB) "
+            "| largest HTML (KB) | zh search index (KB gz) | largest page transfer (KB gz) |"
+        )
+        print("|---:|---:|---:|---:|---:|---:|---:|")
         for size in sizes:
             content = generate(root / f"content-{size}", size, base)
             best = float("inf")
@@ -216,8 +232,17 @@ def bench(sizes: list[int], base: Path, runs: int = 1) -> list[tuple[int, float]
                 start = time.perf_counter()
                 build(content, root / "site")
                 best = min(best, time.perf_counter() - start)
-            pages = sum(1 for _ in (root / "site").rglob("*.html"))
-            mb = sum(p.stat().st_size for p in (root / "site").rglob("*") if p.is_file()) / 1e6
-            print(f"| {size} | {pages} | {best:.1f} | {mb:.1f} |", flush=True)
+            site = root / "site"
+            pages = sum(1 for _ in site.rglob("index.html"))
+            mb = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6
+            index = len(gzip.compress((site / "search" / "search_index.json").read_bytes()))
+            report = check(site)
+            html = max(r.html for r in report) / 1024
+            total = max(r.total for r in report) / 1024
+            print(
+                f"| {size} | {pages} | {best:.1f} | {mb:.1f} | {html:.0f} | {index / 1024:.0f} "
+                f"| {total:.0f} |",
+                flush=True,
+            )
             results.append((size, best))
     return results

@@ -502,7 +502,7 @@ class BuildState:
                     "tags": [
                         {"name": tag, "url": f"tags/{quote(tag_slug(tag))}/"} for tag in post.tags
                     ],
-                    "cover": post.cover,
+                    "cover": _cover_path(post),
                 }
                 meta["tags"] = post.tags
                 meta.setdefault("description", post.summary)
@@ -619,6 +619,21 @@ KIND_LABELS = {
     "community": _("Community poster"),
     "workplace": _("Workplace poster"),
 }
+
+
+def _cover_path(post: Post) -> str | None:
+    """The cover image's path from the language root (for the `url` template filter)."""
+    if not post.cover:
+        return None
+    base = post.src_uri.rsplit("/", 1)[0]
+    parts: list[str] = []
+    for part in f"{base}/{post.cover}".split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
 
 
 def _md_escape(text: str) -> str:

@@ -233,3 +233,19 @@ def test_no_campaign_files_no_posters(tmp_path: Path) -> None:
     out = build(content, tmp_path / "site", langs=("zh",)).out
     assert not (out / "posters").exists()
     assert (out / "index.html").is_file()
+
+
+@pytest.mark.parametrize("root", list(LANG_ROOTS.values()))
+def test_post_cover_image(sample_site: Path, root: str) -> None:
+    page = html(sample_site, f"{root}posts/2026-06-26-international-day/")
+    assert '<img class="sb-cover" src="../images/june26.png"' in page
+    assert (sample_site / root / "posts/images/june26.png").is_file()
+
+
+def test_site_url_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder import site_url
+
+    monkeypatch.delenv("SITE_URL", raising=False)
+    assert site_url() == "http://127.0.0.1:8000/"
+    monkeypatch.setenv("SITE_URL", "https://jd.example.org/sub")
+    assert site_url() == "https://jd.example.org/sub/"
