@@ -680,10 +680,11 @@
     var draft = state.draft;
     var error = h("p", { class: "qz-error", role: "alert" });
     var status = h("p", { class: "qz-small", role: "status", "aria-live": "polite" });
-    var list = h("ul", { class: "qz-schools", id: "qz-school-list", role: "listbox", "aria-label": t("school") });
-    var input = h("input", { id: "qz-school", type: "search", autocomplete: "off", role: "combobox",
-      "aria-expanded": "false", "aria-controls": "qz-school-list", "aria-autocomplete": "list",
-      "aria-describedby": "qz-school-hint", value: draft.school ? draft.school.name : "" });
+    // Matches are a plain list of buttons (a listbox of buttons would nest interactive roles).
+    var list = h("ul", { class: "qz-schools", id: "qz-school-list", "aria-label": t("school") });
+    var input = h("input", { id: "qz-school", type: "search", autocomplete: "off",
+      "aria-controls": "qz-school-list", "aria-describedby": "qz-school-hint",
+      value: draft.school ? draft.school.name : "" });
     var grade = h("select", { id: "qz-grade" });
     var klass = h("select", { id: "qz-class" });
     var classBox = h("div", { class: "qz-classes", hidden: !draft.school });
@@ -745,7 +746,6 @@
       draft.class_name = null;
       save();
       input.value = school.name;
-      input.setAttribute("aria-expanded", "false");
       list.textContent = "";
       status.textContent = t("schoolChosen", { name: school.name });
       error.textContent = "";
@@ -764,12 +764,11 @@
         var schools = listOf(res.data, "schools");
         list.textContent = "";
         schools.slice(0, 20).forEach(function (school, i) {
-          list.appendChild(h("li", { role: "option", id: "qz-school-" + i, "aria-selected": "false" },
+          list.appendChild(h("li", { id: "qz-school-" + i },
             h("button", { type: "button", class: "qz-school", onclick: function () { choose(school); } },
               h("span", { text: school.name }),
               school.district ? h("span", { class: "qz-small", text: school.district }) : null)));
         });
-        input.setAttribute("aria-expanded", schools.length ? "true" : "false");
         status.textContent = schools.length ? "" : t("noSchools");
       }, function () { if (mine === seq) status.textContent = t("offline"); });
     }
@@ -796,7 +795,7 @@
       h("div", { class: "qz-classbox" }, classBox),
       error,
       h("div", { class: "qz-row" },
-        h("button", { class: "qz-btn", type: "button", onclick: trackScreen, text: t("back") }),
+        h("button", { class: "qz-btn", type: "button", "data-action": "back", onclick: trackScreen, text: t("back") }),
         h("button", { class: "qz-btn qz-btn--primary", type: "submit", text: t("next") })));
     classBox.appendChild(h("label", { for: "qz-grade", class: "qz-label", text: t("grade") }));
     classBox.appendChild(grade);
@@ -954,26 +953,26 @@
       }));
     var last = index === total - 1;
     var nav = h("div", { class: "qz-row" },
-      h("button", { class: "qz-btn", type: "button", disabled: index === 0, onclick: function () { go(index - 1); }, text: t("prev") }),
+      h("button", { class: "qz-btn", type: "button", "data-action": "prev", disabled: index === 0, onclick: function () { go(index - 1); }, text: t("prev") }),
       last
-        ? h("button", { class: "qz-btn qz-btn--primary", type: "button", onclick: function () {
+        ? h("button", { class: "qz-btn qz-btn--primary", type: "button", "data-action": "submit", onclick: function () {
             var missing = total - answeredCount();
             if (missing > 0 && confirmBox.hidden) {
               confirmBox.hidden = false;
               confirmBox.textContent = "";
               confirmBox.appendChild(h("p", { text: t("unanswered", { n: missing }) }));
               confirmBox.appendChild(h("div", { class: "qz-row" },
-                h("button", { class: "qz-btn", type: "button", onclick: function () {
+                h("button", { class: "qz-btn", type: "button", "data-action": "keep-answering", onclick: function () {
                   var first = paper.questions.findIndex(function (item) { return !(state.answers[item.id] || []).length; });
                   go(first < 0 ? 0 : first);
                 }, text: t("keepAnswering") }),
-                h("button", { class: "qz-btn qz-btn--primary", type: "button", onclick: submit, text: t("submitAnyway") })));
+                h("button", { class: "qz-btn qz-btn--primary", type: "button", "data-action": "submit-anyway", onclick: submit, text: t("submitAnyway") })));
               confirmBox.querySelector("button").focus();
               return;
             }
             submit();
           }, text: t("submit") })
-        : h("button", { class: "qz-btn qz-btn--primary", type: "button", onclick: function () { go(index + 1); }, text: t("nextQ") }));
+        : h("button", { class: "qz-btn qz-btn--primary", type: "button", "data-action": "next", onclick: function () { go(index + 1); }, text: t("nextQ") }));
     var bar = h("progress", { class: "qz-progress", max: String(total), value: String(index + 1),
       "aria-label": t("progress") + ": " + t("questionN", { n: index + 1, total: total }) });
     screen("question", [

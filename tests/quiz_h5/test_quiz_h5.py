@@ -1,0 +1,316 @@
+"""The quiz H5 page on a phone in WeChat's browser: whole attempts in two tracks and several
+languages, a refresh in the middle, a submission sent while offline, the language switch,
+accessibility (axe-core) and the first-load weight. Screenshots go to SHOTS."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from typing import Any
+
+import pytest
+
+from quiz_api.content import LETTERS
+
+from .conftest import SHOTS, Live, Phone
+
+pytestmark = pytest.mark.browser
+
+BUDGET = 60 * 1024  # first load of the quiz page, gzipped: HTML + CSS + JS
+TRACK_TITLE = {"zh": "选择赛道", "en": "Choose your track", "ko": "부문 선택", "ja": "部門を選ぶ"}
+ROOTS = {"zh": "", "en": "en/", "ko": "ko/", "ja": "ja/"}
+
+
+def stored(phone: Phone) -> dict[str, Any]:
+    """What the page keeps on the device for the campaign of its URL (none named: "-")."""
+    value: dict[str, Any] = phone.page.evaluate(
+        "JSON.parse(localStorage.getItem('quiz:v1:' + "
+        "(new URLSearchParams(location.search).get('campaign') || '-')))"
+    )
+    return value
+
+
+def answer_key(live: Live, attempt_id: int) -> dict[str, list[str]]:
+    """The correct letters of each question of the attempt, read from the database."""
+    (paper,) = live.sql("SELECT paper FROM attempt WHERE id = ?", attempt_id)[0]
+    key = {}
+    for n, item in enumerate(json.loads(paper)["items"], 1):
+        (body,) = live.sql("SELECT body FROM question_version WHERE id = ?", item["v"])[0]
+        correct = json.loads(body)["correct"]
+        key[f"q{n}"] = sorted(LETTERS[item["order"].index(i)] for i in correct)
+    return key
+
+
+def choose_adult(phone: Phone, nickname: str) -> None:
+    phone.wait_screen("track")
+    phone.page.check("input[name=qz-track][value=adult]")
+    phone.page.fill("#qz-nickname", nickname)
+    phone.page.click("#quiz-app button[type=submit]")
+    phone.wait_screen("rules")
+
+
+def start_quiz(phone: Phone, shot: str | None = None) -> int:
+    if shot:
+        phone.shot(shot)
+    phone.page.check("#qz-agree")
+    phone.page.click("#quiz-app button[type=submit]")
+    phone.wait_screen("question")
+    return int(stored(phone)["attempt"]["attempt_id"])
+
+
+def current_question(phone: Phone) -> str:
+    name: str = phone.page.get_attribute(".qz-option input >> nth=0", "name") or ""
+    return name.removeprefix("qz-")
+
+
+def answer(phone: Phone, key: dict[str, list[str]] | None, upto: int | None = None) -> int:
+    """Answer from the current question on (right ones from ``key``, else option A), moving
+    forward, until the last question (or ``upto`` questions). Returns how many."""
+    done = 0
+    while True:
+        qid = current_question(phone)
+        for letter in key[qid] if key else ["A"]:
+            phone.page.check(f".qz-option input[value={letter}]")
+        done += 1
+        if upto is not None and done >= upto:
+            return done
+        next_button = phone.page.locator("#quiz-app .qz-row .qz-btn--primary")
+        if next_button.get_attribute("data-action") == "submit":
+            return done
+        next_button.click()
+        phone.page.wait_for_function(
+            "qid => !document.querySelector(`.qz-option input[name=qz-${qid}]`)", arg=qid
+        )
+
+
+def submit(phone: Phone) -> None:
+    phone.page.click("#quiz-app [data-action=submit]")
+    confirm = phone.page.locator("#quiz-app .qz-confirm [data-action=submit-anyway]")
+    if confirm.count():
+        confirm.click()
+
+
+def results_of(live: Live, attempt_id: int) -> list[tuple[Any, ...]]:
+    return live.sql("SELECT score, passed FROM result WHERE attempt_id = ?", attempt_id)
+
+
+def test_adult_attempt_in_chinese_with_review_and_certificate(phone: Phone, live: Live) -> None:
+    phone.open("quiz/")
+    assert phone.page.inner_text("#quiz-app h2") == TRACK_TITLE["zh"]
+    phone.shot("zh-1-track")
+    choose_adult(phone, "阿明")
+    assert phone.page.locator("a[href='../challenge/privacy/']").count() >= 1
+    attempt_id = start_quiz(phone, shot="zh-2-rules")
+    phone.shot("zh-3-question")
+    status = phone.page.inner_text(".qz-status")
+    assert "第1题" in status and ":" in status  # position and remaining time (mm:ss)
+    total = len(stored(phone)["attempt"]["questions"])
+    assert answer(phone, answer_key(live, attempt_id)) == total
+    phone.shot("zh-4-last-question")
+    submit(phone)
+    phone.wait_screen("result")
+    phone.page.wait_for_function(
+        "() => { const i = document.querySelector('.qz-cert'); return i && i.naturalWidth > 0 }"
+    )
+    score = phone.page.inner_text(".qz-score")
+    assert "100分" in score and "恭喜" in score and "全市排名" in score
+    assert phone.page.locator(".qz-review__item").count() == total
+    assert phone.page.locator(".qz-review__item.is-right").count() == total
+    assert phone.page.get_attribute(".qz-cert", "src", timeout=1000).startswith("data:image/png")
+    phone.page.screenshot(path=str(SHOTS / "zh-5-result.png"))
+    phone.page.locator(".qz-review").scroll_into_view_if_needed()
+    phone.page.screenshot(path=str(SHOTS / "zh-6-review.png"))
+    assert results_of(live, attempt_id) == [(100, 1)]
+    assert phone.errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_student_attempt(phone: Phone, live: Live, lang: str) -> None:
+    phone.open(f"{ROOTS[lang]}quiz/")
+    assert phone.page.inner_text("#quiz-app h2") == TRACK_TITLE[lang]
+    phone.page.check("input[name=qz-track][value=student]")
+    phone.page.fill("#qz-nickname", "Star")
+    phone.page.click("#quiz-app button[type=submit]")
+    phone.wait_screen("student")
+    phone.page.fill("#qz-school", "demo")
+    phone.page.wait_for_selector(".qz-school")
+    phone.shot(f"{lang}-1-school-search")
+    phone.page.click(".qz-school >> nth=0")
+    phone.page.wait_for_selector("#qz-grade option >> nth=1", state="attached")
+    phone.page.select_option("#qz-grade", index=1)
+    phone.page.select_option("#qz-class", index=1)
+    grade = int(phone.page.input_value("#qz-grade"))
+    class_name = phone.page.input_value("#qz-class")
+    phone.shot(f"{lang}-2-student")
+    phone.page.click("#quiz-app button[type=submit]")
+    phone.wait_screen("rules")
+    attempt_id = start_quiz(phone, shot=f"{lang}-3-rules")
+    phone.shot(f"{lang}-4-question")
+    answer(phone, None)
+    submit(phone)
+    phone.wait_screen("result")
+    phone.page.screenshot(path=str(SHOTS / f"{lang}-5-result.png"))
+    assert len(results_of(live, attempt_id)) == 1
+    (row,) = live.sql(
+        "SELECT p.track, p.lang, p.nickname, p.school_code, p.grade, p.class_name, p.openid "
+        "FROM participant p JOIN attempt a ON a.participant_id = p.id WHERE a.id = ?",
+        attempt_id,
+    )
+    assert row[:3] == ("student", lang, "Star")
+    assert row[3].startswith("DEMO") and (row[4], row[5]) == (grade, class_name)
+    assert row[6] is None  # no WeChat configured: a device token
+    assert phone.errors == []
+
+
+def test_a_refresh_in_the_middle_resumes_the_same_attempt(phone: Phone, live: Live) -> None:
+    phone.open("en/quiz/")
+    choose_adult(phone, "Refresher")
+    attempt_id = start_quiz(phone)
+    first_paper = stored(phone)["attempt"]["questions"]
+    answer(phone, None, upto=3)
+    chosen = stored(phone)["answers"]
+    phone.page.reload()
+    phone.wait_screen("question")
+    assert (
+        phone.page.inner_text(".qz-notice")
+        == "Welcome back: your quiz continues where you left it."
+    )
+    assert current_question(phone) == "q3"
+    assert stored(phone)["attempt"]["attempt_id"] == attempt_id
+    assert stored(phone)["attempt"]["questions"] == first_paper
+    assert stored(phone)["answers"] == chosen
+    assert phone.page.is_checked(".qz-option input[value=A]")
+    phone.page.click("#quiz-app [data-action=prev]")
+    assert phone.page.is_checked(".qz-option input[value=A]")
+    phone.shot("en-refresh-resumed")
+    (count,) = live.sql(
+        "SELECT count(*) FROM attempt WHERE participant_id = "
+        "(SELECT participant_id FROM attempt WHERE id = ?)",
+        attempt_id,
+    )[0]
+    assert count == 1
+
+
+def test_an_offline_submission_is_sent_once_when_the_network_returns(
+    phone: Phone, context: Any, live: Live
+) -> None:
+    phone.open("ko/quiz/")
+    choose_adult(phone, "오프라인")
+    attempt_id = start_quiz(phone)
+    answer(phone, None)
+    context.set_offline(True)
+    submit(phone)
+    phone.wait_screen("submitting")
+    phone.page.wait_for_selector(".qz-offline:not([hidden])")
+    phone.page.wait_for_function(
+        "() => /다시 시도/.test(document.querySelector('#quiz-app [role=status]').textContent)"
+        " || /다시 시도/.test(document.querySelector('.qz-view').textContent)"
+    )
+    assert "오프라인" in phone.page.inner_text(".qz-offline")
+    phone.shot("ko-offline-submit")
+    assert results_of(live, attempt_id) == []
+    assert stored(phone)["pending"]["attempt_id"] == attempt_id
+    context.set_offline(False)
+    phone.wait_screen("result")
+    assert phone.page.locator(".qz-offline").is_hidden()
+    assert len(results_of(live, attempt_id)) == 1
+    # A reload after the result neither sends again nor shows a second result.
+    phone.page.reload()
+    phone.wait_screen("result")
+    assert len(results_of(live, attempt_id)) == 1
+    assert "pending" not in stored(phone)
+
+
+def test_a_reload_while_the_submission_is_pending_sends_the_same_answers(
+    phone: Phone, context: Any, live: Live
+) -> None:
+    phone.open("quiz/")
+    choose_adult(phone, "断网")
+    attempt_id = start_quiz(phone)
+    answer(phone, None)
+    context.set_offline(True)
+    submit(phone)
+    phone.wait_screen("submitting")
+    pending = stored(phone)["pending"]
+    context.set_offline(False)
+    phone.page.reload()
+    phone.wait_screen("result")
+    (row,) = live.sql("SELECT answers FROM result WHERE attempt_id = ?", attempt_id)
+    sent = {a["question_id"]: a["choices"] for a in pending["body"]["answers"] if a["choices"]}
+    assert {q: c for q, c in json.loads(row[0]).items() if c} == sent
+
+
+def test_the_language_switch_keeps_the_campaign_and_changes_the_page(
+    phone: Phone, live: Live
+) -> None:
+    phone.open("quiz/?campaign=challenge-2026")
+    assert phone.page.inner_text("#quiz-app h2") == TRACK_TITLE["zh"]
+    phone.page.click(".sb-switcher button")
+    phone.page.click("a.sb-lang-link[data-sb-lang=en]")
+    phone.page.wait_for_url("**/en/quiz/?campaign=challenge-2026")
+    phone.page.wait_for_selector("#quiz-app[data-screen=track]")
+    assert phone.page.inner_text("#quiz-app h2") == TRACK_TITLE["en"]
+    choose_adult(phone, "Switcher")
+    start_quiz(phone)
+    (lang,) = live.sql("SELECT lang FROM participant WHERE nickname = 'Switcher'")[0]
+    assert lang == "en"
+
+
+def test_no_serious_accessibility_violations_on_any_screen(phone: Phone, live: Live) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    seen: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        report = axe.run(phone.page)
+        bad = [
+            f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+            for v in report.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        seen[name] = bad
+
+    phone.open("en/quiz/")
+    check("track")
+    phone.page.check("input[name=qz-track][value=student]")
+    phone.page.fill("#qz-nickname", "Axe")
+    phone.page.click("#quiz-app button[type=submit]")
+    phone.wait_screen("student")
+    phone.page.fill("#qz-school", "demo")
+    phone.page.wait_for_selector(".qz-school")
+    check("student")
+    phone.page.click("#quiz-app [data-action=back]")
+    phone.wait_screen("track")
+    phone.page.check("input[name=qz-track][value=adult]")
+    phone.page.click("#quiz-app button[type=submit]")
+    phone.wait_screen("rules")
+    check("rules")
+    attempt_id = start_quiz(phone)
+    check("question")
+    answer(phone, answer_key(live, attempt_id))
+    submit(phone)
+    phone.wait_screen("result")
+    phone.page.wait_for_function(
+        "() => { const i = document.querySelector('.qz-cert'); return i && i.naturalWidth > 0 }"
+    )
+    check("result")
+    assert all(not bad for bad in seen.values()), seen
+
+
+def test_first_load_is_within_60_kb_gzipped(phone: Phone, live: Live) -> None:
+    sizes: dict[str, int] = {}
+
+    def record(response: Any) -> None:
+        kind = response.request.resource_type
+        if kind in ("document", "stylesheet", "script"):
+            sizes[response.url] = len(gzip.compress(response.body(), compresslevel=6))
+
+    phone.page.on("response", record)
+    phone.open("quiz/")
+    phone.page.wait_for_load_state("networkidle")
+    total = sum(sizes.values())
+    report = "\n".join(f"{size:>7} {url}" for url, size in sorted(sizes.items()))
+    (SHOTS / "first-load.txt").write_text(f"{report}\n{total:>7} total\n", "utf-8")
+    assert any("quiz_app/quiz." in url for url in sizes), report
+    assert total <= BUDGET, report
