@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from quiz_api.content import LETTERS, CampaignSpec, TrackRules, level_of_grade
 from quiz_api.models import Attempt, AttemptStatus, Campaign, Participant, Result, Track
@@ -22,7 +22,7 @@ from quiz_api.schemas import (
     ReviewItem,
     SubmitRequest,
 )
-from quiz_api.services.campaigns import campaign_spec, require_open
+from quiz_api.services.campaigns import campaign_spec, get_campaign, require_open
 from quiz_api.services.leaderboards import record_best
 from quiz_api.services.questions import PoolKey, Question, question_cache
 
@@ -99,16 +99,21 @@ def start_attempt(
     require_open(campaign, now)
     assert participant.id is not None
     rules = spec.tracks[Track(participant.track)]
-    current = _open_attempt(session, participant.id)
+    # One query for the participant's few attempts: the open one, and the counts below.
+    mine = session.exec(
+        select(Attempt.id, Attempt.status, Attempt.day).where(
+            Attempt.participant_id == participant.id
+        )
+    ).all()
+    open_id = next((id_ for id_, status, _ in mine if status == AttemptStatus.open), None)
+    current = session.get(Attempt, open_id) if open_id is not None else None
     if current is not None:
         if now <= current.deadline + timedelta(seconds=grace_seconds):
             return current, False
         current.status = AttemptStatus.expired  # abandoned: it still counts as an attempt
         session.add(current)
         session.flush()
-    used = session.exec(
-        select(func.count()).select_from(Attempt).where(Attempt.participant_id == participant.id)
-    ).one()
+    used = len(mine)
     if used >= rules.attempts_total:
         session.commit()
         raise Problem(
@@ -118,11 +123,7 @@ def start_attempt(
             limit=rules.attempts_total,
         )
     today = spec.local_day(now)
-    used_today = session.exec(
-        select(func.count())
-        .select_from(Attempt)
-        .where(Attempt.participant_id == participant.id, Attempt.day == today)
-    ).one()
+    used_today = sum(1 for _, _, day in mine if day == today)
     if used_today >= rules.attempts_per_day:
         session.commit()
         retry = int((_next_local_midnight(spec, now) - now).total_seconds()) + 1
@@ -296,12 +297,16 @@ def submit(
     attempt = session.get(Attempt, attempt_id)
     if attempt is None or attempt.participant_id != participant.id:
         raise Problem(404, "not-found", "no such attempt for this participant")
-    campaign = session.get(Campaign, attempt.campaign_id)
+    campaign = get_campaign(session, attempt.campaign_id)
     assert campaign is not None
     paper = _paper_questions(session, attempt)
     answers = _normalise(request, paper)
     digest = _answers_hash(answers)
-    existing = session.get(Result, attempt_id)
+    # The result and the attempt's status are written together: only a submitted attempt
+    # can have one (this saves a query on every first submission).
+    existing = (
+        session.get(Result, attempt_id) if attempt.status == AttemptStatus.submitted else None
+    )
     if existing is not None:
         return _same_submission(existing, digest), attempt
     if attempt.status == AttemptStatus.expired:

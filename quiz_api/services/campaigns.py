@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
+from threading import Lock
 
 from sqlmodel import Session, select
 
@@ -22,14 +24,60 @@ def campaign_spec(row: Campaign) -> CampaignSpec:
     return spec
 
 
+# Campaign rows are read on every join, start and submit and change only on an import: each
+# worker keeps them for a few seconds (an import reaches every worker within the TTL).
+CAMPAIGN_TTL_SECONDS = 5.0
+
+
+class CampaignCache:
+    """The campaign rows, detached from any session: read them, never write through them."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, Campaign] = {}
+        self._loaded_at = float("-inf")
+        self._lock = Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rows = {}
+            self._loaded_at = float("-inf")
+
+    def _load(self, session: Session) -> dict[str, Campaign]:
+        with self._lock:
+            rows = list(session.exec(select(Campaign)))
+            for row in rows:
+                session.expunge(row)
+            self._rows = {row.id: row for row in rows}
+            self._loaded_at = time.monotonic()
+            return self._rows
+
+    def all(self, session: Session) -> list[Campaign]:
+        if time.monotonic() - self._loaded_at < CAMPAIGN_TTL_SECONDS:
+            return list(self._rows.values())
+        return list(self._load(session).values())
+
+    def get(self, session: Session, campaign_id: str) -> Campaign | None:
+        rows = self._rows
+        if time.monotonic() - self._loaded_at >= CAMPAIGN_TTL_SECONDS or campaign_id not in rows:
+            rows = self._load(session)  # stale, or imported since: read again
+        return rows.get(campaign_id)
+
+
+campaign_cache = CampaignCache()
+
+
+def get_campaign(session: Session, campaign_id: str) -> Campaign | None:
+    return campaign_cache.get(session, campaign_id)
+
+
 def resolve_campaign(session: Session, campaign_id: str | None, now: datetime) -> Campaign:
     """The campaign a request names, or the one open now (else the one that ends last)."""
     if campaign_id:
-        row = session.get(Campaign, campaign_id)
+        row = get_campaign(session, campaign_id)
         if row is None:
             raise Problem(404, "unknown-campaign", f"no campaign with id {campaign_id!r}")
         return row
-    rows = list(session.exec(select(Campaign)))
+    rows = campaign_cache.all(session)
     if not rows:
         raise Problem(409, "no-open-campaign", "no campaign has been imported yet")
     open_now = [r for r in rows if r.starts_at <= now <= r.ends_at]

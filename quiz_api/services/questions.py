@@ -46,10 +46,13 @@ class QuestionCache:
         self._lock = Lock()
 
     def clear(self) -> None:
+        from quiz_api.services.campaigns import campaign_cache
+
         with self._lock:
             self._versions.clear()
             self._pools = {}
             self._pools_loaded_at = float("-inf")
+        campaign_cache.clear()  # the other content cache: forget both together
 
     @staticmethod
     def _question(row: QuestionVersion) -> Question:

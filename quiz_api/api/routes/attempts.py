@@ -9,6 +9,7 @@ from quiz_api.problems import Problem, problem_responses
 from quiz_api.ratelimit import StartRateLimit
 from quiz_api.schemas import AttemptOut, ResultOut, StartAttemptRequest, SubmitRequest
 from quiz_api.services import attempts as service
+from quiz_api.services.campaigns import get_campaign
 from quiz_api.services.leaderboards import rank_of
 
 router = APIRouter(prefix="/attempts", tags=["attempts"])
@@ -18,7 +19,7 @@ AttemptId = Path(ge=1, le=2**62, description="The attempt id returned by POST /a
 
 
 def _campaign(session: Session, campaign_id: str) -> Campaign:
-    campaign = session.get(Campaign, campaign_id)
+    campaign = get_campaign(session, campaign_id)
     assert campaign is not None
     return campaign
 
