@@ -16,7 +16,7 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:  # pragma: no cover - only when MkDocs is run from elsewhere
     sys.path.insert(0, _ROOT)
 
-from site_builder import generate  # noqa: E402
+from site_builder import exhibition, generate  # noqa: E402
 
 _state: generate.BuildState | None = None
 
@@ -29,6 +29,7 @@ def on_config(config: Any) -> Any:
 
 def on_files(files: Any, config: Any) -> Any:
     assert _state is not None
+    exhibition.on_files(files, config, _state)
     return _state.on_files(files, config)
 
 
@@ -44,9 +45,10 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
     assert _state is not None
-    return _state.on_post_page(output, page, config)
+    return exhibition.on_post_page(_state.on_post_page(output, page, config), page, config)
 
 
 def on_post_build(config: Any) -> None:
     assert _state is not None
     _state.on_post_build(config)
+    exhibition.on_post_build(config)
