@@ -287,7 +287,10 @@ class BuildState:
         for number, chunk in enumerate(chunks, start=1):
             src = "posts/index.md" if number == 1 else f"posts/page/{number}.md"
             rel = "" if number == 1 else "../"
-            body = [self._front({"title": title, "hide": ["toc"], "sb_list": True})]
+            meta: dict[str, Any] = {"title": title, "hide": ["toc"], "sb_list": True}
+            if number > 1:  # the posts themselves are indexed; older list pages add nothing
+                meta["search"] = {"exclude": True}
+            body = [self._front(meta)]
             if number > 1:
                 page_label = self.gettext(
                     "Page %(num)d of %(total)d", num=number, total=len(chunks)
@@ -332,7 +335,7 @@ class BuildState:
             for number, chunk in enumerate(chunks, start=1):
                 # tags/<slug>.md, then tags/<slug>/page/<n>.md
                 up = "../" if number == 1 else "../../../"
-                meta: dict[str, Any] = {
+                meta = {
                     "title": self.gettext("Tag: %(tag)s", tag=tag),
                     "hide": ["toc"],
                     "search": {"exclude": True},
