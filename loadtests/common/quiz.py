@@ -10,22 +10,9 @@ from typing import Any
 from locust import FastHttpUser
 
 from loadtests.common.config import CONFIG
+from loadtests.common.data import choose, random_address
 
 API = "/api/v1"
-
-
-def random_address(rng: random.Random) -> str:
-    """A public-looking client address for X-Forwarded-For (the runner trusts loopback)."""
-    return (
-        f"{rng.randint(11, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
-    )
-
-
-def choose(question: dict[str, Any], rng: random.Random) -> list[str]:
-    ids = [option["id"] for option in question["options"]]
-    if question["type"] == "multiple":
-        return sorted(rng.sample(ids, rng.randint(1, min(3, len(ids)))))
-    return [rng.choice(ids)]
 
 
 def record_submit(attempt_id: int, score: int) -> None:

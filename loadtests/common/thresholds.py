@@ -1,15 +1,12 @@
 """Pass or fail a run: the failure ratio, and p95/p99 of every request type. Installed in
-each locustfile; sets ``environment.process_exit_code`` when locust quits."""
+each locustfile; sets ``environment.process_exit_code`` when locust quits. Importing this
+module does not import locust (which monkey-patches the process with gevent)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
 from typing import Any, Protocol
-
-from locust import events
-from locust.env import Environment
-from locust.runners import WorkerRunner
 
 from loadtests.common.config import Limits
 
@@ -51,9 +48,11 @@ def evaluate(entries: Iterable[Entry], limits: Limits) -> list[str]:
 
 def install(limits: Limits | None = None) -> None:
     """Check the limits when locust quits (on the master only, where stats are complete)."""
+    from locust import events
+    from locust.runners import WorkerRunner
 
     @events.quitting.add_listener
-    def _check(environment: Environment, **_: Any) -> None:
+    def _check(environment: Any, **_: Any) -> None:
         if isinstance(environment.runner, WorkerRunner):
             return
         problems = evaluate(environment.stats.entries.values(), limits or Limits.from_env())

@@ -4,32 +4,17 @@ nickname, answers at human pace, submits, then checks the school's leaderboard n
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-from typing import Any
 
 from locust import task
 
 from loadtests.common import thresholds
 from loadtests.common.config import CONFIG
+from loadtests.common.data import school_address, seat
 from loadtests.common.quiz import QuizUser
 
 thresholds.install()
 _seats = itertools.count()
-
-
-def school_address(code: str) -> str:
-    """One public address per school, as its NAT router shows it."""
-    digest = hashlib.sha256(code.encode()).digest()
-    return f"{11 + digest[0] % 200}.{digest[1]}.{digest[2]}.{1 + digest[3] % 254}"
-
-
-def seat(n: int, schools: list[dict[str, Any]]) -> tuple[str, int, str]:
-    """The n-th student's school, grade and class, spread over the roster."""
-    school = schools[n % len(schools)]
-    classes = [(int(g), c) for g, names in school["grades"].items() for c in names]
-    grade, class_name = classes[(n // len(schools)) % len(classes)]
-    return school["code"], grade, class_name
 
 
 class Student(QuizUser):

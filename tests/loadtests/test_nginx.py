@@ -1,0 +1,211 @@
+"""deploy/nginx.conf, rendered as a deployment renders it, run by Debian's nginx in front of
+a real API server: the site's pages and caching headers, the API and its problem answers."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+from string import Template
+
+import pytest
+
+from loadtests.runner import free_port, wait_healthy
+from tests.quiz_api import factories
+
+NGINX = Path("/usr/sbin/nginx")
+CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
+
+pytestmark = pytest.mark.skipif(
+    not NGINX.exists(), reason="Debian's nginx is not installed (apt-get install nginx)"
+)
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: Message
+    body: bytes
+
+    def json(self) -> dict[str, object]:
+        return json.loads(self.body)  # type: ignore[no-any-return]
+
+
+def render(**values: str) -> str:
+    """What `envsubst` does at deploy time: our ${NAMES}, nginx's $variables untouched."""
+    return Template(CONFIG.read_text("utf-8")).safe_substitute(values)
+
+
+def _site(root: Path) -> Path:
+    (root / "assets" / "images").mkdir(parents=True)
+    (root / "zh").mkdir()
+    (root / "index.html").write_text("<!doctype html><title>禁毒</title><p>首页 " + "内容" * 400)
+    (root / "zh" / "index.html").write_text("<!doctype html><p>中文")
+    (root / "404.html").write_text("<!doctype html><p>页面不存在")
+    (root / "assets" / "sb.0123456789.css").write_text("body{color:#123}" * 50)
+    (root / "assets" / "images" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    return root
+
+
+def _database(tmp: Path) -> str:
+    from alembic import command
+
+    from quiz_api.config import Settings
+    from quiz_api.db import make_engine, session_scope
+    from quiz_api.importer import import_content
+    from quiz_api.migrate import alembic_config
+
+    url = f"sqlite:///{tmp / 'quiz.sqlite3'}"
+    content = factories.write_content(
+        tmp / "content",
+        factories.standard_bank(),
+        [
+            factories.campaign(
+                starts_at="2020-01-01T00:00:00+08:00", ends_at="2099-12-31T00:00:00+08:00"
+            )
+        ],
+    )
+    command.upgrade(alembic_config(url), "head")
+    engine = make_engine(Settings(database_url=url))
+    with session_scope(engine) as session:
+        import_content(session, content)
+    engine.dispose()
+    return url
+
+
+def _wait_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"nginx exited: {log.read_text(errors='replace')}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError("nginx did not listen in time")
+
+
+@pytest.fixture(scope="module")
+def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("nginx")
+    api_port, port = free_port(), free_port()
+    env = dict(
+        os.environ,
+        QUIZ_ENV="production",
+        QUIZ_SECRET_KEY="nginx-test-secret-" + "y" * 32,
+        QUIZ_DATABASE_URL=_database(tmp),
+        QUIZ_SITE_DIR=str(tmp / "no-site"),
+        QUIZ_RATE_LIMIT_JOIN_PER_ADDRESS="1/3600",
+    )
+    env.pop("QUIZ_REDIS_URL", None)
+    api_log = (tmp / "api.log").open("wb")
+    api = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "quiz_api.api.app:create_app", "--factory",
+         "--port", str(api_port), "--no-access-log"],
+        env=env, stdout=api_log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    for name in ("logs", "temp"):
+        (tmp / name).mkdir()
+    conf = tmp / "nginx.conf"
+    conf.write_text(
+        render(
+            LISTEN=f"127.0.0.1:{port}",
+            SITE_ROOT=str(_site(tmp / "site")),
+            API_UPSTREAMS=f"server 127.0.0.1:{api_port};",
+            NGINX_USER="root" if os.geteuid() == 0 else os.environ.get("USER", "nobody"),
+            NGINX_PID=str(tmp / "nginx.pid"),
+            NGINX_LOG_DIR=str(tmp / "logs"),
+            NGINX_TEMP_DIR=str(tmp / "temp"),
+            WORKER_PROCESSES="1",
+        )
+    )
+    startup = tmp / "logs" / "startup.log"
+    command = [str(NGINX), "-p", str(tmp), "-c", str(conf), "-e", str(startup)]
+    checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    nginx = subprocess.Popen([*command, "-g", "daemon off;"])
+    try:
+        wait_healthy(f"http://127.0.0.1:{api_port}", api)  # type: ignore[arg-type]
+        _wait_port(port, nginx, startup)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        for process in (nginx, api):
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        api_log.close()
+        shutil.rmtree(tmp / "temp", ignore_errors=True)
+
+
+def fetch(url: str, method: str = "GET", body: object = None, **headers: str) -> Answer:
+    data = json.dumps(body).encode() if body is not None else None
+    if data is not None:
+        headers.setdefault("Content-Type", "application/json")
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return Answer(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as error:
+        return Answer(error.code, error.headers, error.read())
+
+
+def test_pages_are_served_by_nginx_and_revalidated(proxy: str) -> None:
+    page = fetch(f"{proxy}/")
+    assert page.status == 200 and "首页" in page.body.decode()
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert page.headers["Cache-Control"] == "no-cache"
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert fetch(f"{proxy}/zh/").headers["Cache-Control"] == "no-cache"
+    compressed = fetch(f"{proxy}/", **{"Accept-Encoding": "gzip"})
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert "首页" in gzip.decompress(compressed.body).decode()
+
+
+def test_hashed_assets_are_immutable_and_others_cached_briefly(proxy: str) -> None:
+    asset = fetch(f"{proxy}/assets/sb.0123456789.css")
+    assert asset.status == 200 and asset.headers["Content-Type"].startswith("text/css")
+    assert asset.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    image = fetch(f"{proxy}/assets/images/logo.png")
+    assert image.status == 200 and image.headers["Cache-Control"] == "public, max-age=3600"
+
+
+def test_a_missing_page_gets_the_site_404_page(proxy: str) -> None:
+    missing = fetch(f"{proxy}/no/such/page/")
+    assert missing.status == 404 and "页面不存在" in missing.body.decode()
+
+
+def test_the_api_and_health_check_go_to_the_workers(proxy: str) -> None:
+    health = fetch(f"{proxy}/healthz")
+    assert health.status == 200 and health.json() == {"status": "ok", "database": "ok"}
+    assert health.headers["Cache-Control"] == "no-store"
+    joined = fetch(f"{proxy}/api/v1/participants", "POST", {"track": "adult", "lang": "en"})
+    assert joined.status == 201, joined.body
+    token = joined.json()["token"]
+    me = fetch(f"{proxy}/api/v1/participants/me", Authorization=f"Bearer {token}")
+    assert me.status == 200 and me.json()["lang"] == "en"
+    unknown = fetch(f"{proxy}/api/v1/no-such-endpoint")
+    assert unknown.status == 404
+    assert unknown.headers["Content-Type"] == "application/problem+json"
+
+
+def test_rate_limited_answers_pass_through_with_retry_after(proxy: str) -> None:
+    # The server allows one join an hour per address (QUIZ_RATE_LIMIT_JOIN_PER_ADDRESS=1/3600).
+    fetch(f"{proxy}/api/v1/participants", "POST", {"track": "adult"})
+    refused = fetch(f"{proxy}/api/v1/participants", "POST", {"track": "adult"})
+    assert refused.status == 429
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert refused.json()["type"] == "/problems/rate-limited"
+    assert int(refused.headers["Retry-After"]) > 3000
