@@ -1,0 +1,92 @@
+"""``python -m quiz_api``: the commands the office and operators run, as they run them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from . import factories
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "quiz_api", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )
+
+
+@pytest.mark.parametrize("command", [[], ["db"], ["bank"], ["campaign"], ["setup"], ["serve"]])
+def test_every_command_has_help(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Usage" in result.stdout
+
+
+def test_validate_the_shipped_bank() -> None:
+    result = run("bank", "validate")
+    assert result.returncode == 0, result.stderr
+    assert "questions valid" in result.stdout and "campaign(s) fillable" in result.stdout
+
+
+def test_a_broken_bank_fails_with_file_line_and_field(tmp_path: Path) -> None:
+    broken = factories.question("q-broken-ja")
+    del broken["explanation"]["ja"]
+    content = factories.write_content(tmp_path, [broken], [])
+    result = run(
+        "bank", "validate", str(content / "quiz"), "--campaigns", str(content / "campaigns")
+    )
+    assert result.returncode == 1
+    assert f"{content / 'quiz' / 'bank.yaml'}:" in result.stderr
+    assert "question q-broken-ja" in result.stderr and "explanation.ja" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_setup_migrates_and_imports_idempotently(tmp_path: Path) -> None:
+    content = factories.write_content(
+        tmp_path / "content", factories.standard_bank(), [factories.campaign()]
+    )
+    env = {
+        "QUIZ_DATABASE_URL": f"sqlite:///{tmp_path / 'q.sqlite3'}",
+        "QUIZ_CONTENT_DIR": str(content),
+    }
+    first = run("setup", env=env)
+    assert first.returncode == 0, first.stderr
+    assert f"questions: {len(factories.standard_bank())} added" in first.stdout
+    assert "campaign test-campaign: added" in first.stdout
+    again = run("setup", env=env)
+    assert again.returncode == 0, again.stderr
+    assert "0 added, 0 changed (new version)" in again.stdout and "unchanged" in again.stdout
+
+
+def test_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
+    env = {"QUIZ_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+    result = run("db", "upgrade", env=env)
+    assert result.returncode == 1
+    assert "cannot reach the database" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_production_refuses_the_default_secret() -> None:
+    result = run("db", "current", env={"QUIZ_ENV": "production", "QUIZ_SECRET_KEY": ""})
+    assert result.returncode == 1
+    assert "QUIZ_SECRET_KEY" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_campaign_import_checks_the_bank_in_the_database(tmp_path: Path) -> None:
+    env = {"QUIZ_DATABASE_URL": f"sqlite:///{tmp_path / 'q.sqlite3'}"}
+    assert run("db", "upgrade", env=env).returncode == 0
+    folder = tmp_path / "campaigns"
+    folder.mkdir()
+    (folder / "c.yaml").write_text(yaml.safe_dump(factories.campaign()), "utf-8")
+    result = run("campaign", "import", str(folder), env=env)
+    assert result.returncode == 1 and "import the bank first" in result.stderr
