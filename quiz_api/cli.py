@@ -14,6 +14,7 @@ from quiz_api.config import get_settings
 from quiz_api.content import ContentInvalid, load_bank, load_campaigns, stratum_sizes
 from quiz_api.schools import import_demo_roster, schools_app
 from quiz_api.staff import staff_app
+from quiz_api.survey import import_surveys_command, survey_app
 
 app = typer.Typer(
     help="The anti-drug knowledge challenge: database, content imports and the server.",
@@ -29,6 +30,7 @@ app.add_typer(bank_app, name="bank")
 app.add_typer(campaign_app, name="campaign")
 app.add_typer(schools_app, name="schools")
 app.add_typer(staff_app, name="staff")
+app.add_typer(survey_app, name="survey")
 
 out = Console()
 err = Console(stderr=True)
@@ -156,6 +158,7 @@ def setup(content: Annotated[Path | None, typer.Option(help="Content folder")] =
     db_upgrade("head")
     _import_all(_content_dir(content))
     import_demo_roster()
+    import_surveys_command(_content_dir(content) / "survey")
 
 
 @app.command("serve")

@@ -20,8 +20,10 @@ from quiz_api.api.routes import (
     visits,
     wechat,
 )
+from quiz_api.api.routes import reports as report_routes
 from quiz_api.api.routes import schools as school_routes
 from quiz_api.api.routes import staff as staff_routes
+from quiz_api.api.routes import survey as survey_routes
 from quiz_api.config import Settings, get_settings
 from quiz_api.problems import Problem, install_problem_handlers
 
@@ -69,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         noop,
         school_routes,
         staff_routes,
+        report_routes,
+        survey_routes,
         wechat,
         certificate,
     ):

@@ -19,7 +19,7 @@ from .conftest import Clock
 
 PASSWORD = "correct horse battery"
 # Tables of this feature, children first; emptied before the participants' tables are.
-TABLES = ("survey_answer", "survey_response", "staff_account")
+TABLES = ("survey_answer", "survey_response", "survey_version", "staff_account")
 StaffFactory = Callable[..., dict[str, str]]
 _names = count()
 

@@ -1,0 +1,255 @@
+"""Reports at city scale: generate 1,500 schools, 500,000 students and 2,000,000 attempts in
+a PostgreSQL database of its own, then time the city report and school reports through the
+API (staff login, JSON answer), print the figures, and exit 1 when the city report takes
+1 s or more or a school report 100 ms or more (median of the timed runs).
+
+    .venv/bin/python -m loadtests.bench_reports                  # full size
+    .venv/bin/python -m loadtests.bench_reports --students 50000 --attempts 200000 --schools 150
+
+The rows are generated inside PostgreSQL (INSERT ... SELECT over generate_series: batched,
+no per-row round trips), then VACUUM ANALYZE, as autovacuum would do on a live database.
+The database (default ``bench_reports``) is dropped at the end unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+CITY_LIMIT_S = 1.0
+SCHOOL_LIMIT_S = 0.100
+CAMPAIGN = "bench-2026"
+PASSWORD = "bench-password-123"
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def generate(url: str, schools: int, students: int, attempts: int) -> dict[str, float]:
+    """Fill the (migrated, empty) database; returns seconds per step."""
+    engine = create_engine(url)
+    took: dict[str, float] = {}
+    # Participants with at least one attempt: 80 % of the students, attempts spread evenly.
+    active = max(1, students * 4 // 5)
+    steps: list[tuple[str, str]] = [
+        (
+            "campaign",
+            f"""INSERT INTO campaign (id, version, content_hash, name, timezone, starts_at,
+                ends_at, config, updated_at)
+            VALUES ('{CAMPAIGN}', 1, 'x', '{{"zh": "bench"}}', 'Asia/Shanghai',
+                '2026-06-01T00:00:00+08', '2026-06-30T23:59:59+08', '{{}}', now())""",
+        ),
+        (
+            "schools",
+            f"""INSERT INTO school (code, name, district, level)
+            SELECT 'B' || lpad(s::text, 5, '0'), '基准学校' || s || ' (bench)',
+                (ARRAY['黄浦区','徐汇区','长宁区','静安区','普陀区','虹口区','杨浦区','闵行区',
+                       '宝山区','嘉定区','浦东新区','金山区','松江区','青浦区','奉贤区','崇明区']
+                )[1 + s % 16],
+                'junior'
+            FROM generate_series(0, {schools - 1}) s""",
+        ),
+        # 12 classes a school: grades 6-9, classes 1-3; enrolment around the registrations
+        # so that some classes are below target and a few above 100 %.
+        (
+            "classes",
+            f"""INSERT INTO school_class (school_code, grade, class_name, enrolled)
+            SELECT 'B' || lpad(s::text, 5, '0'), 6 + c / 3, (1 + c % 3) || '班',
+                ceil({students}::numeric / {schools} / 12 * (0.95 + ((s * 7 + c * 13) % 20) / 100.0))
+            FROM generate_series(0, {schools - 1}) s, generate_series(0, 11) c""",
+        ),
+        (
+            "participants",
+            f"""INSERT INTO participant (id, campaign_id, track, lang, nickname, school_code,
+                district, grade, class_name, day, created_at)
+            SELECT g, '{CAMPAIGN}', 'student', 'zh', 'n' || g,
+                'B' || lpad((g % {schools})::text, 5, '0'),
+                (ARRAY['黄浦区','徐汇区','长宁区','静安区','普陀区','虹口区','杨浦区','闵行区',
+                       '宝山区','嘉定区','浦东新区','金山区','松江区','青浦区','奉贤区','崇明区']
+                )[1 + (g % {schools}) % 16],
+                6 + ((g / {schools}) % 12) / 3, (1 + ((g / {schools}) % 12) % 3) || '班',
+                '2026-06-' || lpad((1 + g % 30)::text, 2, '0'),
+                timestamptz '2026-06-01T00:00:00+08' + (g % 30) * interval '1 day'
+            FROM generate_series(1, {students}) g""",
+        ),
+        (
+            "attempts",
+            f"""INSERT INTO attempt (id, participant_id, campaign_id, track, attempt_no, status,
+                lang, started_at, deadline, day, paper)
+            SELECT g, 1 + g % {active}, '{CAMPAIGN}', 'student', 1 + g / {active},
+                CASE WHEN g % 20 = 0 THEN 'expired' ELSE 'submitted' END, 'zh',
+                timestamptz '2026-06-01T02:00:00Z' + (g % 30) * interval '1 day',
+                timestamptz '2026-06-01T02:10:00Z' + (g % 30) * interval '1 day',
+                '2026-06-' || lpad((1 + g % 30)::text, 2, '0'), '{{}}'
+            FROM generate_series(0, {attempts - 1}) g""",
+        ),
+        (
+            "results",
+            """INSERT INTO result (attempt_id, participant_id, campaign_id, track, school_code,
+                district, score, max_score, correct_count, question_count, duration_ms, passed,
+                late, submitted_at, day, answers_hash, answers)
+            SELECT a.id, a.participant_id, a.campaign_id, a.track, p.school_code, p.district,
+                (a.id::bigint * 37) % 101, 100, ((a.id::bigint * 37) % 101) / 5, 20,
+                60000 + (a.id::bigint * 7919) % 500000, (a.id::bigint * 37) % 101 >= 60, false,
+                a.started_at + interval '5 minutes', a.day, md5(a.id::text), '{}'
+            FROM attempt a JOIN participant p ON p.id = a.participant_id
+            WHERE a.status = 'submitted'""",
+        ),
+        (
+            "best scores",
+            """INSERT INTO best_score (participant_id, campaign_id, track, school_code, district,
+                score, duration_ms, achieved_at, attempt_id)
+            SELECT DISTINCT ON (participant_id) participant_id, campaign_id, track, school_code,
+                district, score, duration_ms, submitted_at, attempt_id
+            FROM result ORDER BY participant_id, score DESC, duration_ms, submitted_at""",
+        ),
+    ]
+    with engine.begin() as connection:
+        for name, sql in steps:
+            start = time.perf_counter()
+            rows = connection.execute(text(sql)).rowcount
+            took[name] = time.perf_counter() - start
+            log(f"  {name:<13} {rows:>10,} rows  {took[name]:6.1f} s")
+    autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+    with autocommit.connect() as connection:
+        start = time.perf_counter()
+        connection.execute(text("VACUUM ANALYZE"))
+        took["vacuum analyze"] = time.perf_counter() - start
+        log(f"  vacuum analyze {took['vacuum analyze']:17.1f} s")
+    engine.dispose()
+    return took
+
+
+def timed(call: Any, runs: int) -> list[float]:
+    call()  # warm-up: connection pool, caches
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--server", default=DEFAULT_SERVER, help="PostgreSQL server URL")
+    parser.add_argument("--database", default="bench_reports")
+    parser.add_argument("--schools", type=int, default=1500)
+    parser.add_argument("--students", type=int, default=500_000)
+    parser.add_argument("--attempts", type=int, default=2_000_000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="time an existing database")
+    args = parser.parse_args(argv)
+
+    from alembic import command
+    from fastapi.testclient import TestClient
+
+    from quiz_api.api.app import create_app
+    from quiz_api.config import Settings, get_settings
+    from quiz_api.db import engine_dependency, make_engine, session_scope
+    from quiz_api.migrate import alembic_config
+    from quiz_api.models import StaffRole
+    from quiz_api.services.staff import create_account
+
+    url = make_url(args.server).set(database=args.database).render_as_string(False)
+    admin = create_engine(args.server, isolation_level="AUTOCOMMIT")
+    if not args.reuse:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{args.database}"'))
+        command.upgrade(alembic_config(url), "head")
+        log(
+            f"generating {args.schools:,} schools, {args.students:,} students, "
+            f"{args.attempts:,} attempts in {args.database}"
+        )
+        generate(url, args.schools, args.students, args.attempts)
+
+    settings = Settings(env="test", database_url=url, secret_key="bench-" + "x" * 40)
+    engine = make_engine(settings)
+    schools = [f"B{n:05d}" for n in (0, args.schools // 3, args.schools // 2, args.schools - 1)]
+    now = datetime.now(UTC)
+    with session_scope(engine) as session:
+        for username, role, school in [("bench-city", StaffRole.city, None)] + [
+            (f"bench-{code}", StaffRole.school, code) for code in schools
+        ]:
+            create_account(
+                session,
+                username=username + f"-{int(now.timestamp())}",
+                password=PASSWORD,
+                role=role,
+                school_code=school,
+                district=None,
+                now=now,
+            )
+    app = create_app(settings)
+    app.dependency_overrides[get_settings] = lambda: settings
+    app.dependency_overrides[engine_dependency] = lambda: engine
+    status = 0
+    with TestClient(app) as client:
+
+        def login(username: str) -> dict[str, str]:
+            response = client.post(
+                "/api/v1/staff/token",
+                json={"username": f"{username}-{int(now.timestamp())}", "password": PASSWORD},
+            )
+            response.raise_for_status()
+            return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+        def get(path: str, headers: dict[str, str]) -> Any:
+            response = client.get(path, params={"campaign": CAMPAIGN}, headers=headers)
+            response.raise_for_status()
+            return response.json()
+
+        city_headers = login("bench-city")
+        city = get("/api/v1/reports/city", city_headers)
+        city_times = timed(lambda: get("/api/v1/reports/city", city_headers), args.runs)
+        school_times: list[float] = []
+        for code in schools:
+            headers = login(f"bench-{code}")
+            path = f"/api/v1/reports/schools/{code}"
+            school_times += timed(lambda p=path, h=headers: get(p, h), args.runs)  # type: ignore[misc]
+    engine.dispose()
+
+    totals = city["totals"]
+    city_median = statistics.median(city_times)
+    school_median = statistics.median(school_times)
+    log(
+        f"city: {totals['enrolled']:,} enrolled, {totals['registered']:,} registered, "
+        f"{totals['completed']:,} completed, {totals['attempts']:,} finished attempts, "
+        f"{len(city['schools']):,} schools"
+    )
+    log(
+        f"city report:   median {city_median * 1000:7.1f} ms  (min {min(city_times) * 1000:.1f},"
+        f" max {max(city_times) * 1000:.1f}; {len(city_times)} runs)  limit {CITY_LIMIT_S * 1000:.0f} ms"
+    )
+    log(
+        f"school report: median {school_median * 1000:7.1f} ms  (min {min(school_times) * 1000:.1f},"
+        f" max {max(school_times) * 1000:.1f}; {len(school_times)} runs over {len(schools)} schools)"
+        f"  limit {SCHOOL_LIMIT_S * 1000:.0f} ms"
+    )
+    log(f"ratio city / school: {city_median / school_median:.1f}")
+    if city_median >= CITY_LIMIT_S:
+        log("FAIL: the city report takes 1 s or more")
+        status = 1
+    if school_median >= SCHOOL_LIMIT_S:
+        log("FAIL: a school report takes 100 ms or more")
+        status = 1
+    if not args.keep:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)'))
+    admin.dispose()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,294 @@
+"""Participation reports for staff: the city, a district, a school, each as JSON or as CSV
+and XLSX downloads of the same figures. The account's scope is applied in every query."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel
+
+from quiz_api.api.deps import NowDep, SessionDep
+from quiz_api.api.routes.staff import StaffScope
+from quiz_api.models import Lang, StaffRole
+from quiz_api.problems import Problem, problem_responses
+from quiz_api.services import reports
+from quiz_api.services.campaigns import resolve_campaign
+from quiz_api.services.exports import CSV_TYPE, XLSX_TYPE, Table, to_csv, to_xlsx
+from quiz_api.services.staff import Scope, staff_settings
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+PROBLEMS = problem_responses(401, 403, 404, 409, 422)
+
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class FiguresOut(BaseModel):
+    enrolled: int
+    registered: int
+    registration_rate: float | None
+    completed: int
+    completion_rate: float | None
+    attempts: int
+    average_score: float | None
+    pass_rate: float | None
+    below_target: bool
+    over_enrolled: bool
+
+
+class RowOut(FiguresOut):
+    level: Literal["district", "school", "grade", "class"]
+    district: str | None
+    school_code: str | None
+    school_name: str | None
+    grade: int | None
+    class_name: str | None
+
+
+class DayOut(BaseModel):
+    day: str
+    registered: int
+    attempts: int
+    passed: int
+    registered_total: int
+    registration_rate: float | None
+
+
+class ReportOut(BaseModel):
+    campaign: str
+    level: Literal["city", "district", "school"]
+    code: str | None
+    name: str | None
+    target: float
+    totals: FiguresOut
+    districts: list[RowOut] | None = None
+    schools: list[RowOut] | None = None
+    grades: list[RowOut] | None = None
+    classes: list[RowOut] | None = None
+    daily: list[DayOut]
+
+
+def _figures(f: reports.Figures, target: float) -> dict[str, Any]:
+    rate = f.registration_rate
+    return {
+        "enrolled": f.enrolled,
+        "registered": f.registered,
+        "registration_rate": rate,
+        "completed": f.completed,
+        "completion_rate": f.completion_rate,
+        "attempts": f.attempts,
+        "average_score": f.average_score,
+        "pass_rate": f.pass_rate,
+        "below_target": rate is not None and rate < target,
+        "over_enrolled": f.over_enrolled,
+    }
+
+
+def _row(row: reports.Row, target: float) -> RowOut:
+    return RowOut(
+        level=row.level,
+        district=row.district,
+        school_code=row.school_code,
+        school_name=row.school_name,
+        grade=row.grade,
+        class_name=row.class_name,
+        **_figures(row.figures, target),
+    )
+
+
+def report_out(report: reports.Report) -> ReportOut:
+    return ReportOut(
+        campaign=report.campaign,
+        level=report.level,
+        code=report.code,
+        name=report.name,
+        target=report.target,
+        totals=FiguresOut(**_figures(report.totals, report.target)),
+        daily=[DayOut(**vars(d)) for d in report.daily],
+        **{name: [_row(r, report.target) for r in rows] for name, rows in report.sections.items()},
+    )
+
+
+UNIT_COLUMNS = (
+    "section",
+    "district",
+    "school_code",
+    "school_name",
+    "grade",
+    "class_name",
+    "enrolled",
+    "registered",
+    "registration_rate",
+    "completed",
+    "completion_rate",
+    "attempts",
+    "average_score",
+    "pass_rate",
+    "below_target",
+    "over_enrolled",
+)
+DAY_COLUMNS = ("day", "registered", "registered_total", "registration_rate", "attempts", "passed")
+
+
+def _tables(out: ReportOut) -> tuple[Table, Table]:
+    units: list[list[Any]] = []
+    total = out.totals.model_dump()
+    units.append(
+        [
+            out.level,
+            out.name if out.level == "district" else None,
+            out.code if out.level == "school" else None,
+            out.name if out.level == "school" else None,
+            None,
+            None,
+        ]
+        + [total[c] for c in UNIT_COLUMNS[6:]]
+    )
+    for rows in (out.districts, out.schools, out.grades, out.classes):
+        for row in rows or []:
+            data = row.model_dump()
+            units.append([row.level] + [data[c] for c in UNIT_COLUMNS[1:]])
+    days = [[getattr(d, c) for c in DAY_COLUMNS] for d in out.daily]
+    return (UNIT_COLUMNS, units), (DAY_COLUMNS, days)
+
+
+def respond(out: ReportOut, fmt: Format, lang: Lang, filename: str) -> Any:
+    if fmt is Format.json:
+        return out
+    units, days = _tables(out)
+    if fmt is Format.csv:
+        body, media = to_csv([units, days], lang.value), CSV_TYPE
+    else:
+        body, media = to_xlsx([("units", units), ("daily", days)], lang.value), XLSX_TYPE
+    return Response(
+        body,
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}.{fmt.value}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+Campaign = Annotated[str | None, Query(max_length=64, description="default: the open one")]
+Target = Annotated[
+    float | None,
+    Query(gt=0, le=1, description="target registration rate (0-1); default from settings"),
+]
+FormatQ = Annotated[Format, Query(alias="format", description="json, csv or xlsx")]
+LangQ = Annotated[Lang, Query(description="language of the CSV/XLSX column headers")]
+DOWNLOADS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"text/csv": {}, XLSX_TYPE: {}},
+        "description": "The report (JSON, or CSV/XLSX with format=csv|xlsx)",
+    }
+}
+
+
+def _target(target: float | None) -> float:
+    return target if target is not None else staff_settings().report_target_rate
+
+
+@router.get(
+    "/me",
+    response_model=ReportOut,
+    responses={**PROBLEMS, **DOWNLOADS},
+    summary="The report of the account's own scope (city, district or school)",
+)
+def my_report(
+    session: SessionDep,
+    scope: StaffScope,
+    now: NowDep,
+    campaign: Campaign = None,
+    target: Target = None,
+    fmt: FormatQ = Format.json,
+    lang: LangQ = Lang.zh,
+) -> Any:
+    campaign_id = resolve_campaign(session, campaign, now).id
+    if scope.role is StaffRole.city:
+        report = reports.city_report(session, campaign_id, scope, _target(target))
+    elif scope.role is StaffRole.district:
+        assert scope.district is not None
+        report = reports.district_report(
+            session, campaign_id, scope, scope.district, _target(target)
+        )
+    else:
+        assert scope.school_code is not None
+        report = reports.school_report(
+            session, campaign_id, scope, scope.school_code, _target(target)
+        )
+    return respond(report_out(report), fmt, lang, f"report-{report.code or 'city'}")
+
+
+@router.get(
+    "/city",
+    response_model=ReportOut,
+    responses={**PROBLEMS, **DOWNLOADS},
+    summary="The city: districts and schools (city staff)",
+)
+def city(
+    session: SessionDep,
+    scope: StaffScope,
+    now: NowDep,
+    campaign: Campaign = None,
+    target: Target = None,
+    fmt: FormatQ = Format.json,
+    lang: LangQ = Lang.zh,
+) -> Any:
+    _require(scope, StaffRole.city)
+    campaign_id = resolve_campaign(session, campaign, now).id
+    report = reports.city_report(session, campaign_id, scope, _target(target))
+    return respond(report_out(report), fmt, lang, "report-city")
+
+
+@router.get(
+    "/districts/{district}",
+    response_model=ReportOut,
+    responses={**PROBLEMS, **DOWNLOADS},
+    summary="A district: schools and classes (city staff, that district's staff)",
+)
+def district(
+    session: SessionDep,
+    scope: StaffScope,
+    now: NowDep,
+    district: Annotated[str, Path(max_length=100, description="district code or name")],
+    campaign: Campaign = None,
+    target: Target = None,
+    fmt: FormatQ = Format.json,
+    lang: LangQ = Lang.zh,
+) -> Any:
+    _require(scope, StaffRole.city, StaffRole.district)
+    campaign_id = resolve_campaign(session, campaign, now).id
+    report = reports.district_report(session, campaign_id, scope, district, _target(target))
+    return respond(report_out(report), fmt, lang, f"report-{report.code}")
+
+
+@router.get(
+    "/schools/{code}",
+    response_model=ReportOut,
+    responses={**PROBLEMS, **DOWNLOADS},
+    summary="A school: grades and classes (its staff, its district's, the city's)",
+)
+def school(
+    session: SessionDep,
+    scope: StaffScope,
+    now: NowDep,
+    code: Annotated[str, Path(max_length=32)],
+    campaign: Campaign = None,
+    target: Target = None,
+    fmt: FormatQ = Format.json,
+    lang: LangQ = Lang.zh,
+) -> Any:
+    campaign_id = resolve_campaign(session, campaign, now).id
+    report = reports.school_report(session, campaign_id, scope, code, _target(target))
+    return respond(report_out(report), fmt, lang, f"report-{report.code}")
+
+
+def _require(scope: Scope, *roles: StaffRole) -> None:
+    if scope.role not in roles:
+        raise Problem(403, "outside-scope", "this report is outside the account's scope")

@@ -1,0 +1,435 @@
+"""Schools' participation reports: registration and completion rates against enrolment,
+attempts, scores and pass rates, by class, grade, school, district and city, and a
+day-by-day series.
+
+Definitions (docs/schools-and-survey.md):
+- enrolled: the roster's count; registered: students who joined the student track there;
+- completed: registered students with at least one finished (scored) attempt;
+- registration rate = registered / enrolled, completion rate = completed / enrolled; a rate
+  above 100 % (more registrations than enrolment) is kept and flagged, never capped;
+- attempts: finished attempts; average score and pass rate are over finished attempts.
+
+Every query carries the staff account's scope (``Scope.where``): a school account's
+queries name its school, a district account's its district. The city's figures are counted
+per school in single-table grouped queries (denormalised ``school_code``/``district``
+columns), then rolled up in Python; the class level joins participants and is only asked
+for one school or one district."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, case, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from quiz_api.models import BestScore, Participant, Result, School, SchoolClass, StaffRole
+from quiz_api.problems import Problem
+from quiz_api.services.schools import natural_key, resolve_district
+from quiz_api.services.staff import Scope
+
+Level = Literal["city", "district", "school", "grade", "class"]
+
+
+@dataclass
+class Figures:
+    enrolled: int = 0
+    registered: int = 0
+    completed: int = 0
+    attempts: int = 0
+    score_sum: int = 0
+    passed: int = 0
+
+    def add(self, other: Figures) -> None:
+        self.enrolled += other.enrolled
+        self.registered += other.registered
+        self.completed += other.completed
+        self.attempts += other.attempts
+        self.score_sum += other.score_sum
+        self.passed += other.passed
+
+    @property
+    def registration_rate(self) -> float | None:
+        return self.registered / self.enrolled if self.enrolled else None
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self.completed / self.enrolled if self.enrolled else None
+
+    @property
+    def average_score(self) -> float | None:
+        return round(self.score_sum / self.attempts, 2) if self.attempts else None
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.passed / self.attempts if self.attempts else None
+
+    @property
+    def over_enrolled(self) -> bool:
+        """More registrations than enrolled students: flagged for the office to check."""
+        return self.registered > self.enrolled
+
+
+@dataclass
+class Row:
+    level: Level
+    key: tuple[Any, ...]
+    district: str | None = None
+    school_code: str | None = None
+    school_name: str | None = None
+    grade: int | None = None
+    class_name: str | None = None
+    figures: Figures = field(default_factory=Figures)
+
+    def below(self, target: float) -> bool:
+        rate = self.figures.registration_rate
+        return rate is not None and rate < target
+
+
+@dataclass
+class Day:
+    day: str
+    registered: int = 0
+    attempts: int = 0
+    passed: int = 0
+    registered_total: int = 0
+    registration_rate: float | None = None
+
+
+@dataclass
+class Report:
+    campaign: str
+    level: Literal["city", "district", "school"]
+    code: str | None
+    name: str | None
+    target: float
+    totals: Figures
+    sections: dict[str, list[Row]]
+    daily: list[Day]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """The part of the city a report is about: all of it, one district or one school."""
+
+    district: str | None = None
+    school_code: str | None = None
+
+
+def _where(model: Any, unit: Unit, scope: Scope) -> list[ColumnElement[bool]]:
+    """Conditions of the unit asked for AND of the account's scope, on a table with
+    ``district`` and ``school_code`` columns (``School``: ``district`` and ``code``)."""
+    school_column = model.code if model is School else model.school_code
+    conditions: list[ColumnElement[bool]] = []
+    for district, code in ((unit.district, unit.school_code), (scope.district, scope.school_code)):
+        if code is not None:
+            conditions.append(col(school_column) == code)
+        elif district is not None:
+            conditions.append(col(model.district) == district)
+    if scope.role is StaffRole.school and scope.school_code is None:  # pragma: no cover
+        raise Problem(403, "outside-scope", "this account has no school")
+    return conditions
+
+
+def _rows(session: Session, statement: Any) -> list[tuple[Any, ...]]:
+    """Plain tuples from a Core statement (no ORM objects on the hot path)."""
+    return [tuple(row) for row in session.connection().execute(statement)]
+
+
+def _enrolled(
+    session: Session, unit: Unit, scope: Scope, by_class: bool
+) -> Iterable[tuple[Any, ...]]:
+    keys: list[Any] = [col(SchoolClass.school_code)]
+    if by_class:
+        keys += [col(SchoolClass.grade), col(SchoolClass.class_name)]
+    return _rows(
+        session,
+        sa_select(*keys, func.sum(col(SchoolClass.enrolled)))
+        .join(School, col(School.code) == col(SchoolClass.school_code))
+        .where(*_where(School, unit, scope))
+        .group_by(*keys),
+    )
+
+
+def _participants(
+    session: Session, campaign_id: str, unit: Unit, scope: Scope, by_class: bool
+) -> Iterable[tuple[Any, ...]]:
+    """Registrations per key and day (``ix_participant_report`` covers it)."""
+    keys: list[Any] = [col(Participant.school_code)]
+    if by_class:
+        keys += [col(Participant.grade), col(Participant.class_name)]
+    keys.append(col(Participant.day))
+    return _rows(
+        session,
+        sa_select(*keys, func.count())
+        .where(
+            col(Participant.campaign_id) == campaign_id,
+            col(Participant.school_code).is_not(None),
+            *_where(Participant, unit, scope),
+        )
+        .group_by(*keys),
+    )
+
+
+def _completed(
+    session: Session, campaign_id: str, unit: Unit, scope: Scope, by_class: bool
+) -> Iterable[tuple[Any, ...]]:
+    # best_score holds one row per participant with a finished attempt.
+    conditions = [
+        col(BestScore.campaign_id) == campaign_id,
+        col(BestScore.track) == "student",
+        col(BestScore.school_code).is_not(None),
+        *_where(BestScore, unit, scope),
+    ]
+    if not by_class:
+        return _rows(
+            session,
+            sa_select(col(BestScore.school_code), func.count())
+            .where(*conditions)
+            .group_by(col(BestScore.school_code)),
+        )
+    keys: list[Any] = [
+        col(BestScore.school_code),
+        col(Participant.grade),
+        col(Participant.class_name),
+    ]
+    return _rows(
+        session,
+        sa_select(*keys, func.count())
+        .join(Participant, col(Participant.id) == col(BestScore.participant_id))
+        .where(*conditions)
+        .group_by(*keys),
+    )
+
+
+def _results(
+    session: Session, campaign_id: str, unit: Unit, scope: Scope, by_class: bool
+) -> Iterable[tuple[Any, ...]]:
+    """Finished attempts, score sum and passes per key and day (``ix_result_report``)."""
+    keys: list[Any] = [col(Result.school_code)]
+    if by_class:
+        keys += [col(Participant.grade), col(Participant.class_name)]
+    keys.append(col(Result.day))
+    statement = sa_select(
+        *keys,
+        func.count(),
+        func.sum(col(Result.score)),
+        func.sum(case((col(Result.passed), 1), else_=0)),
+    )
+    if by_class:
+        statement = statement.join(Participant, col(Participant.id) == col(Result.participant_id))
+    return _rows(
+        session,
+        statement.where(
+            col(Result.campaign_id) == campaign_id,
+            col(Result.school_code).is_not(None),
+            *_where(Result, unit, scope),
+        ).group_by(*keys),
+    )
+
+
+def _figures(
+    session: Session, campaign_id: str, unit: Unit, scope: Scope, by_class: bool
+) -> tuple[dict[tuple[Any, ...], Figures], dict[str, Day]]:
+    """Figures per school (key ``(code,)``) or per class (``(code, grade, class)``), and the
+    day-by-day counts, from one pass over each table (the daily series is the same rows
+    summed the other way)."""
+    figures: dict[tuple[Any, ...], Figures] = defaultdict(Figures)
+    days: dict[str, Day] = {}
+    for *key, enrolled in _enrolled(session, unit, scope, by_class):
+        figures[tuple(key)].enrolled = int(enrolled or 0)
+    for *key, day, n in _participants(session, campaign_id, unit, scope, by_class):
+        figures[tuple(key)].registered += n
+        days.setdefault(day, Day(day)).registered += n
+    for *key, n in _completed(session, campaign_id, unit, scope, by_class):
+        figures[tuple(key)].completed = n
+    for *key, day, n, score_sum, passed in _results(session, campaign_id, unit, scope, by_class):
+        f = figures[tuple(key)]
+        f.attempts += n
+        f.score_sum += int(score_sum or 0)
+        f.passed += int(passed or 0)
+        entry = days.setdefault(day, Day(day))
+        entry.attempts += n
+        entry.passed += int(passed or 0)
+    return figures, days
+
+
+def _daily(days: dict[str, Day], enrolled: int) -> list[Day]:
+    total = 0
+    series = sorted(days.values(), key=lambda d: d.day)
+    for entry in series:
+        total += entry.registered
+        entry.registered_total = total
+        entry.registration_rate = total / enrolled if enrolled else None
+    return series
+
+
+def _order(rows: list[Row], target: float) -> list[Row]:
+    """Rows below the target first (lowest rate first), then the others in their order."""
+    below = sorted(
+        (r for r in rows if r.below(target)), key=lambda r: (r.figures.registration_rate, r.key)
+    )
+    rest = [r for r in rows if not r.below(target)]
+    return below + rest
+
+
+def _schools(session: Session, codes: Iterable[str]) -> dict[str, School]:
+    wanted = list(codes)
+    if not wanted:
+        return {}
+    if len(wanted) > 500:  # the whole city: one scan is cheaper than a long IN list
+        return {s.code: s for s in session.exec(select(School))}
+    return {s.code: s for s in session.exec(select(School).where(col(School.code).in_(wanted)))}
+
+
+def city_report(session: Session, campaign_id: str, scope: Scope, target: float) -> Report:
+    if scope.role is not StaffRole.city:
+        raise Problem(403, "outside-scope", "the city report is for city staff")
+    unit = Unit()
+    per_school, days = _figures(session, campaign_id, unit, scope, by_class=False)
+    schools = _schools(session, (k[0] for k in per_school))
+    school_rows: list[Row] = []
+    districts: dict[str, Row] = {}
+    totals = Figures()
+    for (code,), figures in sorted(per_school.items()):
+        school = schools.get(code)
+        district = school.district if school else ""
+        school_rows.append(
+            Row(
+                "school",
+                (code,),
+                district=district,
+                school_code=code,
+                school_name=school.name if school else None,
+                figures=figures,
+            )
+        )
+        districts.setdefault(district, Row("district", (district,), district=district))
+        districts[district].figures.add(figures)
+        totals.add(figures)
+    return Report(
+        campaign=campaign_id,
+        level="city",
+        code=None,
+        name=None,
+        target=target,
+        totals=totals,
+        sections={
+            "districts": _order([districts[d] for d in sorted(districts)], target),
+            "schools": _order(school_rows, target),
+        },
+        daily=_daily(days, totals.enrolled),
+    )
+
+
+def district_report(
+    session: Session, campaign_id: str, scope: Scope, district: str, target: float
+) -> Report:
+    resolved = resolve_district(district)
+    if resolved is None:
+        raise Problem(404, "unknown-district", f"no district {district!r}")
+    if not scope.may_read_district(resolved.name):
+        raise Problem(403, "outside-scope", "this account may not read that district")
+    unit = Unit(district=resolved.name)
+    per_class, days = _figures(session, campaign_id, unit, scope, by_class=True)
+    schools = _schools(session, {k[0] for k in per_class})
+    totals = Figures()
+    by_school: dict[str, Row] = {}
+    class_rows = []
+    for key, figures in sorted(per_class.items(), key=lambda kv: _class_sort(kv[0])):
+        code, grade, class_name = key
+        school = schools.get(code)
+        name = school.name if school else None
+        by_school.setdefault(
+            code,
+            Row("school", (code,), district=resolved.name, school_code=code, school_name=name),
+        ).figures.add(figures)
+        class_rows.append(
+            Row(
+                "class",
+                key,
+                district=resolved.name,
+                school_code=code,
+                school_name=name,
+                grade=grade,
+                class_name=class_name,
+                figures=figures,
+            )
+        )
+        totals.add(figures)
+    return Report(
+        campaign=campaign_id,
+        level="district",
+        code=resolved.code,
+        name=resolved.name,
+        target=target,
+        totals=totals,
+        sections={
+            "schools": _order([by_school[c] for c in sorted(by_school)], target),
+            "classes": _order(class_rows, target),
+        },
+        daily=_daily(days, totals.enrolled),
+    )
+
+
+def _class_sort(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    code, grade, class_name = key
+    return (code, grade if grade is not None else -1, natural_key(class_name or ""))
+
+
+def school_report(
+    session: Session, campaign_id: str, scope: Scope, code: str, target: float
+) -> Report:
+    # The school is looked up within the account's scope: another school is "unknown".
+    school = session.exec(
+        select(School).where(col(School.code) == code, *_where(School, Unit(), scope))
+    ).first()
+    if school is None:
+        raise Problem(404, "unknown-school", f"no school {code!r} in this account's scope")
+    unit = Unit(school_code=school.code)
+    per_class, days = _figures(session, campaign_id, unit, scope, by_class=True)
+    totals = Figures()
+    grades: dict[int | None, Row] = {}
+    class_rows = []
+    for key, figures in sorted(per_class.items(), key=lambda kv: _class_sort(kv[0])):
+        _, grade, class_name = key
+        grades.setdefault(
+            grade,
+            Row(
+                "grade",
+                (grade,),
+                district=school.district,
+                school_code=school.code,
+                school_name=school.name,
+                grade=grade,
+            ),
+        ).figures.add(figures)
+        class_rows.append(
+            Row(
+                "class",
+                key,
+                district=school.district,
+                school_code=school.code,
+                school_name=school.name,
+                grade=grade,
+                class_name=class_name,
+                figures=figures,
+            )
+        )
+        totals.add(figures)
+    return Report(
+        campaign=campaign_id,
+        level="school",
+        code=school.code,
+        name=school.name,
+        target=target,
+        totals=totals,
+        sections={
+            "grades": _order([grades[g] for g in sorted(grades, key=lambda g: g or 0)], target),
+            "classes": _order(class_rows, target),
+        },
+        daily=_daily(days, totals.enrolled),
+    )

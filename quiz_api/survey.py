@@ -1,0 +1,60 @@
+"""``python -m quiz_api survey ...``: the satisfaction survey in content/survey/."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+survey_app = typer.Typer(help="Satisfaction surveys in content/survey/.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+
+def _folder(directory: Path | None) -> Path:
+    from quiz_api.config import get_settings
+
+    return directory or get_settings().content_dir / "survey"
+
+
+def _load(directory: Path) -> list[object]:
+    from quiz_api.services.survey import SurveyInvalid, load_surveys
+
+    try:
+        return list(load_surveys(directory))
+    except SurveyInvalid as exc:
+        for error in exc.errors:
+            err.print(error, highlight=False, markup=False, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {len(exc.errors)} problem(s); nothing was imported")
+        raise typer.Exit(1) from exc
+
+
+@survey_app.command("validate")
+def survey_validate(
+    directory: Annotated[Path | None, typer.Argument(help="Folder [content/survey]")] = None,
+) -> None:
+    """Check the survey files (four languages, five-point scales, ids)."""
+    surveys = _load(_folder(directory))
+    out.print(f"{len(surveys)} survey(s) valid")
+
+
+def import_surveys_command(directory: Path | None = None) -> None:
+    """Validate and import the surveys (a new version when a file changed)."""
+    from quiz_api.db import session_scope
+    from quiz_api.services.survey import SurveySpec, import_surveys
+
+    specs = [s for s in _load(_folder(directory)) if isinstance(s, SurveySpec)]
+    with session_scope() as session:
+        for line in import_surveys(session, specs, datetime.now(UTC)):
+            out.print(f"survey {line}", highlight=False)
+
+
+@survey_app.command("import")
+def survey_import(
+    directory: Annotated[Path | None, typer.Argument(help="Folder [content/survey]")] = None,
+) -> None:
+    """Import the surveys (idempotent; a changed file becomes a new version)."""
+    import_surveys_command(directory)
