@@ -499,17 +499,18 @@
 
   function screen(name, children, focus) {
     clearInterval(timerId);
+    // The first screen after loading keeps the page's top in view; later ones take focus.
+    var moved = ["loading", "wechat", null].indexOf(view.getAttribute("data-screen")) < 0;
     view.textContent = "";
     view.setAttribute("data-screen", name);
     root.setAttribute("data-screen", name);
     children.forEach(function (c) { if (c) view.appendChild(c); });
     var target = focus || view.querySelector("h2");
-    if (target && screen.started) {
+    if (target && moved) {
       if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
       target.focus({ preventScroll: true });
       root.scrollIntoView({ block: "start" });
     }
-    screen.started = true;
   }
 
   function say(text, kind) {
@@ -627,7 +628,8 @@
         h("p", { class: "qz-lead", text: t(p.track) + " · " + (p.nickname || t("anonymous")) }),
         h("button", { class: "qz-btn qz-btn--primary", type: "button", onclick: rulesScreen,
           text: t("continueAs", { name: p.nickname || t("anonymous") }) }),
-        h("button", { class: "qz-btn qz-btn--link", type: "button", onclick: function () {
+        // A WeChat user is their openid: one participant, whatever they would pick again.
+        state.wechat ? null : h("button", { class: "qz-btn qz-btn--link", type: "button", onclick: function () {
           delete state.token;
           delete state.participant;
           clearAttempt();

@@ -4,27 +4,16 @@ app served by uvicorn on a free port), with WeChat's own error codes."""
 from __future__ import annotations
 
 import hashlib
-import itertools
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
 
 from quiz_api.api.routes.wechat import get_clock
 from quiz_api.wechat import (
-    EXPIRED_ACCESS_TOKEN,
     INVALID_CODE,
     INVALID_CREDENTIAL,
     REFRESH_MARGIN,
@@ -40,120 +29,13 @@ from quiz_api.wechat import (
 )
 
 from .conftest import SECRET
-
-APP_SECRET = "fake-app-secret"
-
-
-@dataclass
-class FakeWechat:
-    """WeChat's endpoints as far as we use them, answering like WeChat does (HTTP 200 with
-    ``errcode``/``errmsg`` in the body for every error)."""
-
-    app_id: str = "wx-test"
-    codes: dict[str, str] = field(default_factory=dict)  # OAuth code -> openid
-    used_codes: set[str] = field(default_factory=set)
-    valid_tokens: set[str] = field(default_factory=set)
-    expired_tokens: set[str] = field(default_factory=set)
-    calls: dict[str, int] = field(default_factory=lambda: {"token": 0, "ticket": 0, "oauth": 0})
-    tickets: list[str] = field(default_factory=list)
-    counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    base: str = ""
-
-    @staticmethod
-    def error(code: int, message: str) -> JSONResponse:
-        return JSONResponse({"errcode": code, "errmsg": message})
-
-    def expire_tokens(self) -> None:
-        self.expired_tokens |= self.valid_tokens
-        self.valid_tokens.clear()
-
-    async def oauth_access_token(self, request: Request) -> Response:
-        q = request.query_params
-        self.calls["oauth"] += 1
-        if q.get("appid") != self.app_id or q.get("secret") != APP_SECRET:
-            return self.error(INVALID_CREDENTIAL, "invalid credential, access_token is invalid")
-        code = q.get("code", "")
-        if code in self.used_codes:
-            return self.error(40163, "code been used")
-        if code not in self.codes or q.get("grant_type") != "authorization_code":
-            return self.error(INVALID_CODE, "invalid code")
-        self.used_codes.add(code)
-        return JSONResponse(
-            {
-                "access_token": f"web-{code}",
-                "expires_in": 7200,
-                "refresh_token": "r",
-                "openid": self.codes[code],
-                "scope": "snsapi_base",
-            }
-        )
-
-    async def token(self, request: Request) -> Response:
-        q = request.query_params
-        self.calls["token"] += 1
-        if q.get("appid") != self.app_id or q.get("secret") != APP_SECRET:
-            return self.error(INVALID_CREDENTIAL, "invalid credential, access_token is invalid")
-        token = f"token-{next(self.counter)}"
-        self.valid_tokens.add(token)
-        return JSONResponse({"access_token": token, "expires_in": 7200})
-
-    async def ticket(self, request: Request) -> Response:
-        token = request.query_params.get("access_token", "")
-        self.calls["ticket"] += 1
-        if token in self.expired_tokens:
-            return self.error(EXPIRED_ACCESS_TOKEN, "access_token expired")
-        if token not in self.valid_tokens:
-            return self.error(INVALID_CREDENTIAL, "invalid credential")
-        ticket = f"ticket-{next(self.counter)}"
-        self.tickets.append(ticket)
-        return JSONResponse({"errcode": 0, "errmsg": "ok", "ticket": ticket, "expires_in": 7200})
-
-    async def authorize(self, request: Request) -> Response:
-        """The user's silent authorization: straight back with a fresh code."""
-        q = request.query_params
-        if q.get("scope") != "snsapi_base" or q.get("appid") != self.app_id:
-            return self.error(10003, "redirect_uri domain or scope mismatch")
-        code = f"code-{next(self.counter)}"
-        self.codes[code] = f"openid-{q.get('openid_hint') or 'browser'}"
-        target = q["redirect_uri"]
-        sep = "&" if "?" in target else "?"
-        return RedirectResponse(f"{target}{sep}{urlencode({'code': code, 'state': q['state']})}")
-
-    def asgi(self) -> Starlette:
-        return Starlette(
-            routes=[
-                Route("/sns/oauth2/access_token", self.oauth_access_token),
-                Route("/cgi-bin/token", self.token),
-                Route("/cgi-bin/ticket/getticket", self.ticket),
-                Route("/connect/oauth2/authorize", self.authorize),
-            ]
-        )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from .test_wechat_fake import APP_SECRET, FakeWechat, free_port, serve_fake_wechat
 
 
 @pytest.fixture(scope="module")
 def fake_server() -> Iterator[FakeWechat]:
-    fake = FakeWechat()
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(fake.asgi(), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:  # readiness probe of the fake, not a wait for a result
-        assert time.monotonic() < deadline, "fake WeChat server did not start"
-        time.sleep(0.01)
-    fake.base = f"http://127.0.0.1:{port}"
-    yield fake
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_fake_wechat() as fake:
+        yield fake
 
 
 @pytest.fixture
@@ -383,7 +265,7 @@ def test_invalid_credential_is_a_problem_not_a_crash(wx: TestClient, fake: FakeW
 def test_unreachable_wechat_is_a_problem(wx: TestClient, fake: FakeWechat) -> None:
     app: Any = wx.app
     app.dependency_overrides[get_wechat_settings] = lambda: wechat_settings(
-        fake, api_base=f"http://127.0.0.1:{_free_port()}", timeout_seconds=2
+        fake, api_base=f"http://127.0.0.1:{free_port()}", timeout_seconds=2
     )
     answer = wx.get("/api/v1/wechat/jssdk-config?url=https://a.cn/quiz/")
     assert answer.status_code == 503

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ import pytest
 import yaml
 
 from quiz_api.content import Level, StratumKey, Track, load_bank, stratum_sizes
+from tests.quiz_api.test_wechat_fake import APP_SECRET, FakeWechat, serve_fake_wechat
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -94,20 +96,11 @@ class Live:
             return list(connection.execute(query, params))
 
 
-@pytest.fixture(scope="session")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make system-deps)")
-    tmp = tmp_path_factory.mktemp("quiz_h5")
-    content = tmp / "content"
-    shutil.copytree(ROOT / "content", content)
-    fit_campaigns(content)
-    database_url = f"sqlite:///{tmp / 'quiz.sqlite3'}"
-    port = free_port()
+def _env(tmp: Path, content: Path, port: int, database: str, **extra: str) -> dict[str, str]:
     env = {
         **os.environ,
         "QUIZ_ENV": "test",
-        "QUIZ_DATABASE_URL": database_url,
+        "QUIZ_DATABASE_URL": f"sqlite:///{tmp / database}",
         "QUIZ_SECRET_KEY": SECRET,
         "QUIZ_CONTENT_DIR": str(content),
         "QUIZ_SITE_DIR": str(tmp / "site"),
@@ -115,9 +108,49 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     }
     for name in ("QUIZ_WECHAT_APP_ID", "QUIZ_WECHAT_APP_SECRET", "QUIZ_REDIS_URL"):
         env.pop(name, None)
-    run = {"cwd": ROOT, "env": env, "check": True, "capture_output": True}
-    subprocess.run([sys.executable, "-m", "quiz_api", "setup"], **run)  # type: ignore[call-overload]
-    subprocess.run(  # type: ignore[call-overload]
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def serve(tmp: Path, port: int, env: dict[str, str], name: str) -> Iterator[Live]:
+    """Migrate and fill the database of ``env``, then run the server until the block ends."""
+    subprocess.run(
+        [sys.executable, "-m", "quiz_api", "setup"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    log = (tmp / f"{name}.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "quiz_api", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
+        yield Live(f"http://127.0.0.1:{port}/", env["QUIZ_DATABASE_URL"], tmp)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """The platform as `make run` serves it, without WeChat configured."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make system-deps)")
+    tmp = tmp_path_factory.mktemp("quiz_h5")
+    content = tmp / "content"
+    shutil.copytree(ROOT / "content", content)
+    fit_campaigns(content)
+    port = free_port()
+    env = _env(tmp, content, port, "quiz.sqlite3")
+    subprocess.run(
         [
             sys.executable,
             "-m",
@@ -130,23 +163,37 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             "--site-url",
             env["SITE_URL"],
         ],
-        **run,
-    )
-    log = (tmp / "server.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "quiz_api", "serve", "--port", str(port)],
         cwd=ROOT,
         env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        check=True,
+        capture_output=True,
     )
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
-        yield Live(f"http://127.0.0.1:{port}/", database_url, tmp)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
+    with serve(tmp, port, env, "server") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def wechat_fake() -> Iterator[FakeWechat]:
+    with serve_fake_wechat() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def live_wechat(live: Live, wechat_fake: FakeWechat) -> Iterator[Live]:
+    """The same site with WeChat configured: an official account served by the fake."""
+    port = free_port()
+    env = _env(
+        live.tmp,
+        live.tmp / "content",
+        port,
+        "wechat.sqlite3",
+        QUIZ_WECHAT_APP_ID=wechat_fake.app_id,
+        QUIZ_WECHAT_APP_SECRET=APP_SECRET,
+        QUIZ_WECHAT_API_BASE=wechat_fake.base,
+        QUIZ_WECHAT_OPEN_BASE=wechat_fake.base,
+    )
+    with serve(live.tmp, port, env, "wechat-server") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ accessibility (axe-core) and the first-load weight. Screenshots go to SHOTS."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from typing import Any
 
@@ -314,3 +315,91 @@ def test_first_load_is_within_60_kb_gzipped(phone: Phone, live: Live) -> None:
     (SHOTS / "first-load.txt").write_text(f"{report}\n{total:>7} total\n", "utf-8")
     assert any("quiz_app/quiz." in url for url in sizes), report
     assert total <= BUDGET, report
+
+
+WX_STUB = """
+window.wx = {
+  config: function (c) { window.__wxConfig = c; },
+  ready: function (f) { setTimeout(f, 0); },
+  error: function () {},
+  updateAppMessageShareData: function (card) { window.__wxShare = card; },
+  updateTimelineShareData: function () {},
+};
+"""
+
+
+def test_wechat_login_is_silent_and_the_share_card_is_signed(
+    browser: Any, live_wechat: Live, wechat_fake: Any
+) -> None:
+    """With an official account configured, the page goes through snsapi_base OAuth (the
+    fake authorizes at once), the participant is their openid, a second phone of the same
+    WeChat user gets the same participant, and the share card is signed for the page."""
+    from .conftest import WECHAT_UA
+
+    def phone_in_wechat() -> tuple[Any, Phone]:
+        ctx = browser.new_context(
+            viewport={"width": 375, "height": 667}, is_mobile=True, user_agent=WECHAT_UA
+        )
+        # WeChat's JS-SDK script, served locally: records what the page configures.
+        ctx.route(
+            "https://res.wx.qq.com/**",
+            lambda route: route.fulfill(body=WX_STUB, content_type="text/javascript"),
+        )
+        return ctx, Phone(ctx.new_page(), live_wechat.base)
+
+    ctx, phone = phone_in_wechat()
+    phone.page.goto(live_wechat.base + "en/quiz/?campaign=challenge-2026")
+    phone.wait_screen("track")
+    assert phone.page.url == live_wechat.base + "en/quiz/?campaign=challenge-2026"  # no #wx
+    assert stored(phone)["wechat"].startswith("w1.")
+    choose_adult(phone, "WeChat user")
+    attempt_id = start_quiz(phone)
+    ((openid,),) = live_wechat.sql(
+        "SELECT p.openid FROM participant p JOIN attempt a ON a.participant_id = p.id "
+        "WHERE a.id = ?",
+        attempt_id,
+    )
+    assert openid == "openid-browser"
+
+    phone.page.wait_for_function("() => window.__wxShare")
+    config = phone.page.evaluate("window.__wxConfig")
+    share = phone.page.evaluate("window.__wxShare")
+    url = live_wechat.base + "en/quiz/?campaign=challenge-2026"
+    plain = (
+        f"jsapi_ticket={wechat_fake.tickets[-1]}&noncestr={config['nonceStr']}"
+        f"&timestamp={config['timestamp']}&url={url}"
+    )
+    assert config["appId"] == wechat_fake.app_id
+    assert config["signature"] == hashlib.sha1(plain.encode()).hexdigest()
+    assert share["title"] == "2026 City Anti-Drug Knowledge Challenge"
+    assert share["link"] == url and share["imgUrl"].startswith(live_wechat.base)
+    ctx.close()
+
+    # The same WeChat user on another phone: the same participant, no new sign-up.
+    ctx, phone = phone_in_wechat()
+    phone.page.goto(live_wechat.base + "en/quiz/?campaign=challenge-2026")
+    phone.wait_screen("track")
+    phone.shot("wechat-second-phone")
+    phone.page.click("text=Continue as “WeChat user”")
+    phone.wait_screen("rules")
+    assert start_quiz(phone) == attempt_id  # the open attempt, resumed
+    assert "Welcome back" in phone.page.inner_text(".qz-notice")
+    ((participants,),) = live_wechat.sql(
+        "SELECT count(*) FROM participant WHERE openid = 'openid-browser'"
+    )
+    assert participants == 1
+    assert phone.errors == []
+    ctx.close()
+
+
+def test_answers_are_submitted_when_the_time_is_up(phone: Phone, live: Live) -> None:
+    phone.page.clock.install()
+    phone.open("en/quiz/")
+    choose_adult(phone, "Slowpoke")
+    attempt_id = start_quiz(phone)
+    answer(phone, None, upto=2)
+    limit = stored(phone)["attempt"]["time_limit_seconds"]
+    phone.page.clock.fast_forward(limit * 1000 + 1000)  # the phone's clock only
+    phone.wait_screen("result")
+    (answers,) = live.sql("SELECT answers FROM result WHERE attempt_id = ?", attempt_id)[0]
+    assert {q: c for q, c in json.loads(answers).items() if c} == {"q1": ["A"], "q2": ["A"]}
