@@ -26,6 +26,7 @@ from quiz_api.api.routes import staff as staff_routes
 from quiz_api.api.routes import survey as survey_routes
 from quiz_api.config import Settings, get_settings
 from quiz_api.problems import Problem, install_problem_handlers
+from quiz_api.staff_dashboard import router as staff_dashboard_router
 
 API_PREFIX = "/api/v1"
 
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)
+    app.include_router(staff_dashboard_router)  # /staff/: the staff's report page
 
     site_dir = Path(settings.site_dir)
     if site_dir.is_dir():
