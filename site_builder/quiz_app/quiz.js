@@ -89,6 +89,7 @@
       again: "再答一次",
       retry: "重试",
       minSec: "{m}分{s}秒",
+      colon: "：",
       anonymous: "参赛者",
       e_generic: "出了点问题，请稍后重试。",
       "e_validation-error": "填写的内容不正确，请检查后重试。",
@@ -192,6 +193,7 @@
       again: "Try again",
       retry: "Retry",
       minSec: "{m} min {s} s",
+      colon: ": ",
       anonymous: "Participant",
       e_generic: "Something went wrong. Please try again.",
       "e_validation-error": "Something you entered is not valid. Please check and try again.",
@@ -295,6 +297,7 @@
       again: "다시 도전",
       retry: "다시 시도",
       minSec: "{m}분 {s}초",
+      colon: ": ",
       anonymous: "참가자",
       e_generic: "문제가 생겼습니다. 다시 시도해 주세요.",
       "e_validation-error": "입력한 내용이 올바르지 않습니다. 확인 후 다시 시도해 주세요.",
@@ -398,6 +401,7 @@
       again: "もう一度挑戦",
       retry: "再試行",
       minSec: "{m}分{s}秒",
+      colon: "：",
       anonymous: "参加者",
       e_generic: "問題が発生しました。もう一度お試しください。",
       "e_validation-error": "入力内容が正しくありません。確認してもう一度お試しください。",
@@ -689,6 +693,9 @@
       value: draft.school ? draft.school.name : "" });
     var grade = h("select", { id: "qz-grade" });
     var klass = h("select", { id: "qz-class" });
+    // A school whose roster lists no classes takes any class name: typed, then.
+    var klassText = h("input", { id: "qz-class-text", type: "text", maxlength: "32", hidden: true,
+      "aria-label": t("className"), value: draft.class_name || "" });
     var classBox = h("div", { class: "qz-classes", hidden: !draft.school });
     var classes = [];
     var seq = 0;
@@ -708,6 +715,8 @@
     }
     function fillClasses() {
       var g = Number(grade.value);
+      klass.hidden = !classes.length;
+      klassText.hidden = !!classes.length;
       klass.textContent = "";
       klass.appendChild(h("option", { value: "", text: t("choose") }));
       classes.filter(function (c) { return c.grade === g; }).forEach(function (c) {
@@ -784,7 +793,7 @@
       event.preventDefault();
       if (!draft.school) { error.textContent = t("pickSchool"); input.focus(); return; }
       draft.grade = Number(grade.value) || null;
-      draft.class_name = klass.value || null;
+      draft.class_name = (classes.length ? klass.value : klassText.value.trim()) || null;
       if (!draft.grade || !draft.class_name) { error.textContent = t("pickClass"); grade.focus(); return; }
       save();
       rulesScreen();
@@ -803,6 +812,7 @@
     classBox.appendChild(grade);
     classBox.appendChild(h("label", { for: "qz-class", class: "qz-label", text: t("className") }));
     classBox.appendChild(klass);
+    classBox.appendChild(klassText);
     screen("student", [h("h2", { text: t("studentTitle") }), form]);
     if (draft.school) {
       status.textContent = t("schoolChosen", { name: draft.school.name });
@@ -1091,10 +1101,10 @@
       return h("li", { class: "qz-review__item " + (item.correct ? "is-right" : "is-wrong") },
         h("p", { class: "qz-review__stem" },
           h("span", { class: "qz-badge", text: item.correct ? "✓ " + t("right") : "✗ " + t("wrong") }), " ", item.stem),
-        h("p", {}, h("strong", { text: t("yourAnswer") + ": " }), letters(item.your_choices)),
-        h("p", {}, h("strong", { text: t("correctAnswer") + ": " }), letters(item.correct_choices)),
-        h("p", {}, h("strong", { text: t("explanation") + ": " }), item.explanation),
-        item.source ? h("p", { class: "qz-small" }, t("source") + ": " + item.source) : null);
+        h("p", {}, h("strong", { text: t("yourAnswer") + t("colon") }), letters(item.your_choices)),
+        h("p", {}, h("strong", { text: t("correctAnswer") + t("colon") }), letters(item.correct_choices)),
+        h("p", {}, h("strong", { text: t("explanation") + t("colon") }), item.explanation),
+        item.source ? h("p", { class: "qz-small" }, t("source") + t("colon") + item.source) : null);
     }));
     screen("result", [
       h("h2", { text: t("resultTitle") }),

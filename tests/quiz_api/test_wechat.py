@@ -70,6 +70,21 @@ def wx(client: TestClient, fake: FakeWechat) -> TestClient:
     return client
 
 
+def callback(wx: TestClient, code: str, next: str = "/quiz/") -> str:
+    """Where WeChat's return to the callback sends this browser, after a start (which gives
+    the browser its state cookie)."""
+    start = wx.get("/api/v1/wechat/oauth/start", params={"next": next}, follow_redirects=False)
+    state = parse_qs(urlsplit(start.headers["location"]).query)["state"][0]
+    answer = wx.get(
+        "/api/v1/wechat/oauth/callback",
+        params={"code": code, "state": state, "next": next},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    location: str = answer.headers["location"]
+    return location
+
+
 def fragment(location: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(location).fragment).items()}
 
@@ -142,14 +157,9 @@ def test_code_exchanged_for_openid_identifies_the_participant(
     wx: TestClient, fake: FakeWechat
 ) -> None:
     fake.codes["c-1"] = "o-ming"
-    answer = wx.get(
-        "/api/v1/wechat/oauth/callback",
-        params={"code": "c-1", "state": "quiz", "next": "/quiz/"},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303
-    assert answer.headers["location"].startswith("/quiz/#")
-    first = fragment(answer.headers["location"])
+    location = callback(wx, "c-1")
+    assert location.startswith("/quiz/#")
+    first = fragment(location)
     assert "wx_token" not in first  # a new WeChat user: the page asks for the track first
     body = {"track": "adult", "lang": "zh", "nickname": "阿明", "identity": first["wx"]}
     joined = wx.post("/api/v1/wechat/participants", json=body)
@@ -157,12 +167,7 @@ def test_code_exchanged_for_openid_identifies_the_participant(
 
     # The same WeChat user on another phone: the openid finds the participant again.
     fake.codes["c-2"] = "o-ming"
-    again = wx.get(
-        "/api/v1/wechat/oauth/callback",
-        params={"code": "c-2", "next": "/quiz/"},
-        follow_redirects=False,
-    )
-    second = fragment(again.headers["location"])
+    second = fragment(callback(wx, "c-2"))
     assert second["wx_token"] == joined.json()["token"]
     me = wx.get(
         "/api/v1/participants/me", headers={"Authorization": f"Bearer {second['wx_token']}"}
@@ -176,16 +181,22 @@ def test_code_exchanged_for_openid_identifies_the_participant(
 def test_invalid_or_used_code_sends_the_page_back_with_the_error(
     wx: TestClient, fake: FakeWechat
 ) -> None:
-    bad = wx.get(
+    assert callback(wx, "nope", "/ko/quiz/") == f"/ko/quiz/#wx_error={INVALID_CODE}"
+    fake.codes["c-3"] = "o-3"
+    assert "wx=" in callback(wx, "c-3")
+    assert callback(wx, "c-3") == "/quiz/#wx_error=40163"
+
+
+def test_a_code_without_this_browsers_state_is_refused(wx: TestClient, fake: FakeWechat) -> None:
+    """Login CSRF: someone else's code, sent to a victim's browser, must not sign it in."""
+    fake.codes["c-4"] = "o-attacker"
+    answer = wx.get(
         "/api/v1/wechat/oauth/callback",
-        params={"code": "nope", "next": "/ko/quiz/"},
+        params={"code": "c-4", "state": "forged", "next": "/quiz/"},
         follow_redirects=False,
     )
-    assert bad.headers["location"] == f"/ko/quiz/#wx_error={INVALID_CODE}"
-    fake.codes["c-3"] = "o-3"
-    wx.get("/api/v1/wechat/oauth/callback", params={"code": "c-3"}, follow_redirects=False)
-    used = wx.get("/api/v1/wechat/oauth/callback", params={"code": "c-3"}, follow_redirects=False)
-    assert used.headers["location"] == "/quiz/#wx_error=40163"
+    assert answer.headers["location"] == "/quiz/#wx_error=state"
+    assert fake.calls["oauth"] == 0  # the code was not even exchanged
 
 
 def test_a_forged_identity_cannot_join(wx: TestClient) -> None:

@@ -257,6 +257,7 @@ class Phone:
 
     def shot(self, name: str) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.evaluate("window.scrollTo(0, 0)")  # the sticky header at the top
         self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 

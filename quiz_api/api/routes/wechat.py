@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
 import time
 from typing import Annotated
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -35,6 +37,7 @@ router = APIRouter(prefix="/wechat", tags=["wechat"])
 
 WechatSettingsDep = Annotated[WechatSettings, Depends(get_wechat_settings)]
 DEFAULT_NEXT = "/quiz/"
+STATE_COOKIE = "quiz_wx_state"
 LANG_PREFIX = {"zh": "", "en": "en/", "ko": "ko/", "ja": "ja/"}
 
 
@@ -93,7 +96,20 @@ def oauth_start(
     client = _client(wechat, now)
     callback = str(request.url_for("wechat_oauth_callback"))
     redirect_uri = f"{callback}?{urlencode({'next': _safe_next(next)})}"
-    return RedirectResponse(client.authorize_url(redirect_uri, state="quiz"), status_code=307)
+    # The state goes to WeChat and, in a cookie, to this browser: the callback accepts a
+    # code only from the browser that started (no login CSRF with someone else's code).
+    state = secrets.token_urlsafe(16)
+    response = RedirectResponse(client.authorize_url(redirect_uri, state=state), status_code=307)
+    response.set_cookie(
+        STATE_COOKIE,
+        state,
+        max_age=600,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
 
 
 @router.get(
@@ -105,12 +121,14 @@ def oauth_start(
     summary="WeChat returns here with a code: exchanged on the server for the openid",
 )
 def oauth_callback(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     wechat: WechatSettingsDep,
     now: ClockDep,
     server_now: NowDep,
     code: Annotated[str | None, Query(max_length=256)] = None,
+    state: Annotated[str | None, Query(max_length=128)] = None,
     next: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> RedirectResponse:
     """Back to the page with ``#wx=<signed identity>`` (and ``wx_token`` when this openid
@@ -118,13 +136,22 @@ def oauth_callback(
     device token. The fragment never reaches a server log."""
     client = _client(wechat, now)
     target = _safe_next(next)
+
+    def back(fragment: str) -> RedirectResponse:
+        response = RedirectResponse(f"{target}#{fragment}", status_code=303)
+        response.delete_cookie(STATE_COOKIE, path="/")
+        return response
+
     if not code:  # the user refused (snsapi_userinfo only) or the link was opened by hand
-        return RedirectResponse(f"{target}#wx_error=no-code", status_code=303)
+        return back("wx_error=no-code")
+    expected = request.cookies.get(STATE_COOKIE)
+    if not expected or not state or not hmac.compare_digest(expected, state):
+        return back("wx_error=state")
     try:
         openid = client.openid_for_code(code)
     except WechatError as exc:
-        return RedirectResponse(f"{target}#wx_error={exc.errcode}", status_code=303)
-    fragment = {"wx": sign_identity(settings.secret_key, openid, now)}
+        return back(f"wx_error={exc.errcode}")
+    found = {"wx": sign_identity(settings.secret_key, openid, now)}
     campaign_id = parse_qs(urlsplit(target).query).get("campaign", [None])[0]
     try:
         campaign = resolve_campaign(session, campaign_id, server_now)
@@ -137,8 +164,8 @@ def oauth_callback(
             )
         ).first()
         if existing is not None and existing.id is not None:
-            fragment["wx_token"] = participant_token(settings.secret_key, existing.id)
-    return RedirectResponse(f"{target}#{urlencode(fragment)}", status_code=303)
+            found["wx_token"] = participant_token(settings.secret_key, existing.id)
+    return back(urlencode(found))
 
 
 class WechatJoinRequest(JoinRequest):
