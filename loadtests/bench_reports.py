@@ -14,6 +14,7 @@ The database (default ``bench_reports``) is dropped at the end unless ``--keep``
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -214,10 +215,13 @@ def main(argv: list[str] | None = None) -> int:
         city = get("/api/v1/reports/city", city_headers)
         city_times = timed(lambda: get("/api/v1/reports/city", city_headers), args.runs)
         school_times: list[float] = []
+        per_school: dict[str, float] = {}
         for code in schools:
             headers = login(f"bench-{code}")
             path = f"/api/v1/reports/schools/{code}"
-            school_times += timed(lambda p=path, h=headers: get(p, h), args.runs)  # type: ignore[misc]
+            times = timed(lambda p=path, h=headers: get(p, h), args.runs)  # type: ignore[misc]
+            per_school[code] = statistics.median(times)
+            school_times += times
     engine.dispose()
 
     totals = city["totals"]
@@ -237,11 +241,17 @@ def main(argv: list[str] | None = None) -> int:
         f" max {max(school_times) * 1000:.1f}; {len(school_times)} runs over {len(schools)} schools)"
         f"  limit {SCHOOL_LIMIT_S * 1000:.0f} ms"
     )
+    slowest = max(per_school, key=lambda c: per_school[c])
+    log(f"slowest school: {slowest} median {per_school[slowest] * 1000:.1f} ms")
     log(f"ratio city / school: {city_median / school_median:.1f}")
+    load = os.getloadavg()
+    log(
+        f"load average during the run: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} ({os.cpu_count()} cores)"
+    )
     if city_median >= CITY_LIMIT_S:
         log("FAIL: the city report takes 1 s or more")
         status = 1
-    if school_median >= SCHOOL_LIMIT_S:
+    if per_school[slowest] >= SCHOOL_LIMIT_S:
         log("FAIL: a school report takes 100 ms or more")
         status = 1
     if not args.keep:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from quiz_api.api.deps import CurrentParticipant, NowDep, OptionalParticipant, SessionDep
@@ -196,8 +196,6 @@ def survey_report(
     fmt: FormatQ = Format.json,
     lang: LangQ = Lang.zh,
 ) -> Any:
-    from fastapi import Response
-
     spec, questions = survey.survey_report(session, scope, survey_id, by, lang.value)
     out = SurveyReportOut(
         survey=spec.id,
