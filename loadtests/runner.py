@@ -53,7 +53,8 @@ def fresh_database(kind: str, workdir: Path, keep: bool) -> Iterator[str]:
     from sqlalchemy.engine import make_url
 
     name = f"loadtest_{time.strftime('%Y%m%d_%H%M%S')}_{secrets.token_hex(3)}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    # pre-ping: the crash test restarts PostgreSQL under this engine's pooled connection.
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
