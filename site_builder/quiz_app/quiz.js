@@ -990,7 +990,7 @@
     screen("question", [
       h("div", { class: "qz-status" },
         h("span", { class: "qz-qn", text: t("questionN", { n: index + 1, total: total }) }),
-        h("span", { class: "qz-timer", role: "timer", "aria-label": t("timeLeft") }, h("span", { class: "qz-small", text: t("timeLeft") + " " }), timer)),
+        h("span", { class: "qz-timer", role: "timer" }, h("span", { class: "qz-small", text: t("timeLeft") + " " }), timer)),
       bar,
       count,
       h("h2", { class: "qz-visually-hidden", text: t("questionN", { n: index + 1, total: total }) }),

@@ -45,6 +45,8 @@ def fake(fake_server: FakeWechat) -> FakeWechat:
     fake_server.app_id = f"wx{uuid.uuid4().hex[:14]}"
     fake_server.calls = {"token": 0, "ticket": 0, "oauth": 0}
     fake_server.tickets.clear()
+    fake_server.codes.clear()
+    fake_server.used_codes.clear()
     return fake_server
 
 

@@ -403,3 +403,24 @@ def test_answers_are_submitted_when_the_time_is_up(phone: Phone, live: Live) -> 
     phone.wait_screen("result")
     (answers,) = live.sql("SELECT answers FROM result WHERE attempt_id = ?", attempt_id)[0]
     assert {q: c for q, c in json.loads(answers).items() if c} == {"q1": ["A"], "q2": ["A"]}
+
+
+def test_without_the_schools_api_the_student_track_says_so(phone: Phone) -> None:
+    problem = json.dumps({"type": "/problems/not-found", "title": "Not found", "status": 404})
+    phone.page.route(
+        "**/api/v1/schools**",
+        lambda route: route.fulfill(
+            status=404, body=problem, content_type="application/problem+json"
+        ),
+    )
+    phone.open("en/quiz/")
+    phone.page.check("input[name=qz-track][value=student]")
+    phone.page.fill("#qz-nickname", "Early")
+    phone.page.click("#quiz-app button[type=submit]")
+    phone.wait_screen("student")
+    alert = phone.page.locator("#quiz-app .qz-error")
+    alert.wait_for()
+    assert "school list is not open yet" in alert.inner_text()
+    assert "adult track" in alert.inner_text()
+    assert phone.page.is_disabled("#qz-school")
+    phone.shot("en-schools-unavailable")

@@ -236,7 +236,7 @@ Lang = Annotated[str, Query(pattern="^(zh|en|ko|ja)$")]
 @router.get(
     "/jssdk-config",
     response_model=JssdkConfigOut,
-    responses=problem_responses(404, 422, 503),
+    responses=problem_responses(404, 409, 422, 503),
     summary="JS-SDK configuration (signature) for a page URL, and the share card",
 )
 def jssdk_config(
@@ -284,7 +284,7 @@ def jssdk_config(
     "/share-image.png",
     name="wechat_share_image",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}}, **problem_responses(404, 422)},
+    responses={200: {"content": {"image/png": {}}}, **problem_responses(404, 409, 422)},
     summary="The share card's image: the campaign's name and a QR code to the challenge",
 )
 def share_image(
