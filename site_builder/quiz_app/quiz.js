@@ -665,7 +665,7 @@
       if (draft.track === "student") studentScreen();
       else rulesScreen();
     } },
-      h("fieldset", { class: "qz-fieldset" }, h("legend", { text: t("trackTitle") }), option("adult"), option("student")),
+      h("fieldset", { class: "qz-fieldset" }, h("legend", { class: "qz-visually-hidden", text: t("trackTitle") }), option("adult"), option("student")),
       h("label", { for: "qz-nickname", class: "qz-label", text: t("nickname") }),
       nickname,
       h("p", { id: "qz-nickname-hint", class: "qz-small", text: t("nicknameHint") }),
