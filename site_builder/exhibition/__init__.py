@@ -192,11 +192,12 @@ class Exhibition:
     def body_html(self) -> str:
         total = len(self.rooms)
         out = ['<div class="sbx">']
-        out.append(f'<p class="sbx-lead">{_esc(self.t(self.hall.intro))}</p>')
+        # The hall first (its first room in view on a phone), then the introduction.
         out.append(
             f'<div id="sbx-app" class="sbx-app" data-lang="{self.lang}"></div>'
             f'<noscript><p class="sbx-note">{_esc(self.l("noscript"))}</p></noscript>'
         )
+        out.append(f'<p class="sbx-lead">{_esc(self.t(self.hall.intro))}</p>')
         out.append(f'<h2 id="sbx-text">{_esc(self.l("text_heading", total=total))}</h2>')
         out.append(f'<p class="sbx-note">{_esc(self.l("text_intro"))}</p>')
         out.append(f'<nav class="sbx-toc" aria-label="{_esc(self.l("toc"))}"><ol>')
@@ -415,5 +416,6 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
 def on_post_build(config: Any) -> None:
     if _current is None:
         return
-    workers = int(os.environ.get("SB_EXHIBITION_WORKERS", "0")) or min(2, os.cpu_count() or 1)
+    # The four language builds already run in parallel processes: draw in-process by default.
+    workers = int(os.environ.get("SB_EXHIBITION_WORKERS", "1"))
     _current.write(Path(config.site_dir), workers=workers)

@@ -47,7 +47,7 @@
   var dialog = el("dialog", { "class": "sbx-dialog", "aria-labelledby": "sbx-dialog-title" });
   var dialogTitle = el("h2", { id: "sbx-dialog-title" });
   var dialogBody = el("div", { "class": "sbx-dialog__body" });
-  var closeButton = el("button", { type: "button", "class": "md-button md-button--primary sbx-close" }, L.js_close);
+  var closeButton = el("button", { type: "button", "class": "sbx-btn sbx-close" }, L.js_close);
   dialog.appendChild(dialogTitle);
   dialog.appendChild(dialogBody);
   dialog.appendChild(closeButton);
@@ -144,10 +144,9 @@
   });
 
   // ------------------------------------------------------------------ viewer
-  function tooltip(div, text) {
-    div.setAttribute("title", text);
-    var span = el("span", { "class": "sbx-hs__label" }, text);
-    div.appendChild(span);
+  function tooltip(div, args) {
+    if (args.board) div.setAttribute("data-board", args.board);
+    div.appendChild(el("span", { "class": "sbx-hs__label" }, args.text));
   }
 
   function hotSpots(i) {
@@ -155,21 +154,21 @@
     var spots = room.boards.map(function (board) {
       return {
         pitch: board.pitch, yaw: board.yaw, cssClass: "sbx-hs sbx-hs--board",
-        createTooltipFunc: tooltip, createTooltipArgs: board.title,
+        createTooltipFunc: tooltip, createTooltipArgs: { text: board.title, board: board.id },
         clickHandlerFunc: function () { openBoard(board.id, pano); }
       };
     });
     if (i + 1 < rooms.length) {
       spots.push({
-        pitch: -24, yaw: 32, cssClass: "sbx-hs sbx-hs--next",
-        createTooltipFunc: tooltip, createTooltipArgs: L.js_next + ": " + rooms[i + 1].title,
+        pitch: -36, yaw: 26, cssClass: "sbx-hs sbx-hs--next",
+        createTooltipFunc: tooltip, createTooltipArgs: { text: L.js_next + ": " + rooms[i + 1].title },
         clickHandlerFunc: function () { go(i + 1); }
       });
     }
     if (i > 0) {
       spots.push({
-        pitch: -24, yaw: -32, cssClass: "sbx-hs sbx-hs--prev",
-        createTooltipFunc: tooltip, createTooltipArgs: L.js_prev + ": " + rooms[i - 1].title,
+        pitch: -36, yaw: -26, cssClass: "sbx-hs sbx-hs--prev",
+        createTooltipFunc: tooltip, createTooltipArgs: { text: L.js_prev + ": " + rooms[i - 1].title },
         clickHandlerFunc: function () { go(i - 1); }
       });
     }
@@ -183,7 +182,7 @@
 
   if (!window.pannellum) { fail(); return; }
   // Portrait phones: a narrower horizontal field of view keeps the walls readable.
-  var hfov = pano.clientWidth < pano.clientHeight ? 75 : 100;
+  var hfov = pano.clientWidth < pano.clientHeight ? 95 : 100;
   var scenes = {};
   rooms.forEach(function (room, i) {
     var scene = { hotSpots: hotSpots(i), yaw: 0, pitch: 0, hfov: hfov };

@@ -1,0 +1,510 @@
+"""The VR exhibition hall: its content, the built page and files, and the hall in Chromium.
+
+The site under test is the sample content plus the real content/exhibition/ (the hall the
+office ships), built once for this module and served locally. The browser tests run at phone
+size (375 x 667); the visit counter API is answered by the test (the static server has no
+API) and every request it gets is recorded. Screenshots go to /tmp/sbx-shots/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from site_builder import LANGS
+from site_builder.budgets import LEAN_LIMIT, check_page
+from site_builder.build import BuildError, build
+from site_builder.exhibition import rooms
+from site_builder.exhibition.hall import HallError, load_hall
+from site_builder.serve import make_server
+
+SITE_URL = "https://jd.example.org/"  # as in conftest.py
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTENT = ROOT / "content"
+SHOTS = Path("/tmp/sbx-shots")
+PHONE = {"width": 375, "height": 667}
+ROOTS = {"zh": "", "en": "en/", "ko": "ko/", "ja": "ja/"}
+
+
+# ---------------------------------------------------------------------------- fixtures
+def _content_with_hall(sample_content: Path, dest: Path) -> Path:
+    shutil.copytree(sample_content, dest)
+    shutil.copytree(CONTENT / "exhibition", dest / "exhibition")
+    return dest
+
+
+@pytest.fixture(scope="module")
+def hall_content(sample_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _content_with_hall(sample_content, tmp_path_factory.mktemp("hall") / "content")
+
+
+@pytest.fixture(scope="module")
+def hall_site(hall_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("hall-site") / "site"
+    build(hall_content, out, base_url=SITE_URL)
+    return out
+
+
+@pytest.fixture(scope="module")
+def hall_server(hall_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    probe = make_server(tmp_path_factory.mktemp("hall-probe"))
+    port = probe.server_address[1]
+    probe.server_close()
+    out = tmp_path_factory.mktemp("hall-served") / "site"
+    build(hall_content, out, base_url=f"http://127.0.0.1:{port}/")
+    server = make_server(out, port=port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{port}/"
+    server.shutdown()
+    server.server_close()
+
+
+def page_data(html: str) -> dict[str, Any]:
+    match = re.search(r'<script type="application/json" id="sbx-data">(.*?)</script>', html)
+    assert match, "no hall data in the page"
+    data: dict[str, Any] = json.loads(match.group(1).replace("<\\/", "</"))
+    return data
+
+
+# ---------------------------------------------------------------------------- content
+def test_the_shipped_hall_has_fourteen_sections_in_four_languages() -> None:
+    hall = load_hall(CONTENT)
+    assert hall is not None
+    assert len(hall.sections) == 14
+    assert [s.id for s in hall.sections][:5] == [
+        "overview",
+        "leadership",
+        "prevention",
+        "enforcement",
+        "technology",
+    ]
+    # the four sections the source names, in its words, are rooms 2 to 5
+    assert [s.title["zh"] for s in hall.sections[1:5]] == [
+        "党政重视",
+        "预防教育",
+        "缉毒执法",
+        "科技赋能",
+    ]
+    for section in hall.sections:
+        assert 2 <= len(section.boards) <= 4, section.id
+        for lang in LANGS:
+            assert section.title[lang] and section.intro[lang] and section.source[lang]
+            # sources are named by document title, never by an internal file number
+            assert "seed" not in section.source[lang].lower()
+            assert "种子" not in section.source[lang]
+            for board in section.boards:
+                assert board.title[lang] and board.text[lang]
+    overview = hall.sections[0].boards
+    assert any("500,000" in b.text["en"] for b in overview)
+    assert any("五十万" in b.text["zh"] for b in overview)
+
+
+def write_hall(root: Path, text: str) -> Path:
+    (root / "exhibition").mkdir(parents=True, exist_ok=True)
+    (root / "exhibition" / "hall.yaml").write_text(text, "utf-8")
+    return root
+
+
+T4 = "{zh: 字, en: word, ko: 말, ja: 字}"
+BOARD = f"      - {{title: {T4}, text: {T4}}}\n"
+
+
+def test_hall_problems_name_the_file_the_place_and_the_fix(tmp_path: Path) -> None:
+    text = (
+        f"title: {T4}\nintro: {T4}\nsections:\n"
+        f"  - id: first\n    title: {{zh: 字, en: word, ja: 字}}\n    intro: {T4}\n"
+        f"    source: {T4}\n    boards:\n{BOARD}"
+        f"  - id: Bad Id\n    title: {T4}\n    intro: {T4}\n    source: {T4}\n"
+        f"    boards:\n{BOARD}{BOARD}"
+    )
+    with pytest.raises(HallError) as info:
+        load_hall(write_hall(tmp_path, text))
+    problems = info.value.problems
+    assert any("hall.yaml: sections[0] (first).title: no ko text" in p for p in problems), problems
+    assert any("sections[0] (first).boards: write 2 to 4 boards" in p for p in problems)
+    assert any("sections[1].id: 'Bad Id' is not a short slug" in p for p in problems)
+
+
+def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
+    with pytest.raises(HallError) as info:
+        load_hall(write_hall(tmp_path, "title: {zh: a\nsections: [\n"))
+    assert "hall.yaml: line" in info.value.problems[0]
+
+
+def test_no_hall_file_means_no_exhibition(tmp_path: Path) -> None:
+    assert load_hall(tmp_path) is None
+
+
+def test_a_broken_hall_stops_the_build_and_keeps_the_site(
+    sample_content: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    content = _content_with_hall(sample_content, tmp_path / "content")
+    path = content / "exhibition" / "hall.yaml"
+    path.write_text(path.read_text("utf-8").replace('    ko: "서막', '    kx: "서막', 1))
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "keep.txt").write_text("old site")
+    with pytest.raises(BuildError):
+        build(content, out, base_url=SITE_URL, langs=("zh",))
+    # MkDocs logs the hook's message (file: where: what — fix), then aborts the build
+    assert "hall.yaml: sections[0] (overview).title: no ko text" in capfd.readouterr().err
+    assert (out / "keep.txt").read_text() == "old site"
+
+
+# ---------------------------------------------------------------------------- drawing
+def test_faces_are_cached_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(rooms.CACHE_ENV, str(tmp_path / "cache"))
+    spec = rooms.FaceSpec(kind="front", lang="ko", number="1 / 2", title="예방 교육", body="본문")
+    first = rooms.render_faces([spec], tmp_path / "a")
+    again = rooms.render_faces([spec], tmp_path / "b")
+    assert first == {"drawn": 1, "cached": 0}
+    assert again == {"drawn": 0, "cached": 1}
+    changed = rooms.FaceSpec(kind="front", lang="ko", number="1 / 2", title="예방", body="본문")
+    assert changed.file_name != spec.file_name
+    with Image.open(tmp_path / "b" / spec.file_name) as image:
+        assert image.format == "JPEG" and image.size == (rooms.FACE, rooms.FACE)
+
+
+def test_wrap_keeps_words_and_punctuation() -> None:
+    from PIL import ImageDraw
+
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    fnt = rooms.font("en", 30)
+    lines = rooms.wrap(draw, "Seal carving as therapy helps people", fnt, 200)
+    assert all(" ".join(lines).count(w) == 1 for w in ("carving", "therapy", "people"))
+    zh = rooms.wrap(draw, "各街镇挂牌设立禁毒教育基地，按比例配备社工。", rooms.font("zh", 30), 300)
+    assert not any(line[0] in "，。" for line in zh)
+
+
+# ---------------------------------------------------------------------------- built site
+@pytest.mark.parametrize("lang", LANGS)
+def test_exhibition_page_in_every_language(hall_site: Path, lang: str) -> None:
+    hall = load_hall(CONTENT)
+    assert hall is not None
+    folder = hall_site / ROOTS[lang] / "exhibition"
+    html = (folder / "index.html").read_text("utf-8")
+    # the text version: every section and board as plain HTML, in this language
+    assert html.count('class="sbx-section"') == 14
+    assert html.count('class="sbx-board"') == sum(len(s.boards) for s in hall.sections)
+    for section in hall.sections:
+        assert f'id="s-{section.id}"' in html
+        assert section.title[lang].replace("'", "&#x27;").replace('"', "&quot;") in html
+    # linked from the navigation of the home page
+    home = (hall_site / ROOTS[lang] / "index.html").read_text("utf-8")
+    assert 'href="exhibition/"' in home
+    # one viewer, its licence shipped and linked
+    assert html.count("pannellum.") >= 2
+    licence = hall_site / ROOTS[lang] / "assets" / "pannellum-LICENSE.txt"
+    assert "Permission is hereby granted" in licence.read_text()
+    assert 'href="../assets/pannellum-LICENSE.txt"' in html
+    data = page_data(html)
+    assert data["lang"] == lang and len(data["rooms"]) == 14
+    first = data["rooms"][0]
+    assert len(first["faces"]) == 6
+    for room in data["rooms"]:
+        for face in room["faces"]:
+            assert re.fullmatch(r"rooms/(front|boards|ceiling|floor)-[0-9a-f]{16}\.jpg", face)
+            with Image.open(folder / face) as image:
+                assert image.format == "JPEG"
+                assert image.width == image.height <= 1024
+    # the page itself stays within the site's budgets (faces are loaded by the viewer)
+    result = check_page(hall_site, folder / "index.html")
+    assert result.ok, result.problems
+
+
+def test_rooms_are_drawn_per_language(hall_site: Path) -> None:
+    faces = {
+        lang: page_data((hall_site / ROOTS[lang] / "exhibition" / "index.html").read_text())[
+            "rooms"
+        ][1]["faces"]
+        for lang in LANGS
+    }
+    fronts = {f[0] for f in faces.values()}
+    assert len(fronts) == 4  # the walls carry each language's texts
+    assert len({f[4] for f in faces.values()}) == 1  # one ceiling for all
+
+
+def decode(path: Path) -> str:
+    with Image.open(path) as image:
+        results = zxingcpp.read_barcodes(image.convert("L"))
+    assert len(results) == 1
+    return str(results[0].text)
+
+
+@pytest.mark.parametrize("lang", ["zh", "ja"])
+def test_exhibition_poster_and_qr_code(hall_site: Path, lang: str) -> None:
+    folder = hall_site / ROOTS[lang] / "exhibition"
+    url = f"{SITE_URL}{ROOTS[lang]}exhibition/?src=poster"
+    assert decode(folder / "qr-poster.png") == url
+    poster = folder / f"poster-exhibition-{lang}-a4.png"
+    with Image.open(poster) as image:
+        assert image.size == (2480, 3508)
+    assert decode(poster) == url
+    html = (folder / "index.html").read_text("utf-8")
+    assert f'href="poster-exhibition-{lang}-a4.png" download' in html
+    assert check_page(hall_site, folder / "index.html").total < 2 * LEAN_LIMIT
+
+
+# ---------------------------------------------------------------------------- browser
+class Hall:
+    """A phone-size page on the hall, with console errors and visit counts recorded."""
+
+    def __init__(self, context: Any, base: str) -> None:
+        self.page = context.new_page()
+        self.page.set_default_timeout(15_000)
+        self.base = base
+        self.errors: list[str] = []
+        self.offsite: list[str] = []
+        self.visits: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        self.page.on("request", self._request)
+        self.page.route("**/api/v1/visits", self._visit)
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def _request(self, request: Any) -> None:
+        url: str = request.url
+        if not url.startswith((self.base, "data:", "blob:", "about:")):
+            self.offsite.append(url)
+
+    def _visit(self, route: Any) -> None:
+        request = route.request
+        assert request.method == "POST"
+        assert request.headers.get("content-type") == "application/json"
+        assert "cookie" not in request.headers
+        self.visits.append(json.loads(request.post_data)["page"])
+        route.fulfill(status=204)
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base + path)
+
+    def loaded(self, room: str) -> None:
+        self.page.wait_for_selector(f'.sbx-hall[data-loaded="{room}"]')
+
+    def yaw(self) -> float:
+        return float(self.page.evaluate("window.sbExhibition.viewer.getYaw()"))
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+    def check(self) -> None:
+        assert self.errors == [], self.errors
+        assert self.offsite == [], self.offsite
+
+
+@pytest.fixture
+def hall(browser: Any, hall_server: str) -> Iterator[Hall]:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    h = Hall(context, hall_server)
+    yield h
+    context.close()
+    h.check()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGS)
+def test_hall_loads_and_counts_the_room(hall: Hall, lang: str) -> None:
+    hall.open(ROOTS[lang] + "exhibition/")
+    hall.loaded("overview")
+    page = hall.page
+    page.locator(".sbx-hall").scroll_into_view_if_needed()
+    hall.shot(f"hall-{lang}")
+    pano = page.locator("#sbx-pano")
+    assert pano.is_visible()
+    box = pano.bounding_box()
+    assert box["width"] >= 300 and box["height"] >= 250
+    # the first room's six faces were fetched from the site
+    assert page.locator("#sbx-pano canvas, #sbx-pano .pnlm-world").count() >= 1
+    assert (
+        page.locator(".sbx-where")
+        .inner_text()
+        .startswith({"zh": "第1/14", "en": "Room 1 of 14", "ko": "14곳 중 1", "ja": "1 / 14"}[lang])
+    )
+    assert hall.visits == [f"exhibition/{lang}/overview"]
+    # no horizontal scrolling on a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+
+
+def drag(hall: Hall, dx: float) -> None:
+    box = hall.page.locator("#sbx-pano").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    mouse = hall.page.mouse
+    mouse.move(x, y)
+    mouse.down()
+    mouse.move(x + dx, y, steps=10)
+    mouse.up()
+
+
+@pytest.mark.browser
+def test_a_drag_turns_the_view(hall: Hall) -> None:
+    hall.open("en/exhibition/")
+    hall.loaded("overview")
+    hall.page.locator(".sbx-hall").scroll_into_view_if_needed()
+    before = hall.yaw()
+    drag(hall, -160)  # drag the picture to the left: look to the right
+    hall.page.wait_for_function(f"Math.abs(window.sbExhibition.viewer.getYaw() - {before}) > 10")
+    assert hall.yaw() > before + 10
+    hall.shot("hall-en-dragged")
+
+
+@pytest.mark.browser
+def test_a_hotspot_opens_its_board(hall: Hall) -> None:
+    hall.open("exhibition/")
+    hall.loaded("overview")
+    page = hall.page
+    page.locator(".sbx-hall").scroll_into_view_if_needed()
+    data = page.evaluate("window.sbExhibition.rooms[0].boards[0]")
+    page.evaluate(
+        f"window.sbExhibition.viewer.lookAt({data['pitch'] - 10}, {data['yaw'] - 15}, 95, false)"
+    )
+    spot = page.locator(f'.sbx-hs[data-board="{data["id"]}"]')
+    spot.click()
+    dialog = page.locator("dialog.sbx-dialog")
+    assert dialog.is_visible()
+    assert page.locator("#sbx-dialog-title").inner_text() == "十四个板块"
+    assert "2015年以来" in dialog.inner_text()
+    hall.shot("hall-zh-board")
+    page.keyboard.press("Escape")
+    assert dialog.is_hidden()
+
+
+@pytest.mark.browser
+def test_the_next_room_arrow_walks_on(hall: Hall) -> None:
+    hall.open("ko/exhibition/")
+    hall.loaded("overview")
+    page = hall.page
+    page.locator(".sbx-hall").scroll_into_view_if_needed()
+    page.locator(".sbx-hs--next").click()
+    hall.loaded("leadership")
+    assert "당정의 중시" in page.locator(".sbx-where").inner_text()
+    assert page.locator(".sbx-hs--prev").count() == 1
+    hall.shot("hall-ko-room2")
+    assert hall.visits == ["exhibition/ko/overview", "exhibition/ko/leadership"]
+
+
+@pytest.mark.browser
+def test_keyboard_users_walk_and_read_with_buttons(hall: Hall) -> None:
+    hall.open("ja/exhibition/")
+    hall.loaded("overview")
+    page = hall.page
+    next_button = page.locator("button.sbx-next")
+    next_button.focus()
+    page.keyboard.press("Enter")
+    hall.loaded("leadership")
+    page.keyboard.press("Enter")
+    hall.loaded("prevention")
+    assert page.locator("button.sbx-prev").is_enabled()
+    board = page.locator("button.sbx-board-btn").first
+    board.focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("dialog.sbx-dialog")
+    assert dialog.is_visible()
+    assert "オンラインチャレンジ" in page.locator("#sbx-dialog-title").inner_text()
+    # focus is in the dialog; closing it returns focus to the button that opened it
+    assert page.evaluate("document.activeElement.classList.contains('sbx-close')")
+    page.keyboard.press("Enter")
+    assert dialog.is_hidden()
+    assert page.evaluate("document.activeElement.classList.contains('sbx-board-btn')")
+    # the text version's button shows its room in the hall
+    page.locator("#s-results .sbx-enter").click()
+    hall.loaded("results")
+    assert page.locator("button.sbx-next").is_disabled()
+
+
+@pytest.mark.browser
+def test_without_webgl_the_hall_still_turns(browser: Any, hall_server: str) -> None:
+    context = browser.new_context(viewport=PHONE)
+    context.add_init_script(
+        """
+        const original = HTMLCanvasElement.prototype.getContext;
+        HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+          return /webgl/i.test(kind) ? null : original.call(this, kind, ...rest);
+        };
+        """
+    )
+    hall = Hall(context, hall_server)
+    hall.open("exhibition/")
+    hall.loaded("overview")
+    page = hall.page
+    page.locator(".sbx-hall").scroll_into_view_if_needed()
+    assert page.locator("#sbx-pano .pnlm-world").count() == 1  # Pannellum's CSS 3D renderer
+    before = hall.yaw()
+    drag(hall, -160)
+    page.wait_for_function(f"Math.abs(window.sbExhibition.viewer.getYaw() - {before}) > 10")
+    hall.shot("hall-zh-css-fallback")
+    context.close()
+    hall.check()
+
+
+@pytest.mark.browser
+def test_when_the_viewer_cannot_start_the_text_remains(browser: Any, hall_server: str) -> None:
+    context = browser.new_context(viewport=PHONE)
+    hall = Hall(context, hall_server)
+    hall.page.route("**/assets/pannellum.*.js", lambda route: route.fulfill(body="", status=200))
+    hall.open("en/exhibition/")
+    page = hall.page
+    page.wait_for_selector(".sbx-failed")
+    assert "text version below" in page.locator(".sbx-failed").inner_text()
+    assert page.locator(".sbx-section").count() == 14
+    assert hall.visits == ["exhibition/en/text"]
+    context.close()
+    hall.check()
+
+
+SERIOUS = {"serious", "critical"}
+
+
+def axe_violations(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in SERIOUS
+    ]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGS)
+def test_text_version_alone_passes_axe(browser: Any, hall_server: str, lang: str) -> None:
+    # The page as a browser without the hall's scripts gets it (JavaScript off, or the
+    # scripts failed): only the text version.
+    context = browser.new_context(viewport=PHONE)
+    hall = Hall(context, hall_server)
+    page = hall.page
+    for pattern in ("**/assets/exhibition.*.js", "**/assets/pannellum.*.js"):
+        page.route(pattern, lambda route: route.fulfill(body="", status=200))
+    hall.open(ROOTS[lang] + "exhibition/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".sbx-section").count() == 14
+    assert page.locator("#sbx-pano").count() == 0
+    violations = axe_violations(page)
+    hall.shot(f"text-{lang}")
+    context.close()
+    hall.check()
+    assert violations == [], "\n".join(violations)
+
+
+@pytest.mark.browser
+def test_hall_with_its_dialog_passes_axe(hall: Hall) -> None:
+    hall.open("en/exhibition/")
+    hall.loaded("overview")
+    hall.page.locator("button.sbx-board-btn").first.click()
+    assert hall.page.locator("dialog.sbx-dialog").is_visible()
+    violations = axe_violations(hall.page)
+    assert violations == [], "\n".join(violations)
