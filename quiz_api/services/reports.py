@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, case, func
@@ -154,9 +155,34 @@ def _enrolled(
     )
 
 
+@dataclass(frozen=True)
+class Days:
+    """Rows of days before ``before`` or from ``since`` on (local days, ISO dates)."""
+
+    before: str | None = None
+    since: str | None = None
+
+    def where(self, model: Any) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if self.before is not None:
+            conditions.append(col(model.day) < self.before)
+        if self.since is not None:
+            # Today's rows: (campaign_id, track, day) indexes find them without a scan.
+            conditions += [col(model.track) == "student", col(model.day) >= self.since]
+        return conditions
+
+
+ALL_DAYS = Days()
+
+
 def _participants(
-    session: Session, campaign_id: str, unit: Unit, scope: Scope, by_class: bool
-) -> Iterable[tuple[Any, ...]]:
+    session: Session,
+    campaign_id: str,
+    unit: Unit,
+    scope: Scope,
+    by_class: bool,
+    days: Days = ALL_DAYS,
+) -> list[tuple[Any, ...]]:
     """Registrations per key and day (``ix_participant_report`` covers it)."""
     keys: list[Any] = [col(Participant.school_code)]
     if by_class:
@@ -169,6 +195,7 @@ def _participants(
             col(Participant.campaign_id) == campaign_id,
             col(Participant.school_code).is_not(None),
             *_where(Participant, unit, scope),
+            *days.where(Participant),
         )
         .group_by(*keys),
     )
@@ -206,8 +233,13 @@ def _completed(
 
 
 def _results(
-    session: Session, campaign_id: str, unit: Unit, scope: Scope, by_class: bool
-) -> Iterable[tuple[Any, ...]]:
+    session: Session,
+    campaign_id: str,
+    unit: Unit,
+    scope: Scope,
+    by_class: bool,
+    days: Days = ALL_DAYS,
+) -> list[tuple[Any, ...]]:
     """Finished attempts, score sum and passes per key and day (``ix_result_report``)."""
     keys: list[Any] = [col(Result.school_code)]
     if by_class:
@@ -227,33 +259,123 @@ def _results(
             col(Result.campaign_id) == campaign_id,
             col(Result.school_code).is_not(None),
             *_where(Result, unit, scope),
+            *days.where(Result),
         ).group_by(*keys),
     )
 
 
+Figures4 = tuple[int, int, int, int]  # registered, attempts, score sum, passed
+
+
+@dataclass
+class _Past:
+    """Past days' registrations and finished attempts, summed per school and per day."""
+
+    computed_at: datetime
+    per_key: dict[tuple[Any, ...], Figures4]
+    per_day: dict[str, tuple[int, int, int]]  # registered, attempts, passed
+
+
+# The city's rows of past days, per database, campaign and day: past days do not change
+# (a registration or a result belongs to the local day it happened), so the city report
+# reads them once per PAST_TTL and reads today's rows live. Dropped rows of past days (an
+# administrator's deletion) show after PAST_TTL at the latest.
+PAST_TTL = timedelta(minutes=10)
+_past_cache: dict[tuple[str, str, str], _Past] = {}
+
+
+def clear_cache() -> None:
+    _past_cache.clear()
+
+
+def _accumulate(
+    participant_rows: Iterable[tuple[Any, ...]],
+    result_rows: Iterable[tuple[Any, ...]],
+    figures: dict[tuple[Any, ...], Figures],
+    days: dict[str, Day],
+) -> None:
+    """Add rows of (key..., day, count) and (key..., day, count, score sum, passed)."""
+    for row in participant_rows:
+        key, day, n = row[:-2], row[-2], row[-1]
+        figures[key].registered += n
+        entry = days.get(day)
+        if entry is None:
+            entry = days[day] = Day(day)
+        entry.registered += n
+    for row in result_rows:
+        key, day, n, score_sum, passed = row[:-4], row[-4], row[-3], row[-2], row[-1]
+        passed = int(passed or 0)
+        f = figures[key]
+        f.attempts += n
+        f.score_sum += int(score_sum or 0)
+        f.passed += passed
+        entry = days.get(day)
+        if entry is None:
+            entry = days[day] = Day(day)
+        entry.attempts += n
+        entry.passed += passed
+
+
+def _past(session: Session, campaign_id: str, scope: Scope, today: str, now: datetime) -> _Past:
+    key = (str(session.connection().engine.url), campaign_id, today)
+    cached = _past_cache.get(key)
+    if cached is not None and timedelta(0) <= now - cached.computed_at < PAST_TTL:
+        return cached
+    before = Days(before=today)
+    figures: dict[tuple[Any, ...], Figures] = defaultdict(Figures)
+    days: dict[str, Day] = {}
+    _accumulate(
+        _participants(session, campaign_id, Unit(), scope, False, before),
+        _results(session, campaign_id, Unit(), scope, False, before),
+        figures,
+        days,
+    )
+    past = _Past(
+        now,
+        {k: (f.registered, f.attempts, f.score_sum, f.passed) for k, f in figures.items()},
+        {d.day: (d.registered, d.attempts, d.passed) for d in days.values()},
+    )
+    if len(_past_cache) > 32:
+        _past_cache.clear()
+    _past_cache[key] = past
+    return past
+
+
 def _figures(
-    session: Session, campaign_id: str, unit: Unit, scope: Scope, by_class: bool
+    session: Session,
+    campaign_id: str,
+    unit: Unit,
+    scope: Scope,
+    by_class: bool,
+    live_since: tuple[str, datetime] | None = None,
 ) -> tuple[dict[tuple[Any, ...], Figures], dict[str, Day]]:
     """Figures per school (key ``(code,)``) or per class (``(code, grade, class)``), and the
     day-by-day counts, from one pass over each table (the daily series is the same rows
-    summed the other way)."""
+    summed the other way). With ``live_since`` (today, now; the whole city by school only),
+    past days come from the cache and only today's rows are read."""
     figures: dict[tuple[Any, ...], Figures] = defaultdict(Figures)
     days: dict[str, Day] = {}
-    for *key, enrolled in _enrolled(session, unit, scope, by_class):
-        figures[tuple(key)].enrolled = int(enrolled or 0)
-    for *key, day, n in _participants(session, campaign_id, unit, scope, by_class):
-        figures[tuple(key)].registered += n
-        days.setdefault(day, Day(day)).registered += n
-    for *key, n in _completed(session, campaign_id, unit, scope, by_class):
-        figures[tuple(key)].completed = n
-    for *key, day, n, score_sum, passed in _results(session, campaign_id, unit, scope, by_class):
-        f = figures[tuple(key)]
-        f.attempts += n
-        f.score_sum += int(score_sum or 0)
-        f.passed += int(passed or 0)
-        entry = days.setdefault(day, Day(day))
-        entry.attempts += n
-        entry.passed += int(passed or 0)
+    if live_since is None:
+        participant_rows = _participants(session, campaign_id, unit, scope, by_class)
+        result_rows = _results(session, campaign_id, unit, scope, by_class)
+    else:
+        assert unit == Unit() and scope.role is StaffRole.city and not by_class
+        today, now = live_since
+        past = _past(session, campaign_id, scope, today, now)
+        for school, (registered, attempts, score_sum, passed) in past.per_key.items():
+            figures[school] = Figures(
+                registered=registered, attempts=attempts, score_sum=score_sum, passed=passed
+            )
+        for day, (registered, attempts, passed) in past.per_day.items():
+            days[day] = Day(day, registered, attempts, passed)
+        live = Days(since=today)
+        participant_rows = _participants(session, campaign_id, unit, scope, by_class, live)
+        result_rows = _results(session, campaign_id, unit, scope, by_class, live)
+    _accumulate(participant_rows, result_rows, figures, days)
+    for row in _enrolled(session, unit, scope, by_class):
+        figures[tuple(row[:-1])].enrolled = int(row[-1] or 0)
+    for row in _completed(session, campaign_id, unit, scope, by_class):
+        figures[tuple(row[:-1])].completed = row[-1]
     return figures, days
 
 
@@ -276,20 +398,38 @@ def _order(rows: list[Row], target: float) -> list[Row]:
     return below + rest
 
 
-def _schools(session: Session, codes: Iterable[str]) -> dict[str, School]:
+@dataclass(frozen=True)
+class SchoolName:
+    code: str
+    name: str
+    district: str
+
+
+def _schools(session: Session, codes: Iterable[str]) -> dict[str, SchoolName]:
     wanted = list(codes)
     if not wanted:
         return {}
-    if len(wanted) > 500:  # the whole city: one scan is cheaper than a long IN list
-        return {s.code: s for s in session.exec(select(School))}
-    return {s.code: s for s in session.exec(select(School).where(col(School.code).in_(wanted)))}
+    statement = sa_select(col(School.code), col(School.name), col(School.district))
+    if len(wanted) <= 500:  # the whole city: one scan is cheaper than a long IN list
+        statement = statement.where(col(School.code).in_(wanted))
+    return {row[0]: SchoolName(*row) for row in _rows(session, statement)}
 
 
-def city_report(session: Session, campaign_id: str, scope: Scope, target: float) -> Report:
+def city_report(
+    session: Session,
+    campaign_id: str,
+    scope: Scope,
+    target: float,
+    today: str | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """The city by district and school. Given ``today`` (the campaign's local day) and
+    ``now``, past days' rows come from a cache (see ``PAST_TTL``)."""
     if scope.role is not StaffRole.city:
         raise Problem(403, "outside-scope", "the city report is for city staff")
     unit = Unit()
-    per_school, days = _figures(session, campaign_id, unit, scope, by_class=False)
+    live = (today, now) if today is not None and now is not None else None
+    per_school, days = _figures(session, campaign_id, unit, scope, False, live)
     schools = _schools(session, (k[0] for k in per_school))
     school_rows: list[Row] = []
     districts: dict[str, Row] = {}

@@ -19,6 +19,7 @@ from quiz_api.models import Attempt, BestScore, Participant, Result
 from quiz_api.services.schools import import_roster, parse_roster
 
 from . import factories
+from .conftest import Clock
 from .test_staff_fixtures import StaffFactory, staff, staff_tables
 
 __all__ = ["staff", "staff_tables"]
@@ -342,3 +343,27 @@ def test_reports_need_a_staff_token(client: TestClient, roster: None) -> None:
         response = client.get(path, headers=participant)
         assert response.status_code == 401
         assert response.json()["type"] == "/problems/invalid-token"
+
+
+def test_city_report_reads_past_days_once_and_today_live(
+    client: TestClient, db: Session, roster: None, staff: StaffFactory, clock: Clock
+) -> None:
+    """Past days do not change: the city report keeps them for ten minutes and reads
+    today's rows (2026-06-10 in Shanghai on the test clock) on every request."""
+    headers = staff("city")
+
+    def registered() -> int:
+        body = client.get("/api/v1/reports/city", headers=headers).json()
+        assert sum(d["registered"] for d in body["daily"]) == body["totals"]["registered"]
+        return int(body["totals"]["registered"])
+
+    add_student(db, "S002", "徐汇区", 1, "1班", "2026-06-09", [(70, True)])
+    assert registered() == 10
+    add_student(db, "S002", "徐汇区", 1, "1班", "2026-06-10")  # today: counted at once
+    add_student(db, "S002", "徐汇区", 1, "1班", "2026-06-09")  # a past day, written late
+    assert registered() == 11
+    clock.advance(minutes=11)
+    assert registered() == 12
+    # The school report reads everything live.
+    school = client.get("/api/v1/reports/schools/S002", headers=headers).json()
+    assert school["totals"]["registered"] == 6

@@ -14,7 +14,7 @@ from quiz_api.api.routes.staff import StaffScope
 from quiz_api.models import Lang, StaffRole
 from quiz_api.problems import Problem, problem_responses
 from quiz_api.services import reports
-from quiz_api.services.campaigns import resolve_campaign
+from quiz_api.services.campaigns import campaign_spec, resolve_campaign
 from quiz_api.services.exports import CSV_TYPE, XLSX_TYPE, Table, to_csv, to_xlsx
 from quiz_api.services.staff import Scope, staff_settings
 
@@ -209,9 +209,11 @@ def my_report(
     fmt: FormatQ = Format.json,
     lang: LangQ = Lang.zh,
 ) -> Any:
-    campaign_id = resolve_campaign(session, campaign, now).id
+    row = resolve_campaign(session, campaign, now)
+    campaign_id = row.id
     if scope.role is StaffRole.city:
-        report = reports.city_report(session, campaign_id, scope, _target(target))
+        today = campaign_spec(row).local_day(now)
+        report = reports.city_report(session, campaign_id, scope, _target(target), today, now)
     elif scope.role is StaffRole.district:
         assert scope.district is not None
         report = reports.district_report(
@@ -241,8 +243,9 @@ def city(
     lang: LangQ = Lang.zh,
 ) -> Any:
     _require(scope, StaffRole.city)
-    campaign_id = resolve_campaign(session, campaign, now).id
-    report = reports.city_report(session, campaign_id, scope, _target(target))
+    row = resolve_campaign(session, campaign, now)
+    today = campaign_spec(row).local_day(now)
+    report = reports.city_report(session, row.id, scope, _target(target), today, now)
     return respond(report_out(report), fmt, lang, "report-city")
 
 
