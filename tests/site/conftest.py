@@ -27,6 +27,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_quiz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Build without the quiz H5 app (site_builder/quiz_app/, another component with its own
+    tests): these tests check the site's own pages, with no quiz API running."""
+    from site_builder import generate
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(generate, "QUIZ_APP_DIR", tmp_path_factory.mktemp("no-quiz-app"))
+        yield
+
+
 @pytest.fixture(scope="session")
 def sample_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_sample(tmp_path_factory.mktemp("content") / "content")
