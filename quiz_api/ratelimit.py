@@ -13,6 +13,7 @@ own address by sending the header itself.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import logging
 import math
@@ -115,8 +116,12 @@ class RedisStore:
     """Counters shared by every worker. When Redis cannot be reached the worker counts in
     its own memory (logged once per outage) and tries Redis again a few seconds later."""
 
-    def __init__(self, url: str, fallback: MemoryStore | None = None) -> None:
+    def __init__(self, url: str, fallback: MemoryStore | None = None, namespace: str = "") -> None:
         import redis
+
+        # Keys are namespaced by deployment (its database), so that a staging server, a test
+        # run or a load test sharing the Redis server never counts against production.
+        self._prefix = f"{KEY_PREFIX}{namespace}:" if namespace else KEY_PREFIX
 
         self._errors: tuple[type[Exception], ...] = (redis.RedisError, OSError)
         self._client = redis.Redis.from_url(
@@ -131,7 +136,7 @@ class RedisStore:
         if time.monotonic() >= self._down_until:
             try:
                 wait = self._script(
-                    keys=[KEY_PREFIX + key], args=[now_ms, limit.interval_ms, limit.period_ms]
+                    keys=[self._prefix + key], args=[now_ms, limit.interval_ms, limit.period_ms]
                 )
             except self._errors as exc:
                 if self._down_until == 0.0:
@@ -192,7 +197,8 @@ class RateLimiter:
         self.trusted = parse_networks(settings.trusted_proxies)
         if store is None:
             if settings.redis_url:
-                store = RedisStore(settings.redis_url)
+                namespace = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
+                store = RedisStore(settings.redis_url, namespace=namespace)
             else:
                 logger.warning(
                     "QUIZ_REDIS_URL is not set: rate limits are counted per worker process"

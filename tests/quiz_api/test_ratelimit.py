@@ -204,3 +204,22 @@ def test_the_noop_endpoint_answers_only_when_enabled(limited: ClientFactory) -> 
     on = limited(benchmark_endpoints=True)
     assert on.get("/api/v1/noop").json() == {"ok": True}
     assert "/api/v1/noop" not in on.get("/api/v1/openapi.json").json()["paths"]
+
+
+def test_the_api_counts_in_redis_when_it_is_configured(limited: ClientFactory) -> None:
+    peer = f"198.18.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250 + 1}"
+    first = limited(peer=peer, redis_url=_redis_url(), rate_limit_join_per_address="1/3600")
+    second = limited(peer=peer, redis_url=_redis_url(), rate_limit_join_per_address="1/3600")
+    assert _join(first).status_code == 201
+    # Another worker (another app with its own limiter) sees the same count.
+    assert_problem(_join(second), 429, "rate-limited")
+
+
+def test_deployments_sharing_a_redis_server_count_apart() -> None:
+    url = _redis_url()
+    key = f"test:{uuid.uuid4().hex}"
+    limit = Limit(count=1, period_ms=60_000)
+    production, staging = RedisStore(url, namespace="prod"), RedisStore(url, namespace="staging")
+    assert production.hit(key, 0, limit) == 0
+    assert staging.hit(key, 0, limit) == 0
+    assert production.hit(key, 0, limit) > 0
