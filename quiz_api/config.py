@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     # Seconds after the deadline during which a submission still counts (network latency).
     submit_grace_seconds: int = 30
     leaderboard_size: int = 50
+    # Last grade of primary school where a student's school is both primary and secondary:
+    # 6 in most of China, 5 where schools follow the "5+4" system (Shanghai).
+    primary_last_grade: int = Field(default=6, ge=4, le=6)
     # SQLAlchemy pool for server databases (PostgreSQL); ignored by SQLite.
     db_pool_size: int = 10
     db_max_overflow: int = 20

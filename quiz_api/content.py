@@ -64,9 +64,22 @@ class Level(StrEnum):
     secondary = "secondary"
 
 
-def level_of_grade(grade: int) -> Level:
-    """Grades 1-6 are primary school; 7-12 junior and senior secondary."""
-    return Level.primary if grade <= 6 else Level.secondary
+def level_of_grade(grade: int, primary_last_grade: int = 6) -> Level:
+    """Primary school ends at grade 6 in most of China, at grade 5 where schools follow the
+    "5+4" system (Shanghai): the city sets ``primary_last_grade``."""
+    return Level.primary if grade <= primary_last_grade else Level.secondary
+
+
+def level_of_school(school_levels: str, grade: int, primary_last_grade: int = 6) -> Level:
+    """The question level of a student: their school's level when it has one (a junior
+    secondary school's grade 6 is secondary in the 5+4 system), else by grade (a
+    nine-year school that is both primary and junior)."""
+    levels = {part.strip() for part in school_levels.split(",") if part.strip()}
+    if levels == {"primary"}:
+        return Level.primary
+    if levels and "primary" not in levels:
+        return Level.secondary
+    return level_of_grade(grade, primary_last_grade)
 
 
 class I18nText(BaseModel):

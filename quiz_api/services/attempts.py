@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from quiz_api.content import LETTERS, CampaignSpec, TrackRules, level_of_grade
-from quiz_api.models import Attempt, AttemptStatus, Campaign, Participant, Result, Track
+from quiz_api.content import LETTERS, CampaignSpec, TrackRules, level_of_school
+from quiz_api.models import Attempt, AttemptStatus, Campaign, Participant, Result, School, Track
 from quiz_api.problems import Problem
 from quiz_api.schemas import (
     AttemptOut,
@@ -37,10 +37,12 @@ TRUE_FALSE_LABELS: dict[str, tuple[str, str]] = {
 _system_random = random.SystemRandom()
 
 
-def _level(participant: Participant) -> str | None:
+def _level(session: Session, participant: Participant, primary_last_grade: int) -> str | None:
     if participant.track != Track.student.value or participant.grade is None:
         return None
-    return level_of_grade(participant.grade).value
+    school = session.get(School, participant.school_code) if participant.school_code else None
+    school_levels = school.level if school is not None else ""
+    return level_of_school(school_levels, participant.grade, primary_last_grade).value
 
 
 def draw_paper(
@@ -93,6 +95,7 @@ def start_attempt(
     now: datetime,
     grace_seconds: int,
     rng: random.Random = _system_random,
+    primary_last_grade: int = 6,
 ) -> tuple[Attempt, bool]:
     """Start an attempt, or return the one still open. Returns it and whether it is new."""
     spec = campaign_spec(campaign)
@@ -137,7 +140,14 @@ def start_attempt(
     pools = question_cache.pools(session)
     wanted = {v for ids in pools.values() for v in ids}
     questions = question_cache.versions(session, wanted)
-    items = draw_paper(pools, questions, rules, participant.track, _level(participant), rng)
+    items = draw_paper(
+        pools,
+        questions,
+        rules,
+        participant.track,
+        _level(session, participant, primary_last_grade),
+        rng,
+    )
     attempt = Attempt(
         participant_id=participant.id,
         campaign_id=campaign.id,

@@ -318,3 +318,16 @@ def test_result_can_be_read_again(client: TestClient, adult: Headers, db: Sessio
     result = submit(client, adult, paper["attempt_id"], key(db, paper["attempt_id"])).json()
     again = client.get(f"/api/v1/attempts/{paper['attempt_id']}/result", headers=adult).json()
     assert again == result
+
+
+def test_student_level_follows_the_school_then_the_grade() -> None:
+    """A junior school's grade 6 draws secondary questions (the 5+4 system); a nine-year
+    school decides by grade, with the city's last primary grade."""
+    from quiz_api.content import level_of_school
+
+    assert level_of_school("junior", 6).value == "secondary"
+    assert level_of_school("primary", 6).value == "primary"
+    assert level_of_school("junior,senior", 10).value == "secondary"
+    assert level_of_school("primary,junior", 6).value == "primary"
+    assert level_of_school("primary,junior", 6, primary_last_grade=5).value == "secondary"
+    assert level_of_school("", 3).value == "primary"

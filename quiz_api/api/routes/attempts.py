@@ -57,7 +57,12 @@ def start(
 ) -> AttemptOut:
     campaign = _campaign(session, participant.campaign_id)
     attempt, created = service.start_attempt(
-        session, participant, campaign, now, settings.submit_grace_seconds
+        session,
+        participant,
+        campaign,
+        now,
+        settings.submit_grace_seconds,
+        primary_last_grade=settings.primary_last_grade,
     )
     if not created:
         response.status_code = status.HTTP_200_OK
