@@ -48,7 +48,7 @@ pytest: install
 
 ## loadtest: a short load test (under 2 minutes) against PostgreSQL; fails when a limit is broken
 loadtest: install
-	$(BIN)/python -m loadtests run adults --db postgres --users 50 --spawn-rate 10 --time 45s --think-scale 0.2
+	$(BIN)/python -m loadtests run adults --db postgres --users 40 --spawn-rate 4 --time 50s --think-scale 0.2
 
 clean:
 	rm -rf site var .pytest_cache .mypy_cache .ruff_cache
