@@ -390,6 +390,7 @@ def test_the_next_room_arrow_walks_on(hall: Hall) -> None:
     page.locator(".sbx-hall").scroll_into_view_if_needed()
     page.locator(".sbx-hs--next").click()
     hall.loaded("leadership")
+    page.wait_for_selector(".pnlm-fade-img", state="detached")  # the cross-fade has ended
     assert "당정의 중시" in page.locator(".sbx-where").inner_text()
     assert page.locator(".sbx-hs--prev").count() == 1
     hall.shot("hall-ko-room2")

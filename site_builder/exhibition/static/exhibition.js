@@ -160,14 +160,14 @@
     });
     if (i + 1 < rooms.length) {
       spots.push({
-        pitch: -36, yaw: 26, cssClass: "sbx-hs sbx-hs--next",
+        pitch: -36, yaw: 30, cssClass: "sbx-hs sbx-hs--next",
         createTooltipFunc: tooltip, createTooltipArgs: { text: L.js_next + ": " + rooms[i + 1].title },
         clickHandlerFunc: function () { go(i + 1); }
       });
     }
     if (i > 0) {
       spots.push({
-        pitch: -36, yaw: -26, cssClass: "sbx-hs sbx-hs--prev",
+        pitch: -36, yaw: -30, cssClass: "sbx-hs sbx-hs--prev",
         createTooltipFunc: tooltip, createTooltipArgs: { text: L.js_prev + ": " + rooms[i - 1].title },
         clickHandlerFunc: function () { go(i - 1); }
       });
