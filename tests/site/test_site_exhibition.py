@@ -509,3 +509,14 @@ def test_hall_with_its_dialog_passes_axe(hall: Hall) -> None:
     assert hall.page.locator("dialog.sbx-dialog").is_visible()
     violations = axe_violations(hall.page)
     assert violations == [], "\n".join(violations)
+
+
+def test_every_room_key_is_accepted_by_the_visit_counter() -> None:
+    """The keys exhibition.js posts are valid pages for POST /api/v1/visits."""
+    from quiz_api.api.routes.visits import VisitIn
+
+    hall = load_hall(CONTENT)
+    assert hall is not None
+    for lang in LANGS:
+        for key in [s.id for s in hall.sections] + ["text"]:
+            assert VisitIn.model_validate({"page": f"exhibition/{lang}/{key}"}).page
