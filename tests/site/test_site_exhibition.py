@@ -172,7 +172,14 @@ def test_faces_are_cached_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyP
     changed = rooms.FaceSpec(kind="front", lang="ko", number="1 / 2", title="예방", body="본문")
     assert changed.file_name != spec.file_name
     with Image.open(tmp_path / "b" / spec.file_name) as image:
-        assert image.format == "JPEG" and image.size == (rooms.FACE, rooms.FACE)
+        assert image.format == "PNG" and image.mode == "P"  # drawn: a palette PNG
+        assert image.size == (rooms.FACE, rooms.FACE)
+    photo = tmp_path / "photo.jpg"
+    Image.new("RGB", (300, 200), (200, 30, 30)).save(photo)
+    board = rooms.FaceSpec(kind="boards", lang="en", boards=(("Title", "Text", str(photo)),))
+    rooms.render_faces([board], tmp_path / "c")
+    with Image.open(tmp_path / "c" / board.file_name) as image:
+        assert image.format == "JPEG"  # a photo on the wall: JPEG
 
 
 def test_wrap_keeps_words_and_punctuation() -> None:
@@ -213,10 +220,11 @@ def test_exhibition_page_in_every_language(hall_site: Path, lang: str) -> None:
     assert len(first["faces"]) == 6
     for room in data["rooms"]:
         for face in room["faces"]:
-            assert re.fullmatch(r"rooms/(front|boards|ceiling|floor)-[0-9a-f]{16}\.jpg", face)
+            assert re.fullmatch(r"rooms/(front|boards|ceiling|floor)-[0-9a-f]{16}\.png", face)
             with Image.open(folder / face) as image:
-                assert image.format == "JPEG"
                 assert image.width == image.height <= 1024
+    first_room = sum((folder / face).stat().st_size for face in first["faces"])
+    assert first_room < 250 * 1024  # what a phone fetches to show the first room
     # the page itself stays within the site's budgets (faces are loaded by the viewer)
     result = check_page(hall_site, folder / "index.html")
     assert result.ok, result.problems
