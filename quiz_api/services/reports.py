@@ -17,6 +17,8 @@ for one school or one district."""
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -278,14 +280,29 @@ class _Past:
 
 # The city's rows of past days, per database, campaign and day: past days do not change
 # (a registration or a result belongs to the local day it happened), so the city report
-# reads them once per PAST_TTL and reads today's rows live. Dropped rows of past days (an
-# administrator's deletion) show after PAST_TTL at the latest.
+# sums them once and reads only today's rows on each request. After PAST_TTL the sums are
+# refreshed in a background thread while requests keep using the previous ones
+# (stale-while-revalidate): only the first city report of a worker process pays for the
+# full read. Rows of past days deleted by an administrator show up late by PAST_TTL plus
+# one refresh at most.
 PAST_TTL = timedelta(minutes=10)
 _past_cache: dict[tuple[str, str, str], _Past] = {}
+_refreshing: dict[tuple[str, str, str], threading.Thread] = {}
+_lock = threading.Lock()
+logger = logging.getLogger(__name__)
 
 
 def clear_cache() -> None:
+    wait_for_refreshes()
     _past_cache.clear()
+
+
+def wait_for_refreshes() -> None:
+    """Wait for the background refreshes under way (tests, shutdown)."""
+    with _lock:
+        threads = list(_refreshing.values())
+    for thread in threads:
+        thread.join()
 
 
 def _accumulate(
@@ -316,11 +333,9 @@ def _accumulate(
         entry.passed += passed
 
 
-def _past(session: Session, campaign_id: str, scope: Scope, today: str, now: datetime) -> _Past:
-    key = (str(session.connection().engine.url), campaign_id, today)
-    cached = _past_cache.get(key)
-    if cached is not None and timedelta(0) <= now - cached.computed_at < PAST_TTL:
-        return cached
+def _compute_past(
+    session: Session, campaign_id: str, scope: Scope, today: str, now: datetime
+) -> _Past:
     before = Days(before=today)
     figures: dict[tuple[Any, ...], Figures] = defaultdict(Figures)
     days: dict[str, Day] = {}
@@ -330,15 +345,41 @@ def _past(session: Session, campaign_id: str, scope: Scope, today: str, now: dat
         figures,
         days,
     )
-    past = _Past(
+    return _Past(
         now,
         {k: (f.registered, f.attempts, f.score_sum, f.passed) for k, f in figures.items()},
         {d.day: (d.registered, d.attempts, d.passed) for d in days.values()},
     )
-    if len(_past_cache) > 32:
-        _past_cache.clear()
-    _past_cache[key] = past
-    return past
+
+
+def _refresh(engine: Any, key: tuple[str, str, str], scope: Scope, now: datetime) -> None:
+    try:
+        with Session(engine) as session:
+            _past_cache[key] = _compute_past(session, key[1], scope, key[2], now)
+    except Exception:  # keep the previous sums; the next request tries again
+        logger.exception("refreshing the city report's past days failed")
+    finally:
+        with _lock:
+            _refreshing.pop(key, None)
+
+
+def _past(session: Session, campaign_id: str, scope: Scope, today: str, now: datetime) -> _Past:
+    engine = session.connection().engine
+    key = (str(engine.url), campaign_id, today)
+    cached = _past_cache.get(key)
+    if cached is None:
+        if len(_past_cache) > 32:
+            _past_cache.clear()
+        cached = _past_cache[key] = _compute_past(session, campaign_id, scope, today, now)
+    elif not timedelta(0) <= now - cached.computed_at < PAST_TTL:
+        with _lock:
+            if key not in _refreshing:
+                thread = threading.Thread(
+                    target=_refresh, args=(engine, key, scope, now), daemon=True
+                )
+                _refreshing[key] = thread
+                thread.start()
+    return cached
 
 
 def _figures(

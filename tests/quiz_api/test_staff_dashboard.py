@@ -80,6 +80,7 @@ def open_page(browser: Any, client: TestClient) -> Iterator[Any]:
         )
         contexts.append(context)
         page = context.new_page()
+        page.set_default_timeout(60_000)  # a busy test machine; the waits end on events
         page.route("**/*", forward)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
