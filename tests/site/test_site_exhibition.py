@@ -528,3 +528,38 @@ def test_every_room_key_is_accepted_by_the_visit_counter() -> None:
     for lang in LANGS:
         for key in [s.id for s in hall.sections] + ["text"]:
             assert VisitIn.model_validate({"page": f"exhibition/{lang}/{key}"}).page
+
+
+def test_panorama_photo_and_board_photo(sample_content: Path, tmp_path: Path) -> None:
+    """A section with a real panorama gets it (at most 2048 px wide) instead of drawn faces;
+    a board photo is on the wall and, with its alt text, in the text version."""
+    content = tmp_path / "content"
+    shutil.copytree(sample_content, content)
+    folder = content / "exhibition"
+    (folder / "rooms").mkdir(parents=True)
+    (folder / "photos").mkdir()
+    Image.new("RGB", (4096, 2048), (90, 120, 150)).save(folder / "rooms" / "hall.jpg")
+    Image.new("RGB", (640, 480), (200, 60, 40)).save(folder / "photos" / "contest.png")
+    alt = "{zh: 海报比赛的作品, en: Posters of the contest, ko: 대회 포스터, ja: コンテストのポスター}"
+    write_hall(
+        content,
+        f"title: {T4}\nintro: {T4}\nsections:\n"
+        f"  - id: real\n    title: {T4}\n    intro: {T4}\n    source: {T4}\n"
+        f"    panorama: rooms/hall.jpg\n    boards:\n{BOARD}{BOARD}"
+        f"  - id: drawn\n    title: {T4}\n    intro: {T4}\n    source: {T4}\n    boards:\n"
+        f"      - {{title: {T4}, text: {T4}, photo: photos/contest.png, alt: {alt}}}\n{BOARD}",
+    )
+    out = tmp_path / "site"
+    build(content, out, base_url=SITE_URL, langs=("zh",))
+    html = (out / "exhibition" / "index.html").read_text("utf-8")
+    real, drawn = page_data(html)["rooms"]
+    assert "faces" not in real
+    with Image.open(out / "exhibition" / real["panorama"]) as image:
+        assert image.size == (2048, 1024)
+    assert len(drawn["faces"]) == 6
+    assert drawn["faces"][1].endswith(".jpg")  # the wall with the photo
+    match = re.search(
+        r'<img src="(rooms/photo-[0-9a-f]{10}\.png)" loading="lazy" alt="([^"]+)"', html
+    )
+    assert match and match.group(2) == "海报比赛的作品"
+    assert (out / "exhibition" / match.group(1)).is_file()
