@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     # SQLAlchemy pool for server databases (PostgreSQL); ignored by SQLite.
     db_pool_size: int = 10
     db_max_overflow: int = 20
+    # Seconds a request waits for a free connection before it is answered 503 (busy).
+    db_pool_timeout: float = 5.0
     # Production: Redis shared by all workers for rate limits (redis://host:6379/0). Without
     # it every worker process counts on its own (logged once at the first limited request).
     redis_url: str | None = None

@@ -36,6 +36,8 @@ TITLES: dict[str, str] = {
     "method-not-allowed": "Method not allowed",
     "bank-incomplete": "The question bank cannot fill a paper",
     "rate-limited": "Too many requests",
+    "server-busy": "The server is busy",
+    "database-unavailable": "The database is unavailable",
     "internal-error": "Internal server error",
     "http-error": "HTTP error",
     "wechat-not-configured": "WeChat login is not configured",

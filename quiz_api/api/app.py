@@ -25,6 +25,7 @@ from quiz_api.api.routes import schools as school_routes
 from quiz_api.api.routes import staff as staff_routes
 from quiz_api.api.routes import survey as survey_routes
 from quiz_api.config import Settings, get_settings
+from quiz_api.overload import install_overload_handlers
 from quiz_api.problems import Problem, install_problem_handlers
 from quiz_api.staff_dashboard import router as staff_dashboard_router
 
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_problem_handlers(app)
+    install_overload_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
     for module in (
         participants,
