@@ -365,11 +365,7 @@ def survey_report(
         columns.insert(1, col(key_column))
         group_by.insert(1, col(key_column))
         conditions.append(col(key_column).is_not(None))  # adults have no district or school
-    statement = (
-        sa_select(*columns)
-        .where(*conditions)
-        .group_by(*group_by)
-    )
+    statement = sa_select(*columns).where(*conditions).group_by(*group_by)
     counts: dict[str, dict[str | None, Group]] = defaultdict(dict)
     for row in session.connection().execute(statement):
         if key_column is None:
