@@ -152,6 +152,8 @@ class Exhibition:
                 zip(s.boards, _board_places(len(s.boards)), strict=False), start=1
             ):
                 yaw, pitch = direction(*place)
+                yaw = board.yaw if board.yaw is not None else yaw
+                pitch = board.pitch if board.pitch is not None else pitch
                 boards.append(
                     {
                         "id": f"b-{s.id}-{j}",

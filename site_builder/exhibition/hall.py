@@ -40,6 +40,9 @@ class Board:
     text: Text
     photo: Path | None = None
     alt: Text = field(default_factory=dict)
+    # Where its hotspot is (degrees); for real panorama photos. Drawn rooms place it themselves.
+    yaw: float | None = None
+    pitch: float | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,15 @@ class _Reader:
             out[lang] = (" " if spaced else "").join(item.split() if spaced else item.split("\n"))
             out[lang] = out[lang].strip()
         return out
+
+    def angle(self, data: dict[str, Any], key: str, where: str, limit: int) -> float | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > limit:
+            self.problem(f"{where}.{key}", f"write a number of degrees from -{limit} to {limit}")
+            return None
+        return float(value)
 
     def photo(self, data: dict[str, Any], key: str, where: str) -> Path | None:
         value = data.get(key)
@@ -157,12 +169,16 @@ def load_hall(content_root: Path) -> Hall | None:
                 reader.problem(bwhere, "expected a mapping with title and text")
                 continue
             photo = reader.photo(rb, "photo", bwhere)
+            yaw = reader.angle(rb, "yaw", bwhere, 180)
+            pitch = reader.angle(rb, "pitch", bwhere, 90)
             boards.append(
                 Board(
                     title=reader.text(rb, "title", bwhere),
                     text=reader.text(rb, "text", bwhere),
                     photo=photo,
                     alt=reader.text(rb, "alt", bwhere) if photo is not None else {},
+                    yaw=yaw,
+                    pitch=pitch,
                 )
             )
         sections.append(

@@ -133,6 +133,12 @@ def test_hall_problems_name_the_file_the_place_and_the_fix(tmp_path: Path) -> No
     assert any("hall.yaml: sections[0] (first).title: no ko text" in p for p in problems), problems
     assert any("sections[0] (first).boards: write 2 to 4 boards" in p for p in problems)
     assert any("sections[1].id: 'Bad Id' is not a short slug" in p for p in problems)
+    with pytest.raises(HallError) as info:
+        load_hall(write_hall(tmp_path, text.replace("{title: ", "{yaw: 200, title: ", 1)))
+    assert any(
+        "boards[0].yaw: write a number of degrees from -180 to 180" in p
+        for p in info.value.problems
+    )
 
 
 def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
@@ -545,7 +551,8 @@ def test_panorama_photo_and_board_photo(sample_content: Path, tmp_path: Path) ->
         content,
         f"title: {T4}\nintro: {T4}\nsections:\n"
         f"  - id: real\n    title: {T4}\n    intro: {T4}\n    source: {T4}\n"
-        f"    panorama: rooms/hall.jpg\n    boards:\n{BOARD}{BOARD}"
+        f"    panorama: rooms/hall.jpg\n    boards:\n"
+        f"      - {{title: {T4}, text: {T4}, yaw: -135, pitch: 12.5}}\n{BOARD}"
         f"  - id: drawn\n    title: {T4}\n    intro: {T4}\n    source: {T4}\n    boards:\n"
         f"      - {{title: {T4}, text: {T4}, photo: photos/contest.png, alt: {alt}}}\n{BOARD}",
     )
@@ -554,6 +561,7 @@ def test_panorama_photo_and_board_photo(sample_content: Path, tmp_path: Path) ->
     html = (out / "exhibition" / "index.html").read_text("utf-8")
     real, drawn = page_data(html)["rooms"]
     assert "faces" not in real
+    assert (real["boards"][0]["yaw"], real["boards"][0]["pitch"]) == (-135, 12.5)
     with Image.open(out / "exhibition" / real["panorama"]) as image:
         assert image.size == (2048, 1024)
     assert len(drawn["faces"]) == 6
