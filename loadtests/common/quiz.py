@@ -111,6 +111,32 @@ class QuizUser(FastHttpUser):
             if response.status_code != 200 or "entries" not in (response.js or {}):
                 response.failure(f"leaderboard: {response.status_code} {response.text[:200]}")
 
+    def survey(self) -> None:
+        """Read the satisfaction survey and, when this person may, answer it once."""
+        with self.rest(
+            "GET", f"{API}/survey", headers=self.headers(), name=f"{API}/survey"
+        ) as response:
+            survey = response.js or {}
+            if response.status_code != 200 or "questions" not in survey:
+                response.failure(f"survey: {response.status_code} {response.text[:200]}")
+                return
+        if not survey.get("eligible"):
+            return
+        answers = {
+            q["id"]: self.rng.choice([o["value"] for o in q["options"]])
+            for q in survey["questions"]
+            if q["type"] == "scale"
+        }
+        with self.rest(
+            "POST",
+            f"{API}/survey/responses",
+            json={"survey": survey["survey"], "answers": answers},
+            headers=self.headers(),
+            name=f"{API}/survey/responses",
+        ) as response:
+            if response.status_code != 201:
+                response.failure(f"survey answer: {response.status_code} {response.text[:200]}")
+
     def think(self, seconds: float) -> None:
         """Wait as a person would (scaled down for short runs)."""
         if seconds > 0 and CONFIG.think_scale > 0:

@@ -1,5 +1,6 @@
 """Adults at human pace: join, start, read and answer about 4 s a question, submit, look at
-the leaderboard now and then; after the day's three attempts, someone new joins."""
+the leaderboard now and then, answer the satisfaction survey now and then; after the day's
+three attempts, someone new joins."""
 
 from __future__ import annotations
 
@@ -36,3 +37,5 @@ class Adult(QuizUser):
         self.think(self.rng.uniform(5, 15))  # reading the review
         if self.rng.random() < 0.5:
             self.leaderboard("adult")
+        if self.rng.random() < 0.2:  # the satisfaction survey, now and then
+            self.survey()
