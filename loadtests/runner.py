@@ -101,6 +101,16 @@ def prepare_database(url: str, content: Path, schools: list[dict[str, Any]]) -> 
     with session_scope(engine) as session:
         report = import_content(session, content)
         say(f"imported questions: {report.bank}; campaigns: {', '.join(report.campaigns)}")
+    survey_dir = ROOT / "content" / "survey"
+    if survey_dir.is_dir():
+        from datetime import UTC, datetime
+
+        from quiz_api.services.survey import SurveySpec, import_surveys, load_surveys
+
+        specs = [s for s in load_surveys(survey_dir) if isinstance(s, SurveySpec)]
+        with session_scope(engine) as session:
+            lines = import_surveys(session, specs, datetime.now(UTC))
+        say(f"surveys: {', '.join(lines)}")
     with session_scope(engine) as session:
         for school in schools:
             session.add(
@@ -186,6 +196,10 @@ def server_command(server: str, port: int, workers: int) -> list[str]:
         "127.0.0.1",
         "--backlog",
         "4096",
+        # Without nginx in front (which keeps its upstream connections open), phones that
+        # think for longer than uvicorn's default 5 s would reconnect for every request.
+        "--timeout-keep-alive",
+        "75",
     ]
 
 
