@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
@@ -30,15 +30,13 @@ from . import factories
 BACKENDS = [b for b in os.environ.get("QUIZ_TEST_BACKENDS", "sqlite,postgres").split(",") if b]
 PG_SERVER = os.environ.get("QUIZ_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SECRET = "test-secret-" + "x" * 32
-# Tables participants write, children first.
-PARTICIPANT_TABLES = (
-    "page_visit",
-    "best_score",
-    "result",
-    "attempt",
-    "participant",
-    "school_class",
-    "school",
+# Content imported once per run stays; every other table is emptied after each test,
+# children first (derived from the models, so a new table is never forgotten).
+CONTENT_TABLES = {"campaign", "question_version", "survey_version"}
+PARTICIPANT_TABLES = tuple(
+    table.name
+    for table in reversed(SQLModel.metadata.sorted_tables)
+    if table.name not in CONTENT_TABLES
 )
 
 
