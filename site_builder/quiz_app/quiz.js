@@ -78,6 +78,18 @@
       surveyTitle: "说说你的感受",
       surveyText: "一份简短的满意度调查，每人只需填一次，约一分钟。",
       surveyLink: "参加调查",
+      surveyLater: "以后再说",
+      surveyLeft: "还可以输入{n}个字",
+      surveySend: "提交调查",
+      surveySkip: "跳过调查",
+      surveyEmpty: "请至少回答一个问题，或者跳过调查。",
+      surveySending: "正在提交调查…",
+      surveyThanks: "谢谢你的反馈！",
+      surveyThanksText: "你的回答已经收到，它会帮助我们改进禁毒宣传。",
+      surveyAlready: "你已经填过这份调查了，谢谢！",
+      surveyBack: "返回我的成绩",
+      "e_survey-not-available": "完成一次答题后才能填写调查。",
+      "e_no-survey": "目前没有进行中的调查。",
       review: "答题解析",
       yourAnswer: "你的答案",
       correctAnswer: "正确答案",
@@ -182,6 +194,18 @@
       surveyTitle: "Tell us what you think",
       surveyText: "A short satisfaction survey, once per person: it takes about a minute.",
       surveyLink: "Take the survey",
+      surveyLater: "Not now",
+      surveyLeft: "{n} characters left",
+      surveySend: "Send my answers",
+      surveySkip: "Skip the survey",
+      surveyEmpty: "Please answer at least one question, or skip the survey.",
+      surveySending: "Sending your answers…",
+      surveyThanks: "Thank you for your feedback!",
+      surveyThanksText: "Your answers have arrived: they help us improve drug-prevention education.",
+      surveyAlready: "You have already answered this survey: thank you!",
+      surveyBack: "Back to my result",
+      "e_survey-not-available": "The survey opens once you have finished a quiz.",
+      "e_no-survey": "No survey is open at the moment.",
       review: "Review",
       yourAnswer: "Your answer",
       correctAnswer: "Correct answer",
@@ -286,6 +310,18 @@
       surveyTitle: "의견을 들려주세요",
       surveyText: "1인 1회, 1분 정도 걸리는 짧은 만족도 조사입니다.",
       surveyLink: "설문 참여",
+      surveyLater: "나중에",
+      surveyLeft: "{n}자 더 입력할 수 있습니다",
+      surveySend: "응답 보내기",
+      surveySkip: "설문 건너뛰기",
+      surveyEmpty: "질문에 하나 이상 답하거나 설문을 건너뛰세요.",
+      surveySending: "응답을 보내는 중…",
+      surveyThanks: "의견을 주셔서 감사합니다!",
+      surveyThanksText: "응답이 접수되었습니다. 마약 예방 교육을 개선하는 데 활용하겠습니다.",
+      surveyAlready: "이미 이 설문에 응답하셨습니다. 감사합니다!",
+      surveyBack: "내 결과로 돌아가기",
+      "e_survey-not-available": "퀴즈를 마친 뒤에 설문에 참여할 수 있습니다.",
+      "e_no-survey": "지금 진행 중인 설문이 없습니다.",
       review: "해설 보기",
       yourAnswer: "내 답",
       correctAnswer: "정답",
@@ -390,6 +426,18 @@
       surveyTitle: "ご意見をお聞かせください",
       surveyText: "1人1回、1分ほどの短い満足度アンケートです。",
       surveyLink: "アンケートに答える",
+      surveyLater: "あとで",
+      surveyLeft: "あと{n}文字入力できます",
+      surveySend: "回答を送信",
+      surveySkip: "アンケートをスキップ",
+      surveyEmpty: "少なくとも1問に回答するか、アンケートをスキップしてください。",
+      surveySending: "回答を送信しています…",
+      surveyThanks: "ご協力ありがとうございました！",
+      surveyThanksText: "回答を受け付けました。薬物乱用防止の啓発の改善に役立てます。",
+      surveyAlready: "このアンケートにはすでに回答済みです。ありがとうございました！",
+      surveyBack: "成績に戻る",
+      "e_survey-not-available": "クイズを終えるとアンケートに回答できます。",
+      "e_no-survey": "現在実施中のアンケートはありません。",
       review: "解答と解説",
       yourAnswer: "あなたの解答",
       correctAnswer: "正解",
@@ -637,6 +685,7 @@
           delete state.token;
           delete state.participant;
           clearAttempt();
+          forgetSurvey();
           trackScreen();
         }, text: t("changeTrack") }),
       ]);
@@ -1083,12 +1132,7 @@
         reader.readAsDataURL(blob);
       }).then(null, function () { cert.hidden = true; });
     }
-    var survey = h("section", { class: "qz-card qz-survey", hidden: true, "aria-labelledby": "qz-survey-title" },
-      h("h3", { id: "qz-survey-title", text: t("surveyTitle") }),
-      h("p", { text: t("surveyText") }),
-      h("a", { class: "qz-btn qz-btn--primary", href: surveyUrl(result), text: t("surveyLink") }));
-    // The survey is its own page (issue 7): the invitation shows once that page exists.
-    fetch(surveyUrl(result), { method: "HEAD" }).then(function (res) { survey.hidden = !res.ok; }, function () {});
+    var survey = surveyInvitation(result);
 
     var review = h("ol", { class: "qz-review" }, result.review.map(function (item) {
       function letters(list) {
@@ -1127,8 +1171,138 @@
     ]);
   }
 
-  function surveyUrl(result) {
-    return "../survey/?campaign=" + encodeURIComponent(result.campaign) + "&attempt=" + result.attempt_id;
+  // ------------------------------------------------------------------ survey
+  // The satisfaction survey, offered on the result while the participant may answer it.
+  // The answers are kept on the device (draft, then the frozen body) until the server has them.
+  function surveyInvitation(result) {
+    var card = h("section", { class: "qz-card qz-survey", hidden: true, "aria-labelledby": "qz-survey-title" });
+    if (state.surveyLater === result.attempt_id) return card;
+    api("GET", "/survey?lang=" + LANG).then(function (res) {
+      if (!res.ok || !res.data || !res.data.eligible) return;
+      var spec = res.data;
+      card.appendChild(h("h3", { id: "qz-survey-title", text: t("surveyTitle") }));
+      card.appendChild(h("p", { text: t("surveyText") }));
+      card.appendChild(h("div", { class: "qz-row" },
+        h("button", { class: "qz-btn", type: "button", "data-action": "survey-later", onclick: function () {
+          skipSurvey(result.attempt_id);
+          card.hidden = true;
+        }, text: t("surveyLater") }),
+        h("button", { class: "qz-btn qz-btn--primary", type: "button", "data-action": "survey", onclick: function () {
+          surveyScreen(spec, result);
+        }, text: t("surveyLink") })));
+      card.hidden = false;
+    }, function () {});
+    return card;
+  }
+
+  function surveyScreen(spec, result) {
+    var draft = surveyDraft(spec.survey);
+    var error = h("p", { class: "qz-error", role: "alert" });
+    var form = h("form", { class: "qz-form qz-survey-form", novalidate: true, onsubmit: function (event) {
+      event.preventDefault();
+      var comment = draft.comment.trim();
+      if (!Object.keys(draft.answers).length && !comment) {
+        error.textContent = t("surveyEmpty");
+        return;
+      }
+      // Frozen once: a retry or a reload sends exactly these answers.
+      state.surveyPending = { survey: draft.survey, answers: draft.answers, comment: comment || null };
+      save();
+      sendSurvey(result);
+    } },
+      spec.questions.map(function (q) { return q.type === "scale" ? scaleQuestion(q, draft) : textQuestion(q, draft); }),
+      error,
+      h("div", { class: "qz-row" },
+        h("button", { class: "qz-btn", type: "button", "data-action": "survey-skip", onclick: function () {
+          skipSurvey(result.attempt_id);
+          resultScreen(result);
+        }, text: t("surveySkip") }),
+        h("button", { class: "qz-btn qz-btn--primary", type: "submit", text: t("surveySend") })));
+    screen("survey", [h("h2", { text: spec.title }), h("p", { class: "qz-lead", text: spec.intro }), form]);
+  }
+
+  function surveyDraft(surveyId) {
+    if (!state.surveyDraft || state.surveyDraft.survey !== surveyId) {
+      state.surveyDraft = { survey: surveyId, answers: {}, comment: "" };
+    }
+    return state.surveyDraft;
+  }
+
+  function scaleQuestion(q, draft) {
+    return h("fieldset", { class: "qz-fieldset qz-scale" },
+      h("legend", { text: q.text }),
+      q.options.map(function (o) {
+        return h("label", { class: "qz-choice qz-scale__option" },
+          h("input", { type: "radio", name: "qz-survey-" + q.id, value: String(o.value),
+            checked: draft.answers[q.id] === o.value,
+            onchange: function () { draft.answers[q.id] = o.value; save(); } }),
+          h("span", { class: "qz-letter", "aria-hidden": "true", text: String(o.value) }),
+          h("span", { class: "qz-choice__text", text: o.label }));
+      }));
+  }
+
+  function textQuestion(q, draft) {
+    var max = q.max_length || 500;
+    var left = h("p", { id: "qz-survey-left", class: "qz-small" });
+    var box = h("textarea", { id: "qz-survey-" + q.id, class: "qz-textarea", rows: "4", maxlength: String(max),
+      "aria-describedby": "qz-survey-left" });
+    box.value = draft.comment;
+    function count() { left.textContent = t("surveyLeft", { n: max - box.value.length }); }
+    box.addEventListener("input", function () {
+      draft.comment = box.value;
+      save();
+      count();
+    });
+    count();
+    return h("div", { class: "qz-survey-text" }, h("label", { for: box.id, class: "qz-label", text: q.text }), box, left);
+  }
+
+  function sendSurvey(result) {
+    var status = h("p", { class: "qz-small", role: "status", "aria-live": "polite" });
+    screen("survey-sending", [h("h2", { text: t("surveySending") }), h("div", { class: "qz-spinner", "aria-hidden": "true" }), status]);
+    persist("POST", "/survey/responses", state.surveyPending, function (n) {
+      status.textContent = t("retrying", { n: n });
+    }).then(function (res) {
+      var answered = problemType(res) === "survey-already-answered";
+      if (!res.ok && !answered) throw res;
+      forgetSurvey();
+      surveyDone(answered ? "surveyAlready" : "surveyThanks", result);
+    }).then(null, function (res) {
+      // Refused (not a network failure, which is retried): sending it again would not help;
+      // the draft stays for another try.
+      delete state.surveyPending;
+      save();
+      errorScreen(problemText(res), function () { backToResult(result); });
+    });
+  }
+
+  function surveyDone(key, result) {
+    screen("survey-done", [
+      h("h2", { text: t(key) }),
+      key === "surveyThanks" ? h("p", { text: t("surveyThanksText") }) : null,
+      h("button", { class: "qz-btn qz-btn--primary", type: "button", "data-action": "survey-back", onclick: function () {
+        backToResult(result);
+      }, text: t("surveyBack") }),
+    ]);
+  }
+
+  // "Not now" and "skip" send nothing: the invitation is not shown again for this result.
+  function skipSurvey(attemptId) {
+    state.surveyLater = attemptId;
+    delete state.surveyDraft;
+    save();
+  }
+
+  function forgetSurvey() {
+    delete state.surveyPending;
+    delete state.surveyDraft;
+    save();
+  }
+
+  // After a reload the result object is gone: boot() shows the last result again.
+  function backToResult(result) {
+    if (result) resultScreen(result);
+    else boot();
   }
 
   // ------------------------------------------------------------------ WeChat
@@ -1228,6 +1402,7 @@
         questionScreen();
       });
     }
+    if (state.token && state.surveyPending) return sendSurvey(null);
     if (state.token && state.lastResult) {
       return api("GET", "/attempts/" + state.lastResult + "/result").then(function (res) {
         if (res.ok) return resultScreen(res.data);
