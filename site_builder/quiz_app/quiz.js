@@ -1266,7 +1266,7 @@
       var answered = problemType(res) === "survey-already-answered";
       if (!res.ok && !answered) throw res;
       forgetSurvey();
-      surveyDone(answered ? "surveyAlready" : "surveyThanks", result);
+      surveyDone(answered ? "surveyAlready" : "surveyThanksText", result);
     }).then(null, function (res) {
       // Refused (not a network failure, which is retried): sending it again would not help;
       // the draft stays for another try.
@@ -1278,8 +1278,8 @@
 
   function surveyDone(key, result) {
     screen("survey-done", [
-      h("h2", { text: t(key) }),
-      key === "surveyThanks" ? h("p", { text: t("surveyThanksText") }) : null,
+      h("h2", { text: t("surveyThanks") }),
+      h("p", { class: "qz-lead", text: t(key) }),
       h("button", { class: "qz-btn qz-btn--primary", type: "button", "data-action": "survey-back", onclick: function () {
         backToResult(result);
       }, text: t("surveyBack") }),

@@ -138,6 +138,35 @@ def test_answers_given_offline_are_sent_once_the_network_returns(
     assert "surveyPending" not in stored(phone)
 
 
+def test_a_reload_while_the_answers_are_pending_sends_them_once(
+    phone: Phone, context: Any, live: Live
+) -> None:
+    finish_attempt(phone, "en", "Reload survey")
+    open_survey(phone)
+    phone.page.check("input[name=qz-survey-learned-something][value='5']")
+    context.route("**/api/v1/survey/responses", lambda route: route.abort())
+    phone.page.click("#quiz-app .qz-survey-form button[type=submit]")
+    phone.wait_screen("survey-sending")
+    pending = stored(phone)["surveyPending"]
+    assert pending["answers"] == {"learned-something": 5}
+    phone.page.reload()
+    phone.wait_screen("survey-sending")
+    phone.page.wait_for_function(
+        "() => /trying again/.test(document.querySelector('.qz-view [role=status]').textContent)"
+    )
+    assert responses_of(live, "Reload survey") == []
+    context.unroute("**/api/v1/survey/responses")
+    phone.wait_screen("survey-done")
+    ((response_id, _, _),) = responses_of(live, "Reload survey")
+    assert live.sql(
+        "SELECT question_id, value FROM survey_answer WHERE response_id = ?", response_id
+    ) == [("learned-something", 5)]
+    phone.page.click("#quiz-app [data-action=survey-back]")
+    phone.wait_screen("result")
+    phone.page.wait_for_load_state("networkidle")
+    assert phone.page.locator(".qz-survey").is_hidden()
+
+
 def test_in_japanese_an_answer_sent_twice_is_told_it_was_already_received(
     phone: Phone, live: Live
 ) -> None:
@@ -159,7 +188,8 @@ def test_in_japanese_an_answer_sent_twice_is_told_it_was_already_received(
     phone.page.check("input[name=qz-survey-challenge-overall][value='5']")
     phone.page.click("#quiz-app .qz-survey-form button[type=submit]")
     phone.wait_screen("survey-done")
-    assert phone.page.inner_text("#quiz-app h2") == (
+    assert phone.page.inner_text("#quiz-app h2") == "ご協力ありがとうございました！"
+    assert phone.page.inner_text("#quiz-app .qz-lead") == (
         "このアンケートにはすでに回答済みです。ありがとうございました！"
     )
     phone.shot("survey-ja-2-already")
