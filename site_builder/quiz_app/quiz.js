@@ -86,7 +86,7 @@
       surveySending: "正在提交调查…",
       surveyThanks: "谢谢你的反馈！",
       surveyThanksText: "你的回答已经收到，它会帮助我们改进禁毒宣传。",
-      surveyAlready: "你已经填过这份调查了，谢谢！",
+      surveyAlready: "你已经填过这份调查了。",
       surveyBack: "返回我的成绩",
       "e_survey-not-available": "完成一次答题后才能填写调查。",
       "e_no-survey": "目前没有进行中的调查。",
@@ -202,7 +202,7 @@
       surveySending: "Sending your answers…",
       surveyThanks: "Thank you for your feedback!",
       surveyThanksText: "Your answers have arrived: they help us improve drug-prevention education.",
-      surveyAlready: "You have already answered this survey: thank you!",
+      surveyAlready: "You have already answered this survey.",
       surveyBack: "Back to my result",
       "e_survey-not-available": "The survey opens once you have finished a quiz.",
       "e_no-survey": "No survey is open at the moment.",
@@ -318,7 +318,7 @@
       surveySending: "응답을 보내는 중…",
       surveyThanks: "의견을 주셔서 감사합니다!",
       surveyThanksText: "응답이 접수되었습니다. 마약 예방 교육을 개선하는 데 활용하겠습니다.",
-      surveyAlready: "이미 이 설문에 응답하셨습니다. 감사합니다!",
+      surveyAlready: "이미 이 설문에 응답하셨습니다.",
       surveyBack: "내 결과로 돌아가기",
       "e_survey-not-available": "퀴즈를 마친 뒤에 설문에 참여할 수 있습니다.",
       "e_no-survey": "지금 진행 중인 설문이 없습니다.",
@@ -434,7 +434,7 @@
       surveySending: "回答を送信しています…",
       surveyThanks: "ご協力ありがとうございました！",
       surveyThanksText: "回答を受け付けました。薬物乱用防止の啓発の改善に役立てます。",
-      surveyAlready: "このアンケートにはすでに回答済みです。ありがとうございました！",
+      surveyAlready: "このアンケートにはすでに回答済みです。",
       surveyBack: "成績に戻る",
       "e_survey-not-available": "クイズを終えるとアンケートに回答できます。",
       "e_no-survey": "現在実施中のアンケートはありません。",
@@ -1206,7 +1206,7 @@
         return;
       }
       // Frozen once: a retry or a reload sends exactly these answers.
-      state.surveyPending = { survey: draft.survey, answers: draft.answers, comment: comment || null };
+      state.surveyPending = { survey: draft.survey, answers: Object.assign({}, draft.answers), comment: comment || null };
       save();
       sendSurvey(result);
     } },
