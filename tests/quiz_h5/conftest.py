@@ -23,7 +23,8 @@ import httpx
 import pytest
 import yaml
 
-from quiz_api.content import Level, StratumKey, Track, load_bank, stratum_sizes
+from quiz_api.content import Level, StratumKey, load_bank, stratum_sizes
+from quiz_api.models import Track
 from tests.quiz_api.test_wechat_fake import APP_SECRET, FakeWechat, serve_fake_wechat
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -240,7 +241,7 @@ class Phone:
         page.on("console", self._console)
 
     def _console(self, message: Any) -> None:
-        # Failed requests are expected while offline, and 404 from the optional survey page.
+        # Failed requests are expected while the tests take the network offline.
         if message.type == "error" and "Failed to load resource" not in message.text:
             self.errors.append(message.text)
 
