@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2 as httpx
 import pytest
 import yaml
 
@@ -28,7 +28,6 @@ from quiz_api.models import Track
 from tests.quiz_api.test_wechat_fake import APP_SECRET, FakeWechat, serve_fake_wechat
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 WECHAT_UA = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 7 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 "
     "(KHTML, like Gecko) Version/4.0 Chrome/120.0.6099.230 Mobile Safari/537.36 XWEB/1200143 "
@@ -143,8 +142,6 @@ def serve(tmp: Path, port: int, env: dict[str, str], name: str) -> Iterator[Live
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """The platform as `make run` serves it, without WeChat configured."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make system-deps)")
     tmp = tmp_path_factory.mktemp("quiz_h5")
     content = tmp / "content"
     shutil.copytree(ROOT / "content", content)
@@ -195,26 +192,6 @@ def live_wechat(live: Live, wechat_fake: FakeWechat) -> Iterator[Live]:
     )
     with serve(live.tmp, port, env, "wechat-server") as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
