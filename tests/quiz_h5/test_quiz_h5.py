@@ -257,6 +257,16 @@ def test_the_language_switch_keeps_the_campaign_and_changes_the_page(
     assert lang == "en"
 
 
+@pytest.mark.parametrize("path", ["quiz/", "en/quiz/", "ko/quiz/"])
+def test_the_quiz_page_is_no_wider_than_the_phone(phone: Phone, path: str) -> None:
+    """Nothing, the header's hidden language menu included, makes the page scroll sideways."""
+    phone.open(path)
+    content, screen = phone.page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert content <= screen, f"{path}: content {content} px wide on a {screen} px screen"
+
+
 def test_no_serious_accessibility_violations_on_any_screen(phone: Phone, live: Live) -> None:
     from axe_playwright_python.sync_playwright import Axe
 

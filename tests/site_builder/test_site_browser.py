@@ -175,6 +175,16 @@ def test_quiz_entry_page(watched: Watched) -> None:
     assert page.locator("article a[href*='challenge/privacy']").count() == 1
 
 
+@pytest.mark.parametrize("path", ["en/", "en/quiz/", "quiz/"])
+def test_page_is_no_wider_than_the_screen(watched: Watched, path: str) -> None:
+    """Nothing, hidden menus included, makes a phone page scroll sideways."""
+    watched.goto(path)
+    widths = watched.page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"{path}: content {widths[0]} px on a {widths[1]} px screen"
+
+
 def test_poster_page(watched: Watched) -> None:
     watched.goto("ja/posters/challenge-2026/")
     page = watched.page
