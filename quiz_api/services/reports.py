@@ -521,25 +521,14 @@ def district_report(
     by_school: dict[str, Row] = {}
     class_rows = []
     for key, figures in sorted(per_class.items(), key=lambda kv: _class_sort(kv[0])):
-        code, grade, class_name = key
+        code = key[0]
         school = schools.get(code)
         name = school.name if school else None
         by_school.setdefault(
             code,
             Row("school", (code,), district=resolved.name, school_code=code, school_name=name),
         ).figures.add(figures)
-        class_rows.append(
-            Row(
-                "class",
-                key,
-                district=resolved.name,
-                school_code=code,
-                school_name=name,
-                grade=grade,
-                class_name=class_name,
-                figures=figures,
-            )
-        )
+        class_rows.append(_class_row(key, figures, resolved.name, name))
         totals.add(figures)
     return Report(
         campaign=campaign_id,
@@ -553,6 +542,24 @@ def district_report(
             "classes": _order(class_rows, target),
         },
         daily=_daily(days, totals.enrolled),
+    )
+
+
+def _class_row(
+    key: tuple[Any, ...], figures: Figures, district: str | None, school_name: str | None
+) -> Row:
+    """The row of one class (key: school code, grade, class name) in a district's or a
+    school's report."""
+    code, grade, class_name = key
+    return Row(
+        "class",
+        key,
+        district=district,
+        school_code=code,
+        school_name=school_name,
+        grade=grade,
+        class_name=class_name,
+        figures=figures,
     )
 
 
@@ -576,7 +583,7 @@ def school_report(
     grades: dict[int | None, Row] = {}
     class_rows = []
     for key, figures in sorted(per_class.items(), key=lambda kv: _class_sort(kv[0])):
-        _, grade, class_name = key
+        grade = key[1]
         grades.setdefault(
             grade,
             Row(
@@ -588,18 +595,7 @@ def school_report(
                 grade=grade,
             ),
         ).figures.add(figures)
-        class_rows.append(
-            Row(
-                "class",
-                key,
-                district=school.district,
-                school_code=school.code,
-                school_name=school.name,
-                grade=grade,
-                class_name=class_name,
-                figures=figures,
-            )
-        )
+        class_rows.append(_class_row(key, figures, school.district, school.name))
         totals.add(figures)
     return Report(
         campaign=campaign_id,
