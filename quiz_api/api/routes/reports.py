@@ -209,22 +209,14 @@ def my_report(
     fmt: FormatQ = Format.json,
     lang: LangQ = Lang.zh,
 ) -> Any:
-    row = resolve_campaign(session, campaign, now)
-    campaign_id = row.id
+    # The same reports as the scoped routes below, for the account's own unit.
     if scope.role is StaffRole.city:
-        today = campaign_spec(row).local_day(now)
-        report = reports.city_report(session, campaign_id, scope, _target(target), today, now)
-    elif scope.role is StaffRole.district:
+        return city(session, scope, now, campaign, target, fmt, lang)
+    if scope.role is StaffRole.district:
         assert scope.district is not None
-        report = reports.district_report(
-            session, campaign_id, scope, scope.district, _target(target)
-        )
-    else:
-        assert scope.school_code is not None
-        report = reports.school_report(
-            session, campaign_id, scope, scope.school_code, _target(target)
-        )
-    return respond(report_out(report), fmt, lang, f"report-{report.code or 'city'}")
+        return district(session, scope, now, scope.district, campaign, target, fmt, lang)
+    assert scope.school_code is not None
+    return school(session, scope, now, scope.school_code, campaign, target, fmt, lang)
 
 
 @router.get(
