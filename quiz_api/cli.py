@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import Progress
 
 from quiz_api.config import get_settings
@@ -15,6 +14,7 @@ from quiz_api.content import ContentInvalid, load_bank, load_campaigns, stratum_
 from quiz_api.schools import import_demo_roster, schools_app
 from quiz_api.staff import staff_app
 from quiz_api.survey import import_surveys_command, survey_app
+from quiz_api.terminal import err, fail, out
 
 app = typer.Typer(
     help="The anti-drug knowledge challenge: database, content imports and the server.",
@@ -32,19 +32,9 @@ app.add_typer(schools_app, name="schools")
 app.add_typer(staff_app, name="staff")
 app.add_typer(survey_app, name="survey")
 
-out = Console()
-err = Console(stderr=True)
-
-
-def fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=1)
-
 
 def _report_invalid(exc: ContentInvalid) -> typer.Exit:
-    for error in exc.errors:
-        err.print(str(error), highlight=False, soft_wrap=True, markup=False)
-    return fail(f"{len(exc.errors)} problem(s) found; nothing was imported")
+    return fail(f"{len(exc.errors)} problem(s) found; nothing was imported", exc.errors)
 
 
 def _content_dir(path: Path | None) -> Path:
@@ -191,5 +181,5 @@ def main() -> None:
     try:
         app()
     except ValueError as exc:  # e.g. settings refused at start-up
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        fail(str(exc))  # prints the message; outside the app there is no Exit to raise
         sys.exit(1)

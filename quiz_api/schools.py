@@ -7,14 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import Progress
 
 from quiz_api.config import PROJECT_ROOT
+from quiz_api.terminal import err, fail, out
 
 schools_app = typer.Typer(help="School roster and enrolment (CSV or XLSX).", no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
 DEMO_ROSTER = PROJECT_ROOT / "content" / "schools" / "demo-roster.csv"
 
 
@@ -30,8 +28,7 @@ def import_roster_command(path: Path, quiet: bool = False) -> None:
     )
 
     if not path.is_file():
-        err.print(f"[bold red]error:[/] no file {path}", highlight=False)
-        raise typer.Exit(1)
+        raise fail(f"no file {path}")
     try:
         header, rows = read_table(path)
         total = len(parse_roster(header, rows)[0])
@@ -40,16 +37,12 @@ def import_roster_command(path: Path, quiet: bool = False) -> None:
             with session_scope() as session:
                 report = import_roster_file(session, path, lambda n: progress.advance(task, n))
     except RosterInvalid as exc:
-        for row in exc.rejected:
-            err.print(f"{path.name}: {row}", highlight=False, markup=False, soft_wrap=True)
-        err.print(
-            f"[bold red]error:[/] {len(exc.rejected)} row(s) rejected; nothing was imported",
-            highlight=False,
-        )
-        raise typer.Exit(1) from exc
+        raise fail(
+            f"{len(exc.rejected)} row(s) rejected; nothing was imported",
+            (f"{path.name}: {row}" for row in exc.rejected),
+        ) from exc
     except RosterError as exc:
-        err.print(f"[bold red]error:[/] {exc}; nothing was imported", highlight=False)
-        raise typer.Exit(1) from exc
+        raise fail(f"{exc}; nothing was imported") from exc
     out.print(f"roster {path.name}: {report}", highlight=False)
 
 

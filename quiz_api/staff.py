@@ -7,13 +7,11 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from quiz_api.models import StaffRole
+from quiz_api.terminal import fail, out
 
 staff_app = typer.Typer(help="Staff accounts for the reports.", no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
 
 
 def _password(password_stdin: bool) -> str:
@@ -52,8 +50,7 @@ def staff_create(
                 now=datetime.now(UTC),
             )
     except StaffInvalid as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(1) from exc
+        raise fail(str(exc)) from exc
     where = account.school_code or account.district or "the whole city"
     out.print(f"created {account.role} account {account.username!r} ({where})", highlight=False)
 
@@ -74,6 +71,5 @@ def staff_password(
         with session_scope() as session:
             set_password(session, username, password)
     except StaffInvalid as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(1) from exc
+        raise fail(str(exc)) from exc
     out.print(f"password of {username!r} changed", highlight=False)

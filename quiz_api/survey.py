@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from quiz_api.terminal import fail, out
 
 survey_app = typer.Typer(help="Satisfaction surveys in content/survey/.", no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
 
 
 def _folder(directory: Path | None) -> Path:
@@ -26,10 +25,7 @@ def _load(directory: Path) -> list[object]:
     try:
         return list(load_surveys(directory))
     except SurveyInvalid as exc:
-        for error in exc.errors:
-            err.print(error, highlight=False, markup=False, soft_wrap=True)
-        err.print(f"[bold red]error:[/] {len(exc.errors)} problem(s); nothing was imported")
-        raise typer.Exit(1) from exc
+        raise fail(f"{len(exc.errors)} problem(s); nothing was imported", exc.errors) from exc
 
 
 @survey_app.command("validate")

@@ -90,3 +90,23 @@ def test_campaign_import_checks_the_bank_in_the_database(tmp_path: Path) -> None
     (folder / "c.yaml").write_text(yaml.safe_dump(factories.campaign()), "utf-8")
     result = run("campaign", "import", str(folder), env=env)
     assert result.returncode == 1 and "import the bank first" in result.stderr
+
+
+def test_a_bad_roster_lists_every_rejected_row_and_imports_nothing(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "school_code,school_name,district,level,grade,class,enrolled\n"
+        "T001,测试小学,黄浦区,primary,3,1班,40\n"
+        "T001,测试小学,火星区,primary,3,2班,38\n"
+        "T001,测试小学,黄浦区,primary,4,1班,-5\n",
+        "utf-8",
+    )
+    env = {"QUIZ_DATABASE_URL": f"sqlite:///{tmp_path / 'q.sqlite3'}"}
+    assert run("db", "upgrade", env=env).returncode == 0
+    result = run("schools", "import", str(roster), env=env)
+    assert result.returncode == 1
+    assert result.stderr.count("roster.csv: ") == 2  # one line per rejected row
+    assert "2 row(s) rejected; nothing was imported" in result.stderr
+    assert "Traceback" not in result.stderr
+    missing = run("schools", "import", str(tmp_path / "none.csv"), env=env)
+    assert missing.returncode == 1 and "no file" in missing.stderr
