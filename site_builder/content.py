@@ -312,16 +312,15 @@ def parse_post(
         )
         return None, problems
     where = fm.end_line
-    title = data.get("title")
-    if not isinstance(title, str) or not title.strip():
-        problems.append(
-            Problem(
-                shown,
-                lines.get("title", where),
-                "missing title" if "title" not in data else "title is empty or not text",
-                "add a line 'title: <the post title>' to the front matter",
-            )
-        )
+
+    def required_text(field: str, fix: str) -> Any:
+        value = data.get(field)
+        if not isinstance(value, str) or not value.strip():
+            problem = f"missing {field}" if field not in data else f"{field} is empty or not text"
+            problems.append(Problem(shown, lines.get(field, where), problem, fix))
+        return value
+
+    title = required_text("title", "add a line 'title: <the post title>' to the front matter")
     date_value = data.get("date")
     post_date: dt.date | None = None
     if date_value is None or date_value == "":
@@ -354,16 +353,9 @@ def parse_post(
                     "check the month (01-12) and the day of that month, e.g. date: 2026-06-26",
                 )
             )
-    summary = data.get("summary")
-    if not isinstance(summary, str) or not summary.strip():
-        problems.append(
-            Problem(
-                shown,
-                lines.get("summary", where),
-                "missing summary" if "summary" not in data else "summary is empty or not text",
-                "add a line 'summary: <one or two sentences>' to the front matter",
-            )
-        )
+    summary = required_text(
+        "summary", "add a line 'summary: <one or two sentences>' to the front matter"
+    )
     tags_value = data.get("tags")
     tags: list[str] = []
     if tags_value is not None:
