@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 from sqlalchemy import DateTime, event
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
@@ -54,7 +54,9 @@ def make_engine(settings: Settings) -> Engine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
-        pool_pre_ping=True,
+        # No ping per checkout (it was one more round trip on every request): a connection
+        # the server dropped fails its first statement, SQLAlchemy then discards every pooled
+        # connection, and that request is answered 503 database-unavailable (overload.py).
     )
 
 
@@ -83,7 +85,7 @@ def get_engine() -> Engine:
     return make_engine(get_settings())
 
 
-def engine_dependency() -> Engine:
+async def engine_dependency() -> Engine:
     """FastAPI dependency: the engine (tests override it)."""
     return get_engine()
 
@@ -91,6 +93,36 @@ def engine_dependency() -> Engine:
 def get_session(engine: Annotated[Engine, Depends(engine_dependency)]) -> Iterator[Session]:
     """FastAPI dependency: one session per request."""
     with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
+def hot_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection for the quiz's hot path (join, start, submit), which uses SQLAlchemy Core
+    and as few round trips as it can.
+
+    On PostgreSQL every statement commits by itself (autocommit): the hot path's writes are
+    single statements, so a request pays no BEGIN and COMMIT round trips. On SQLite the
+    statements of a request share one ``BEGIN IMMEDIATE`` transaction that the service
+    commits (``connection.commit()``, a no-op on PostgreSQL). Uncommitted work is rolled
+    back when the connection is returned."""
+    with engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+        yield connection
+
+
+Bind = Session | Connection  # what the content caches read through on a miss
+
+
+@contextmanager
+def orm_session(bind: Bind) -> Iterator[Session]:
+    """An ORM session over a request's session or over a hot-path connection (joining its
+    transaction; the connection stays open)."""
+    if isinstance(bind, Session):
+        yield bind
+        return
+    with Session(bind=bind, expire_on_commit=False) as session:
         yield session
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from quiz_api.db import UTCDateTime
@@ -315,3 +315,17 @@ Index(
     Result.day,
     postgresql_include=["score", "passed", "participant_id"],
 )
+
+
+# The Core tables of the quiz's hot path (join, start, submit), which skips the ORM: a
+# request there is a few statements, each one round trip (see quiz_api.db.hot_connection).
+def _table(model: type[SQLModel]) -> Table:
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+PARTICIPANT = _table(Participant)
+SCHOOL = _table(School)
+SCHOOL_CLASS = _table(SchoolClass)
+ATTEMPT = _table(Attempt)
+RESULT = _table(Result)
+BEST_SCORE = _table(BestScore)

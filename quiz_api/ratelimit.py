@@ -25,7 +25,7 @@ from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request
 
-from quiz_api.api.deps import CurrentParticipant, NowDep, SettingsDep
+from quiz_api.api.deps import NowDep, ParticipantId, SettingsDep
 from quiz_api.config import Settings
 from quiz_api.problems import Problem
 
@@ -76,9 +76,16 @@ def gcra(tat_ms: int | None, now_ms: int, limit: Limit) -> tuple[int, int]:
     return new_tat, 0
 
 
+Hit = tuple[str, Limit]  # a key and its limit
+
+
 class Store(Protocol):
+    def hit_all(self, hits: list[Hit], now_ms: int) -> tuple[int, int]:
+        """Count one request against every key, all or none: (milliseconds to wait before
+        retrying, 0 when allowed; the index of the first key that refused, else -1)."""
+
     def hit(self, key: str, now_ms: int, limit: Limit) -> int:
-        """Count one request; milliseconds to wait before retrying, 0 when allowed."""
+        """One key: milliseconds to wait before retrying, 0 when allowed."""
 
 
 class MemoryStore:
@@ -88,33 +95,53 @@ class MemoryStore:
         self._tats: dict[str, int] = {}
         self._lock = Lock()
 
-    def hit(self, key: str, now_ms: int, limit: Limit) -> int:
+    def hit_all(self, hits: list[Hit], now_ms: int) -> tuple[int, int]:
         with self._lock:
-            tat, wait = gcra(self._tats.get(key), now_ms, limit)
-            self._tats[key] = tat
+            new_tats = {}
+            for index, (key, limit) in enumerate(hits):
+                tat, wait = gcra(self._tats.get(key), now_ms, limit)
+                if wait:
+                    return wait, index
+                new_tats[key] = tat
+            self._tats.update(new_tats)
             if len(self._tats) > MEMORY_PRUNE_AT:
                 self._tats = {k: v for k, v in self._tats.items() if v > now_ms}
-            return wait
+            return 0, -1
+
+    def hit(self, key: str, now_ms: int, limit: Limit) -> int:
+        return self.hit_all([(key, limit)], now_ms)[0]
 
 
-# The same arithmetic as gcra(), atomically in Redis; the key expires when it is back to idle.
+# The same arithmetic as gcra(), atomically in Redis, for every key of a request in one
+# round trip (all or none); a key expires when it is back to idle.
 _GCRA_LUA = """
 local now = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
-local period = tonumber(ARGV[3])
-local tat = tonumber(redis.call('GET', KEYS[1]))
-if not tat or tat < now then tat = now end
-local new_tat = tat + interval
-local allow_at = new_tat - period
-if now < allow_at then return allow_at - now end
-redis.call('SET', KEYS[1], new_tat, 'PX', math.max(1, new_tat - now))
-return 0
+local tats = {}
+for i, key in ipairs(KEYS) do
+  local interval = tonumber(ARGV[2 * i])
+  local period = tonumber(ARGV[2 * i + 1])
+  local tat = tonumber(redis.call('GET', key))
+  if not tat or tat < now then tat = now end
+  local new_tat = tat + interval
+  local allow_at = new_tat - period
+  if now < allow_at then return {allow_at - now, i - 1} end
+  tats[i] = new_tat
+end
+for i, key in ipairs(KEYS) do
+  redis.call('SET', key, tats[i], 'PX', math.max(1, tats[i] - now))
+end
+return {0, -1}
 """
 
 
 class RedisStore:
     """Counters shared by every worker. When Redis cannot be reached the worker counts in
-    its own memory (logged once per outage) and tries Redis again a few seconds later."""
+    its own memory (logged once per outage) and tries Redis again a few seconds later.
+
+    The limits are checked in the event loop (async dependencies, see quiz_api/api/deps.py)
+    with this blocking client: Redis on loopback or the LAN answers in a fraction of a
+    millisecond, less than a hand-off to the thread pool costs, and the 0.25 s socket
+    timeout bounds the worst case, after which the worker counts in memory for a while."""
 
     def __init__(self, url: str, fallback: MemoryStore | None = None, namespace: str = "") -> None:
         import redis
@@ -132,12 +159,13 @@ class RedisStore:
         self._down_until = 0.0
         self._url = url
 
-    def hit(self, key: str, now_ms: int, limit: Limit) -> int:
+    def hit_all(self, hits: list[Hit], now_ms: int) -> tuple[int, int]:
         if time.monotonic() >= self._down_until:
+            args = [now_ms]
+            for _, limit in hits:
+                args += [limit.interval_ms, limit.period_ms]
             try:
-                wait = self._script(
-                    keys=[self._prefix + key], args=[now_ms, limit.interval_ms, limit.period_ms]
-                )
+                wait, index = self._script(keys=[self._prefix + key for key, _ in hits], args=args)
             except self._errors as exc:
                 if self._down_until == 0.0:
                     logger.warning(
@@ -151,8 +179,11 @@ class RedisStore:
                 if self._down_until:
                     logger.warning("Redis is back: rate limits are shared again")
                     self._down_until = 0.0
-                return int(wait)
-        return self._fallback.hit(key, now_ms, limit)
+                return int(wait), int(index)
+        return self._fallback.hit_all(hits, now_ms)
+
+    def hit(self, key: str, now_ms: int, limit: Limit) -> int:
+        return self.hit_all([(key, limit)], now_ms)[0]
 
 
 def _safe_url(url: str) -> str:
@@ -210,12 +241,17 @@ class RateLimiter:
         peer = request.client.host if request.client else None
         return client_address(peer, request.headers.getlist("x-forwarded-for"), self.trusted)
 
-    def check(self, name: str, key: str, limit: Limit | None, now: datetime) -> None:
-        if limit is None:
+    def check(self, checks: list[tuple[str, str, Limit | None]], now: datetime) -> None:
+        """Count the request under each (name, key, limit), all or none; a 429 when one of
+        the limits is reached."""
+        named = [(name, f"{name}:{key}", limit) for name, key, limit in checks if limit]
+        if not named:
             return
-        wait_ms = self.store.hit(f"{name}:{key}", int(now.timestamp() * 1000), limit)
+        now_ms = int(now.timestamp() * 1000)
+        wait_ms, index = self.store.hit_all([(key, limit) for _, key, limit in named], now_ms)
         if wait_ms > 0:
             retry_after = max(1, math.ceil(wait_ms / 1000))
+            name = named[index][0]
             what = "this address" if name.endswith("address") else "this participant"
             raise Problem(
                 429,
@@ -226,7 +262,7 @@ class RateLimiter:
             )
 
 
-def get_rate_limiter(request: Request, settings: SettingsDep) -> RateLimiter:
+async def get_rate_limiter(request: Request, settings: SettingsDep) -> RateLimiter:
     """The application's limiter, made at its first use (one per worker process)."""
     state: Any = request.app.state
     limiter: RateLimiter | None = getattr(state, "rate_limiter", None)
@@ -238,17 +274,22 @@ def get_rate_limiter(request: Request, settings: SettingsDep) -> RateLimiter:
 Limiter = Annotated[RateLimiter, Depends(get_rate_limiter)]
 
 
-def limit_join(request: Request, limiter: Limiter, now: NowDep) -> None:
+async def limit_join(request: Request, limiter: Limiter, now: NowDep) -> None:
     """Dependency of POST /participants: per client address."""
-    limiter.check("join:address", limiter.address(request), limiter.join_per_address, now)
+    limiter.check([("join:address", limiter.address(request), limiter.join_per_address)], now)
 
 
-def limit_start(
-    request: Request, limiter: Limiter, now: NowDep, participant: CurrentParticipant
+async def limit_start(
+    request: Request, limiter: Limiter, now: NowDep, participant_id: ParticipantId
 ) -> None:
-    """Dependency of POST /attempts: per participant, then per client address."""
-    limiter.check("start:participant", str(participant.id), limiter.start_per_participant, now)
-    limiter.check("start:address", limiter.address(request), limiter.start_per_address, now)
+    """Dependency of POST /attempts: per participant and per client address."""
+    limiter.check(
+        [
+            ("start:participant", str(participant_id), limiter.start_per_participant),
+            ("start:address", limiter.address(request), limiter.start_per_address),
+        ],
+        now,
+    )
 
 
 JoinRateLimit = Depends(limit_join)

@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
     )
+    app.state.settings = settings  # what SettingsDep gives the routes
     install_problem_handlers(app)
     install_overload_handlers(app)
     api = APIRouter(prefix=API_PREFIX)

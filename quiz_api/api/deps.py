@@ -5,60 +5,98 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from quiz_api.config import Settings, get_settings
-from quiz_api.db import get_session
+from quiz_api.config import Settings
+from quiz_api.db import engine_dependency, get_session
 from quiz_api.models import Participant
 from quiz_api.problems import Problem
 from quiz_api.security import participant_from_token
 
+# The dependencies a hot-path request runs are ``async def``, so that FastAPI calls them in
+# the event loop: a plain ``def`` dependency costs a hand-off to the thread pool and back,
+# which measured more than the work of these (docs/benchmarks.md). Anything that may block
+# (a database connection) stays in the thread pool: in ``get_session``, or in the route.
 
-def get_now() -> datetime:
+
+async def get_now() -> datetime:
     """The server's clock; tests override it to move time without waiting."""
     return datetime.now(UTC)
 
 
+async def app_settings(request: Request) -> Settings:
+    """The settings the application was made with (``create_app``)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+EngineDep = Annotated[Engine, Depends(engine_dependency)]
+SettingsDep = Annotated[Settings, Depends(app_settings)]
 NowDep = Annotated[datetime, Depends(get_now)]
 
 _bearer = HTTPBearer(auto_error=False, description="The token returned by POST /participants")
 
 
-def _participant(
-    session: SessionDep,
+def invalid_token() -> Problem:
+    """The answer to a token that is forged, or whose participant no longer exists."""
+    return Problem(
+        401,
+        "invalid-token",
+        "the token is not valid: join again",
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
+
+
+async def _token_participant_id(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Participant | None:
+) -> int | None:
+    """The participant id of a genuine token (no database read); None without a token."""
     if credentials is None:
         return None
     participant_id = participant_from_token(settings.secret_key, credentials.credentials)
-    participant = session.get(Participant, participant_id) if participant_id else None
+    if participant_id is None:
+        raise invalid_token()
+    return participant_id
+
+
+TokenParticipantId = Annotated[int | None, Depends(_token_participant_id)]
+
+
+def _participant(session: SessionDep, participant_id: TokenParticipantId) -> Participant | None:
+    if participant_id is None:
+        return None
+    participant = session.get(Participant, participant_id)
     if participant is None:
-        raise Problem(
-            401,
-            "invalid-token",
-            "the token is not valid: join again",
-            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-        )
+        raise invalid_token()
     return participant
 
 
-def _require_participant(
-    participant: Annotated[Participant | None, Depends(_participant)],
-) -> Participant:
-    if participant is None:
+async def _require_participant_id(participant_id: TokenParticipantId) -> int:
+    if participant_id is None:
         raise Problem(
             401,
             "not-authenticated",
             "send the participant token as `Authorization: Bearer ...`",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    return participant_id
+
+
+def _require_participant(
+    participant_id: Annotated[int, Depends(_require_participant_id)],
+    participant: Annotated[Participant | None, Depends(_participant)],
+) -> Participant:
+    assert participant is not None  # there is a token: _participant found its row or refused
     return participant
 
 
 OptionalParticipant = Annotated[Participant | None, Depends(_participant)]
 CurrentParticipant = Annotated[Participant, Depends(_require_participant)]
+# The hot path's form: the id a genuine token names, checked against the database by the
+# route's own query (which answers invalid_token() when the participant is gone).
+ParticipantId = Annotated[int, Depends(_require_participant_id)]

@@ -1,18 +1,37 @@
-"""Attempts: drawing a paper, freezing it, and scoring a submission on the server."""
+"""Attempts: drawing a paper, freezing it, and scoring a submission on the server.
+
+The paper and the result are built with ``model_construct``: their values come from
+validated content and the database, and validating them again cost a tenth of a request's
+time under load (docs/benchmarks.md). The routes send them without FastAPI's second pass
+(``quiz_api.api.routes.attempts``); the response shapes are pinned by the tests."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
 
 from quiz_api.content import LETTERS, CampaignSpec, TrackRules, level_of_school
-from quiz_api.models import Attempt, AttemptStatus, Campaign, Participant, Result, School, Track
+from quiz_api.db import Bind
+from quiz_api.models import (
+    ATTEMPT,
+    PARTICIPANT,
+    RESULT,
+    SCHOOL,
+    Attempt,
+    AttemptStatus,
+    Campaign,
+    Lang,
+    Result,
+    Track,
+)
 from quiz_api.problems import Problem
 from quiz_api.schemas import (
     AttemptOut,
@@ -23,7 +42,7 @@ from quiz_api.schemas import (
     SubmitRequest,
 )
 from quiz_api.services.campaigns import campaign_spec, get_campaign, require_open
-from quiz_api.services.leaderboards import record_best
+from quiz_api.services.leaderboards import store_result
 from quiz_api.services.questions import PoolKey, Question, question_cache
 
 # The texts of the two options of a true/false question, in the participant's language.
@@ -37,12 +56,57 @@ TRUE_FALSE_LABELS: dict[str, tuple[str, str]] = {
 _system_random = random.SystemRandom()
 
 
-def _level(session: Session, participant: Participant, primary_last_grade: int) -> str | None:
-    if participant.track != Track.student.value or participant.grade is None:
+@dataclass(frozen=True)
+class Starter:
+    """What starting an attempt needs to know of the participant and their attempts."""
+
+    participant_id: int
+    campaign_id: str
+    track: str
+    lang: str
+    grade: int | None
+    school_level: str | None  # the school's levels ("junior,senior"), students only
+    attempts: list[tuple[int, str, str]]  # (id, status, local day) of every attempt
+
+
+def load_starter(connection: Connection, participant_id: int) -> Starter | None:
+    """The participant with their school's level and their few attempts, in one query;
+    None when there is no such participant."""
+    p, a, s = PARTICIPANT, ATTEMPT, SCHOOL
+    rows = connection.execute(
+        select(
+            p.c.campaign_id,
+            p.c.track,
+            p.c.lang,
+            p.c.grade,
+            s.c.level,
+            a.c.id,
+            a.c.status,
+            a.c.day,
+        )
+        .select_from(
+            p.outerjoin(s, s.c.code == p.c.school_code).outerjoin(a, a.c.participant_id == p.c.id)
+        )
+        .where(p.c.id == participant_id)
+    ).all()
+    if not rows:
         return None
-    school = session.get(School, participant.school_code) if participant.school_code else None
-    school_levels = school.level if school is not None else ""
-    return level_of_school(school_levels, participant.grade, primary_last_grade).value
+    first = rows[0]
+    return Starter(
+        participant_id=participant_id,
+        campaign_id=first.campaign_id,
+        track=first.track,
+        lang=first.lang,
+        grade=first.grade,
+        school_level=first.level,
+        attempts=[(row.id, row.status, row.day) for row in rows if row.id is not None],
+    )
+
+
+def _level(starter: Starter, primary_last_grade: int) -> str | None:
+    if starter.track != Track.student.value or starter.grade is None:
+        return None
+    return level_of_school(starter.school_level or "", starter.grade, primary_last_grade).value
 
 
 def draw_paper(
@@ -75,12 +139,18 @@ def draw_paper(
     return items
 
 
-def _open_attempt(session: Session, participant_id: int) -> Attempt | None:
-    return session.exec(
-        select(Attempt).where(
-            Attempt.participant_id == participant_id, Attempt.status == AttemptStatus.open
+def load_attempt(connection: Connection, attempt_id: int) -> Attempt | None:
+    row = connection.execute(select(ATTEMPT).where(ATTEMPT.c.id == attempt_id)).first()
+    return Attempt(**row._mapping) if row is not None else None
+
+
+def _open_attempt(connection: Connection, participant_id: int) -> Attempt | None:
+    row = connection.execute(
+        select(ATTEMPT).where(
+            ATTEMPT.c.participant_id == participant_id, ATTEMPT.c.status == AttemptStatus.open
         )
     ).first()
+    return Attempt(**row._mapping) if row is not None else None
 
 
 def _next_local_midnight(spec: CampaignSpec, now: datetime) -> datetime:
@@ -89,36 +159,35 @@ def _next_local_midnight(spec: CampaignSpec, now: datetime) -> datetime:
 
 
 def start_attempt(
-    session: Session,
-    participant: Participant,
+    connection: Connection,
+    starter: Starter,
     campaign: Campaign,
     now: datetime,
     grace_seconds: int,
     rng: random.Random = _system_random,
     primary_last_grade: int = 6,
 ) -> tuple[Attempt, bool]:
-    """Start an attempt, or return the one still open. Returns it and whether it is new."""
+    """Start an attempt, or return the one still open. Returns it and whether it is new.
+    A new attempt costs one statement after ``load_starter``'s query. Commits."""
     spec = campaign_spec(campaign)
     require_open(campaign, now)
-    assert participant.id is not None
-    rules = spec.tracks[Track(participant.track)]
-    # One query for the participant's few attempts: the open one, and the counts below.
-    mine = session.exec(
-        select(Attempt.id, Attempt.status, Attempt.day).where(
-            Attempt.participant_id == participant.id
-        )
-    ).all()
+    rules = spec.tracks[Track(starter.track)]
+    mine = starter.attempts
     open_id = next((id_ for id_, status, _ in mine if status == AttemptStatus.open), None)
-    current = session.get(Attempt, open_id) if open_id is not None else None
-    if current is not None:
+    if open_id is not None:
+        current = load_attempt(connection, open_id)
+        assert current is not None
         if now <= current.deadline + timedelta(seconds=grace_seconds):
             return current, False
-        current.status = AttemptStatus.expired  # abandoned: it still counts as an attempt
-        session.add(current)
-        session.flush()
+        # Abandoned: it still counts as an attempt.
+        connection.execute(
+            update(ATTEMPT)
+            .where(ATTEMPT.c.id == open_id, ATTEMPT.c.status == AttemptStatus.open)
+            .values(status=AttemptStatus.expired)
+        )
     used = len(mine)
     if used >= rules.attempts_total:
-        session.commit()
+        connection.commit()
         raise Problem(
             403,
             "attempt-limit-reached",
@@ -128,7 +197,7 @@ def start_attempt(
     today = spec.local_day(now)
     used_today = sum(1 for _, _, day in mine if day == today)
     if used_today >= rules.attempts_per_day:
-        session.commit()
+        connection.commit()
         retry = int((_next_local_midnight(spec, now) - now).total_seconds()) + 1
         raise Problem(
             403,
@@ -137,44 +206,42 @@ def start_attempt(
             headers={"Retry-After": str(retry)},
             limit=rules.attempts_per_day,
         )
-    pools = question_cache.pools(session)
+    pools = question_cache.pools(connection)
     wanted = {v for ids in pools.values() for v in ids}
-    questions = question_cache.versions(session, wanted)
+    questions = question_cache.versions(connection, wanted)
     items = draw_paper(
-        pools,
-        questions,
-        rules,
-        participant.track,
-        _level(session, participant, primary_last_grade),
-        rng,
+        pools, questions, rules, starter.track, _level(starter, primary_last_grade), rng
     )
     attempt = Attempt(
-        participant_id=participant.id,
+        participant_id=starter.participant_id,
         campaign_id=campaign.id,
-        track=participant.track,
+        track=starter.track,
         attempt_no=used + 1,
         status=AttemptStatus.open,
-        lang=participant.lang,
+        lang=starter.lang,
         started_at=now,
         deadline=now + timedelta(seconds=rules.time_limit_seconds),
         day=today,
         paper={"items": items, "campaign_version": campaign.version},
     )
-    session.add(attempt)
+    values = attempt.model_dump(exclude={"id"})
     try:
-        session.commit()
+        attempt.id = connection.execute(
+            insert(ATTEMPT).values(values).returning(ATTEMPT.c.id)
+        ).scalar_one()
+        connection.commit()
     except IntegrityError:  # a concurrent start of the same participant won the race
-        session.rollback()
-        winner = _open_attempt(session, participant.id)
+        connection.rollback()
+        winner = _open_attempt(connection, starter.participant_id)
         if winner is None:
             raise
         return winner, False
     return attempt, True
 
 
-def _paper_questions(session: Session, attempt: Attempt) -> list[tuple[str, Question, list[int]]]:
+def _paper_questions(bind: Bind, attempt: Attempt) -> list[tuple[str, Question, list[int]]]:
     items = attempt.paper["items"]
-    questions = question_cache.versions(session, [item["v"] for item in items])
+    questions = question_cache.versions(bind, [item["v"] for item in items])
     return [(f"q{n}", questions[item["v"]], item["order"]) for n, item in enumerate(items, 1)]
 
 
@@ -183,7 +250,10 @@ def _options(question: Question, order: list[int], lang: str) -> list[OptionOut]
         texts = list(TRUE_FALSE_LABELS[lang])
     else:
         texts = [option[lang] for option in question.body["options"]]
-    return [OptionOut(id=LETTERS[pos], text=texts[index]) for pos, index in enumerate(order)]
+    return [
+        OptionOut.model_construct(id=LETTERS[pos], text=texts[index])
+        for pos, index in enumerate(order)
+    ]
 
 
 def _points(rules: TrackRules, question: Question) -> int:
@@ -194,21 +264,19 @@ def _rules(campaign: Campaign, attempt: Attempt) -> TrackRules:
     return campaign_spec(campaign).tracks[Track(attempt.track)]
 
 
-def render_paper(
-    session: Session, attempt: Attempt, campaign: Campaign, now: datetime
-) -> AttemptOut:
+def render_paper(bind: Bind, attempt: Attempt, campaign: Campaign, now: datetime) -> AttemptOut:
     """The paper as the participant sees it: no answer keys, nothing that reveals them."""
     rules = _rules(campaign, attempt)
     questions: list[PaperQuestion] = []
     max_score = 0
-    for qid, question, order in _paper_questions(session, attempt):
+    for qid, question, order in _paper_questions(bind, attempt):
         points = _points(rules, question)
         max_score += points
         questions.append(
-            PaperQuestion(
+            PaperQuestion.model_construct(
                 id=qid,
                 number=len(questions) + 1,
-                type=question.type,
+                type=question.type,  # type: ignore[arg-type]  # one of the three: content.py
                 category=question.category,
                 points=points,
                 stem=question.body["stem"][attempt.lang],
@@ -216,13 +284,13 @@ def render_paper(
             )
         )
     assert attempt.id is not None
-    return AttemptOut(
+    return AttemptOut.model_construct(
         attempt_id=attempt.id,
         campaign=attempt.campaign_id,
         track=Track(attempt.track),
-        lang=attempt.lang,
+        lang=Lang(attempt.lang),
         attempt_no=attempt.attempt_no,
-        status=attempt.status,
+        status=AttemptStatus(attempt.status).value,
         started_at=attempt.started_at,
         deadline=attempt.deadline,
         server_time=now,
@@ -283,42 +351,60 @@ def _answers_hash(answers: dict[str, list[str]]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _same_submission(result: Result, digest: str) -> Result:
-    if result.answers_hash != digest:
-        raise Problem(
-            409,
-            "already-submitted",
-            "this attempt was already submitted with other answers; its result stands",
-            attempt_id=result.attempt_id,
-        )
-    return result
+@dataclass(frozen=True)
+class Submission:
+    """The attempt being submitted, with what its result records of the participant."""
+
+    attempt: Attempt
+    school_code: str | None
+    district: str | None
+    has_result: bool
+
+
+def load_submission(
+    connection: Connection, participant_id: int, attempt_id: int
+) -> Submission | None:
+    """The participant's attempt, in one query; None when they have no such attempt."""
+    a, p, r = ATTEMPT, PARTICIPANT, RESULT
+    row = connection.execute(
+        select(a, p.c.school_code, p.c.district, r.c.attempt_id.label("result_of"))
+        .select_from(a.join(p, p.c.id == a.c.participant_id).outerjoin(r, r.c.attempt_id == a.c.id))
+        .where(a.c.id == attempt_id, a.c.participant_id == participant_id)
+    ).first()
+    if row is None:
+        return None
+    fields = row._mapping
+    attempt = Attempt(**{column.name: fields[column] for column in a.c})
+    return Submission(attempt, row.school_code, row.district, row.result_of is not None)
+
+
+def load_result(connection: Connection, attempt_id: int) -> Result | None:
+    row = connection.execute(select(RESULT).where(RESULT.c.attempt_id == attempt_id)).first()
+    return Result(**row._mapping) if row is not None else None
 
 
 def submit(
-    session: Session,
-    participant: Participant,
+    connection: Connection,
+    participant_id: int,
     attempt_id: int,
     request: SubmitRequest,
     now: datetime,
     grace_seconds: int,
 ) -> tuple[Result, Attempt]:
     """Score a submission. Idempotent: the same answers again return the stored result;
-    the result's primary key (the attempt id) makes a second result impossible."""
-    attempt = session.get(Attempt, attempt_id)
-    if attempt is None or attempt.participant_id != participant.id:
+    the result's primary key (the attempt id) makes a second result impossible. A first
+    submission costs two statements (read, write); the write is atomic. Commits."""
+    found = load_submission(connection, participant_id, attempt_id)
+    if found is None:
         raise Problem(404, "not-found", "no such attempt for this participant")
-    campaign = get_campaign(session, attempt.campaign_id)
+    attempt = found.attempt
+    campaign = get_campaign(connection, attempt.campaign_id)
     assert campaign is not None
-    paper = _paper_questions(session, attempt)
+    paper = _paper_questions(connection, attempt)
     answers = _normalise(request, paper)
     digest = _answers_hash(answers)
-    # The result and the attempt's status are written together: only a submitted attempt
-    # can have one (this saves a query on every first submission).
-    existing = (
-        session.get(Result, attempt_id) if attempt.status == AttemptStatus.submitted else None
-    )
-    if existing is not None:
-        return _same_submission(existing, digest), attempt
+    if found.has_result:
+        return _stored(connection, attempt, digest), attempt
     if attempt.status == AttemptStatus.expired:
         raise Problem(409, "attempt-expired", "this attempt expired before it was submitted")
     rules = _rules(campaign, attempt)
@@ -338,8 +424,8 @@ def submit(
         participant_id=attempt.participant_id,
         campaign_id=attempt.campaign_id,
         track=attempt.track,
-        school_code=participant.school_code,
-        district=participant.district,
+        school_code=found.school_code,
+        district=found.district,
         score=score,
         max_score=max_score,
         correct_count=correct_count,
@@ -352,32 +438,37 @@ def submit(
         answers_hash=digest,
         answers=answers,
     )
+    if not store_result(connection, result):  # a concurrent duplicate was stored first
+        return _stored(connection, attempt, digest), attempt
     attempt.status = AttemptStatus.submitted
-    session.add(result)
-    session.add(attempt)
-    try:
-        session.flush()
-        record_best(session, participant, result)
-        session.commit()
-    except IntegrityError:  # a concurrent duplicate submission was stored first
-        session.rollback()
-        stored = session.get(Result, attempt_id)
-        if stored is None:
-            raise
-        return _same_submission(stored, digest), attempt
     return result, attempt
 
 
+def _stored(connection: Connection, attempt: Attempt, digest: str) -> Result:
+    """The result already stored for this attempt, when the answers are the same."""
+    assert attempt.id is not None
+    result = load_result(connection, attempt.id)
+    assert result is not None
+    if result.answers_hash != digest:
+        raise Problem(
+            409,
+            "already-submitted",
+            "this attempt was already submitted with other answers; its result stands",
+            attempt_id=result.attempt_id,
+        )
+    return result
+
+
 def render_result(
-    session: Session, result: Result, attempt: Attempt, campaign: Campaign, rank: int | None
+    bind: Bind, result: Result, attempt: Attempt, campaign: Campaign, rank: int | None
 ) -> ResultOut:
     rules = _rules(campaign, attempt)
     review = []
-    for number, (qid, question, order) in enumerate(_paper_questions(session, attempt), 1):
+    for number, (qid, question, order) in enumerate(_paper_questions(bind, attempt), 1):
         correct_letters = [LETTERS[order.index(i)] for i in question.correct]
         mine = result.answers.get(qid, [])
         review.append(
-            ReviewItem(
+            ReviewItem.model_construct(
                 question_id=qid,
                 number=number,
                 type=question.type,
@@ -391,7 +482,7 @@ def render_result(
                 source=question.body["source"],
             )
         )
-    return ResultOut(
+    return ResultOut.model_construct(
         attempt_id=result.attempt_id,
         campaign=result.campaign_id,
         track=Track(result.track),

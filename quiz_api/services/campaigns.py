@@ -6,9 +6,10 @@ import time
 from datetime import datetime
 from threading import Lock
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from quiz_api.content import CampaignSpec
+from quiz_api.db import Bind, orm_session
 from quiz_api.models import Campaign, Track
 from quiz_api.problems import Problem
 
@@ -42,8 +43,8 @@ class CampaignCache:
             self._rows = {}
             self._loaded_at = float("-inf")
 
-    def _load(self, session: Session) -> dict[str, Campaign]:
-        with self._lock:
+    def _load(self, bind: Bind) -> dict[str, Campaign]:
+        with self._lock, orm_session(bind) as session:
             rows = list(session.exec(select(Campaign)))
             for row in rows:
                 session.expunge(row)
@@ -51,33 +52,33 @@ class CampaignCache:
             self._loaded_at = time.monotonic()
             return self._rows
 
-    def all(self, session: Session) -> list[Campaign]:
+    def all(self, bind: Bind) -> list[Campaign]:
         if time.monotonic() - self._loaded_at < CAMPAIGN_TTL_SECONDS:
             return list(self._rows.values())
-        return list(self._load(session).values())
+        return list(self._load(bind).values())
 
-    def get(self, session: Session, campaign_id: str) -> Campaign | None:
+    def get(self, bind: Bind, campaign_id: str) -> Campaign | None:
         rows = self._rows
         if time.monotonic() - self._loaded_at >= CAMPAIGN_TTL_SECONDS or campaign_id not in rows:
-            rows = self._load(session)  # stale, or imported since: read again
+            rows = self._load(bind)  # stale, or imported since: read again
         return rows.get(campaign_id)
 
 
 campaign_cache = CampaignCache()
 
 
-def get_campaign(session: Session, campaign_id: str) -> Campaign | None:
-    return campaign_cache.get(session, campaign_id)
+def get_campaign(bind: Bind, campaign_id: str) -> Campaign | None:
+    return campaign_cache.get(bind, campaign_id)
 
 
-def resolve_campaign(session: Session, campaign_id: str | None, now: datetime) -> Campaign:
+def resolve_campaign(bind: Bind, campaign_id: str | None, now: datetime) -> Campaign:
     """The campaign a request names, or the one open now (else the one that ends last)."""
     if campaign_id:
-        row = get_campaign(session, campaign_id)
+        row = get_campaign(bind, campaign_id)
         if row is None:
             raise Problem(404, "unknown-campaign", f"no campaign with id {campaign_id!r}")
         return row
-    rows = campaign_cache.all(session)
+    rows = campaign_cache.all(bind)
     if not rows:
         raise Problem(409, "no-open-campaign", "no campaign has been imported yet")
     open_now = [r for r in rows if r.starts_at <= now <= r.ends_at]

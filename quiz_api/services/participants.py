@@ -1,46 +1,67 @@
-"""Joining a track."""
+"""Joining a track: one statement for an adult, two for a student (the school's roster)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import exists, insert, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
 
-from quiz_api.models import Campaign, Participant, School, SchoolClass, Track
+from quiz_api.models import PARTICIPANT, SCHOOL, SCHOOL_CLASS, Campaign, Participant, Track
 from quiz_api.problems import Problem
 from quiz_api.schemas import JoinRequest
 from quiz_api.services.campaigns import campaign_spec, require_track
 
 
-def _check_school(session: Session, request: JoinRequest) -> School:
+def _school_district(connection: Connection, request: JoinRequest) -> str:
+    """The district of the student's school, after checking the school and its class."""
     assert request.school_code is not None
-    school = session.get(School, request.school_code)
-    if school is None:
+    classes = SCHOOL_CLASS.c
+    of_school = classes.school_code == SCHOOL.c.code
+    row = connection.execute(
+        select(
+            SCHOOL.c.district,
+            exists().where(of_school).label("has_roster"),
+            exists()
+            .where(
+                of_school,
+                classes.grade == request.grade,
+                classes.class_name == request.class_name,
+            )
+            .label("has_class"),
+        ).where(SCHOOL.c.code == request.school_code)
+    ).first()
+    if row is None:
         raise Problem(
             422,
             "unknown-school",
             f"no school with code {request.school_code!r}: pick your school from the list",
             field="school_code",
         )
-    classes = session.exec(
-        select(SchoolClass.grade, SchoolClass.class_name).where(
-            SchoolClass.school_code == school.code
-        )
-    ).all()
     # A school whose roster lists classes only takes its own classes.
-    if classes and (request.grade, request.class_name) not in set(classes):
+    if row.has_roster and not row.has_class:
         raise Problem(
             422,
             "unknown-class",
-            f"school {school.code} has no class {request.class_name!r} in grade {request.grade}",
+            f"school {request.school_code} has no class {request.class_name!r} "
+            f"in grade {request.grade}",
             field="class_name",
         )
-    return school
+    return str(row.district)
+
+
+def _by_openid(connection: Connection, campaign_id: str, openid: str) -> Participant | None:
+    row = connection.execute(
+        select(PARTICIPANT).where(
+            PARTICIPANT.c.campaign_id == campaign_id, PARTICIPANT.c.openid == openid
+        )
+    ).first()
+    return Participant(**row._mapping) if row is not None else None
 
 
 def join(
-    session: Session,
+    connection: Connection,
     campaign: Campaign,
     request: JoinRequest,
     now: datetime,
@@ -54,16 +75,12 @@ def join(
     if now > campaign.ends_at:
         raise Problem(409, "campaign-ended", "the campaign has closed")
     if openid is not None:
-        existing = session.exec(
-            select(Participant).where(
-                Participant.campaign_id == campaign.id, Participant.openid == openid
-            )
-        ).first()
+        existing = _by_openid(connection, campaign.id, openid)
         if existing is not None:
             return existing, False
     district = None
     if request.track is Track.student:
-        district = _check_school(session, request).district
+        district = _school_district(connection, request)
     participant = Participant(
         campaign_id=campaign.id,
         track=request.track.value,
@@ -77,17 +94,18 @@ def join(
         day=spec.local_day(now),
         created_at=now,
     )
-    session.add(participant)
+    values = participant.model_dump(exclude={"id"})
     try:
-        session.commit()
+        participant.id = connection.execute(
+            insert(PARTICIPANT).values(values).returning(PARTICIPANT.c.id)
+        ).scalar_one()
+        connection.commit()
     except IntegrityError:  # the same openid joined concurrently
-        session.rollback()
+        connection.rollback()
         if openid is None:
             raise
-        existing = session.exec(
-            select(Participant).where(
-                Participant.campaign_id == campaign.id, Participant.openid == openid
-            )
-        ).one()
+        existing = _by_openid(connection, campaign.id, openid)
+        if existing is None:
+            raise
         return existing, False
     return participant, True

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
+from quiz_api.db import Bind, orm_session
 from quiz_api.models import QuestionVersion
 
 POOL_TTL_SECONDS = 30.0
@@ -61,19 +62,22 @@ class QuestionCache:
             row.id, row.question_id, row.version, row.category, row.difficulty, row.type, row.body
         )
 
-    def versions(self, session: Session, ids: Iterable[int]) -> dict[int, Question]:
+    def versions(self, bind: Bind, ids: Iterable[int]) -> dict[int, Question]:
         wanted = list(ids)
         missing = [i for i in wanted if i not in self._versions]
         if missing:
-            rows = session.exec(select(QuestionVersion).where(col(QuestionVersion.id).in_(missing)))
-            for row in rows:
-                self._versions[row.id] = self._question(row)  # type: ignore[index]
+            with orm_session(bind) as session:
+                rows = session.exec(
+                    select(QuestionVersion).where(col(QuestionVersion.id).in_(missing))
+                )
+                for row in rows:
+                    self._versions[row.id] = self._question(row)  # type: ignore[index]
         return {i: self._versions[i] for i in wanted if i in self._versions}
 
-    def pools(self, session: Session) -> dict[PoolKey, list[int]]:
+    def pools(self, bind: Bind) -> dict[PoolKey, list[int]]:
         if time.monotonic() - self._pools_loaded_at < POOL_TTL_SECONDS:
             return self._pools
-        with self._lock:
+        with self._lock, orm_session(bind) as session:
             if time.monotonic() - self._pools_loaded_at < POOL_TTL_SECONDS:
                 return self._pools
             pools: dict[PoolKey, list[int]] = defaultdict(list)

@@ -19,7 +19,7 @@ from sqlmodel import Session, SQLModel
 
 from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
-from quiz_api.config import Settings, get_settings
+from quiz_api.config import Settings
 from quiz_api.db import engine_dependency, make_engine, session_scope
 from quiz_api.importer import import_content
 from quiz_api.migrate import alembic_config
@@ -133,7 +133,6 @@ def clock() -> Clock:
 @pytest.fixture
 def client(settings: Settings, engine: Engine, db: Session, clock: Clock) -> Iterator[TestClient]:
     app = create_app(settings)
-    app.dependency_overrides[get_settings] = lambda: settings
     app.dependency_overrides[engine_dependency] = lambda: engine
     app.dependency_overrides[get_now] = clock
     with TestClient(app) as test_client:

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from quiz_api.content import LETTERS
+from quiz_api.db import hot_connection
 from quiz_api.models import Attempt, Participant, QuestionVersion, Result
 from quiz_api.schemas import AnswerIn, SubmitRequest
 from quiz_api.services import attempts as service
@@ -212,13 +213,14 @@ def test_concurrent_duplicate_submissions_store_one_result(
         answers=[AnswerIn(question_id=q, choices=c) for q, c in answers.items()]
     )
     participant = db.exec(select(Participant)).one()
+    assert participant.id is not None
     barrier = threading.Barrier(6)
 
     def send() -> tuple[int, int]:
-        with Session(engine, expire_on_commit=False) as session:
+        with hot_connection(engine) as connection:
             barrier.wait()
             result, _ = service.submit(
-                session, participant, paper["attempt_id"], request, clock(), 30
+                connection, participant.id, paper["attempt_id"], request, clock(), 30
             )
             return result.score, result.duration_ms
 
@@ -282,7 +284,9 @@ def test_someone_elses_attempt_is_404(client: TestClient, adult: Headers) -> Non
 
 def test_invalid_answers_are_422_with_every_field(client: TestClient, adult: Headers) -> None:
     paper = start(client, adult)
-    single = next(q["id"] for q in paper["questions"] if q["type"] == "single")
+    # One choice only: a single-choice or true/false question (a paper without either
+    # has odds of 1 in 3^18).
+    single = next(q["id"] for q in paper["questions"] if q["type"] != "multiple")
     body = {
         "answers": [
             {"question_id": "q99", "choices": ["A"]},

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
 from quiz_api.api.app import create_app
-from quiz_api.config import Settings, get_settings
+from quiz_api.config import Settings
 from quiz_api.db import engine_dependency
 from quiz_api.security import participant_token
 
@@ -19,7 +19,6 @@ from .test_participants import assert_problem
 
 def _client(settings: Settings, engine: Engine) -> TestClient:
     app = create_app(settings)
-    app.dependency_overrides[get_settings] = lambda: settings
     app.dependency_overrides[engine_dependency] = lambda: engine
     return TestClient(app)
 

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
-from quiz_api.config import Settings, get_settings
+from quiz_api.config import Settings
 from quiz_api.db import engine_dependency
 from quiz_api.ratelimit import Limit, MemoryStore, RedisStore, client_address, parse_networks
 
@@ -36,7 +36,6 @@ def limited(
     def make(peer: str = "203.0.113.9", **changes: Any) -> TestClient:
         custom = settings.model_copy(update=changes)
         app = create_app(custom)
-        app.dependency_overrides[get_settings] = lambda: custom
         app.dependency_overrides[engine_dependency] = lambda: engine
         app.dependency_overrides[get_now] = clock
         test_client = TestClient(app, client=(peer, 40000))
@@ -178,6 +177,22 @@ def test_workers_sharing_redis_share_the_limit() -> None:
     assert first.hit(key, 0, limit) == 0
     assert second.hit(key, 0, limit) == 0
     assert first.hit(key, 0, limit) == 30_000
+
+
+@pytest.mark.parametrize("kind", ["memory", "redis"])
+def test_a_request_counts_against_all_its_keys_or_none(kind: str) -> None:
+    """A start counts per participant and per address in one step: when the address is
+    refused, the participant's allowance is not spent either."""
+    store: MemoryStore | RedisStore = (
+        MemoryStore() if kind == "memory" else RedisStore(_redis_url())
+    )
+    person, school = f"test:p:{uuid.uuid4().hex}", f"test:a:{uuid.uuid4().hex}"
+    one_a_minute = Limit(count=1, period_ms=60_000)
+    assert store.hit(school, 0, one_a_minute) == 0  # the address has used its one
+    both = [(person, one_a_minute), (school, one_a_minute)]
+    assert store.hit_all(both, 1_000) == (59_000, 1)  # refused by the address (index 1)
+    assert store.hit(person, 1_000, one_a_minute) == 0  # the person's one is still there
+    assert store.hit_all(both, 61_000) == (0, -1)
 
 
 @contextmanager

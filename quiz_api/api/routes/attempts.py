@@ -1,16 +1,28 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Path, Response, status
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from quiz_api.api.deps import CurrentParticipant, NowDep, SessionDep, SettingsDep
-from quiz_api.models import Attempt, BestScore, Campaign, Participant, Result
+from quiz_api.api.deps import (
+    CurrentParticipant,
+    EngineDep,
+    NowDep,
+    ParticipantId,
+    SessionDep,
+    SettingsDep,
+    invalid_token,
+)
+from quiz_api.db import Bind, hot_connection
+from quiz_api.models import PARTICIPANT, Attempt, Campaign, Participant, Result
 from quiz_api.problems import Problem, problem_responses
 from quiz_api.ratelimit import StartRateLimit
 from quiz_api.schemas import AttemptOut, ResultOut, StartAttemptRequest, SubmitRequest
 from quiz_api.services import attempts as service
 from quiz_api.services.campaigns import get_campaign
-from quiz_api.services.leaderboards import rank_of
+from quiz_api.services.leaderboards import city_rank
 
 router = APIRouter(prefix="/attempts", tags=["attempts"])
 
@@ -18,8 +30,8 @@ PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
 AttemptId = Path(ge=1, le=2**62, description="The attempt id returned by POST /attempts")
 
 
-def _campaign(session: Session, campaign_id: str) -> Campaign:
-    campaign = get_campaign(session, campaign_id)
+def _campaign(bind: Bind, campaign_id: str) -> Campaign:
+    campaign = get_campaign(bind, campaign_id)
     assert campaign is not None
     return campaign
 
@@ -31,12 +43,10 @@ def _own_attempt(session: Session, participant: Participant, attempt_id: int) ->
     return attempt
 
 
-def _result_out(session: Session, result: Result, attempt: Attempt) -> ResultOut:
-    best = session.get(BestScore, result.participant_id)
-    rank = rank_of(session, best).rank if best is not None else None
-    return service.render_result(
-        session, result, attempt, _campaign(session, attempt.campaign_id), rank
-    )
+def _result_out(connection: Connection, result: Result, attempt: Attempt) -> ResultOut:
+    rank = city_rank(connection, result.participant_id)
+    campaign = _campaign(connection, attempt.campaign_id)
+    return service.render_result(connection, result, attempt, campaign, rank)
 
 
 @router.post(
@@ -48,25 +58,27 @@ def _result_out(session: Session, result: Result, attempt: Attempt) -> ResultOut
     summary="Start an attempt (or get the one still open) and its paper",
 )
 def start(
-    participant: CurrentParticipant,
-    session: SessionDep,
+    participant_id: ParticipantId,
+    engine: EngineDep,
     settings: SettingsDep,
     now: NowDep,
-    response: Response,
     body: StartAttemptRequest | None = None,
-) -> AttemptOut:
-    campaign = _campaign(session, participant.campaign_id)
-    attempt, created = service.start_attempt(
-        session,
-        participant,
-        campaign,
-        now,
-        settings.submit_grace_seconds,
-        primary_last_grade=settings.primary_last_grade,
-    )
-    if not created:
-        response.status_code = status.HTTP_200_OK
-    return service.render_paper(session, attempt, campaign, now)
+) -> Response:
+    with hot_connection(engine) as connection:
+        starter = service.load_starter(connection, participant_id)
+        if starter is None:
+            raise invalid_token()
+        campaign = _campaign(connection, starter.campaign_id)
+        attempt, created = service.start_attempt(
+            connection,
+            starter,
+            campaign,
+            now,
+            settings.submit_grace_seconds,
+            primary_last_grade=settings.primary_last_grade,
+        )
+        paper = service.render_paper(connection, attempt, campaign, now)
+    return _json(paper, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 @router.get(
@@ -90,16 +102,33 @@ def paper(
 )
 def submit(
     body: SubmitRequest,
-    participant: CurrentParticipant,
-    session: SessionDep,
+    participant_id: ParticipantId,
+    engine: EngineDep,
     settings: SettingsDep,
     now: NowDep,
     attempt_id: int = AttemptId,
-) -> ResultOut:
-    result, attempt = service.submit(
-        session, participant, attempt_id, body, now, settings.submit_grace_seconds
-    )
-    return _result_out(session, result, attempt)
+) -> Response:
+    with hot_connection(engine) as connection:
+        try:
+            result, attempt = service.submit(
+                connection, participant_id, attempt_id, body, now, settings.submit_grace_seconds
+            )
+        except Problem as problem:
+            if problem.status == 404 and not _exists(connection, participant_id):
+                raise invalid_token() from None
+            raise
+        return _json(_result_out(connection, result, attempt))
+
+
+def _json(body: BaseModel, status_code: int = status.HTTP_200_OK) -> Response:
+    """The body as JSON, without FastAPI validating it again against the route's response
+    model: the services build it from validated data (see quiz_api.services.attempts)."""
+    return Response(body.model_dump_json(), status_code, media_type="application/json")
+
+
+def _exists(connection: Connection, participant_id: int) -> bool:
+    query = select(PARTICIPANT.c.id).where(PARTICIPANT.c.id == participant_id)
+    return connection.execute(query).first() is not None
 
 
 @router.get(
@@ -115,4 +144,4 @@ def result(
     stored = session.get(Result, attempt_id)
     if stored is None:
         raise Problem(404, "not-found", "this attempt has no result yet")
-    return _result_out(session, stored, attempt)
+    return _result_out(session.connection(), stored, attempt)

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from quiz_api.api.deps import CurrentParticipant, NowDep, SessionDep, SettingsDep
+from quiz_api.api.deps import CurrentParticipant, EngineDep, NowDep, SettingsDep
+from quiz_api.db import hot_connection
 from quiz_api.models import Participant
 from quiz_api.problems import Problem, problem_responses
 from quiz_api.ratelimit import JoinRateLimit
@@ -39,10 +40,15 @@ def _out(participant: Participant) -> ParticipantOut:
     summary="Join a track of the campaign and get a bearer token",
 )
 def join_track(
-    body: JoinRequest, session: SessionDep, settings: SettingsDep, now: NowDep, response: Response
+    body: JoinRequest,
+    engine: EngineDep,
+    settings: SettingsDep,
+    now: NowDep,
+    response: Response,
 ) -> JoinResponse:
-    campaign = resolve_campaign(session, body.campaign, now)
-    participant, created = join(session, campaign, body, now)
+    with hot_connection(engine) as connection:
+        campaign = resolve_campaign(connection, body.campaign, now)
+        participant, created = join(connection, campaign, body, now)
     if not created:
         response.status_code = status.HTTP_200_OK
     if participant.id is None:  # pragma: no cover - set by the database

@@ -13,10 +13,11 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, StringConstraints
 from sqlmodel import select
 
-from quiz_api.api.deps import NowDep, SessionDep, SettingsDep
+from quiz_api.api.deps import EngineDep, NowDep, SessionDep, SettingsDep
 from quiz_api.api.routes.participants import _out
 from quiz_api.certificate import render_share_image
 from quiz_api.content import I18nText
+from quiz_api.db import hot_connection
 from quiz_api.models import Campaign, Participant
 from quiz_api.problems import Problem, problem_responses
 from quiz_api.schemas import JoinRequest, JoinResponse
@@ -183,7 +184,7 @@ class WechatJoinRequest(JoinRequest):
 )
 def wechat_join(
     body: WechatJoinRequest,
-    session: SessionDep,
+    engine: EngineDep,
     settings: SettingsDep,
     now: NowDep,
     clock: ClockDep,
@@ -197,9 +198,10 @@ def wechat_join(
             "the WeChat identity is forged or expired: sign in with WeChat again",
             field="identity",
         )
-    campaign = resolve_campaign(session, body.campaign, now)
     request = JoinRequest.model_validate(body.model_dump(exclude={"identity"}))
-    participant, created = join(session, campaign, request, now, openid=openid)
+    with hot_connection(engine) as connection:
+        campaign = resolve_campaign(connection, body.campaign, now)
+        participant, created = join(connection, campaign, request, now, openid=openid)
     if not created:
         response.status_code = status.HTTP_200_OK
     assert participant.id is not None
