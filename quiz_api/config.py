@@ -29,8 +29,11 @@ class Settings(BaseSettings):
     # Last grade of primary school where a student's school is both primary and secondary:
     # 6 in most of China, 5 where schools follow the "5+4" system (Shanghai).
     primary_last_grade: int = Field(default=6, ge=4, le=6)
-    # SQLAlchemy pool for server databases (PostgreSQL); ignored by SQLite.
-    db_pool_size: int = 10
+    # SQLAlchemy pool for server databases (PostgreSQL); ignored by SQLite. Keep the pool as
+    # large as the requests a worker runs at once: a connection opened beyond it (overflow)
+    # is closed after its request, and a new PostgreSQL backend per request cost a quarter
+    # of the throughput (docs/benchmarks.md). Pool + overflow = the thread pool's 40.
+    db_pool_size: int = 20
     db_max_overflow: int = 20
     # Seconds a request waits for a free connection before it is answered 503 (busy).
     db_pool_timeout: float = 5.0

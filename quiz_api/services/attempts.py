@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -69,26 +69,61 @@ class Starter:
     attempts: list[tuple[int, str, str]]  # (id, status, local day) of every attempt
 
 
+# The hot path's statements are built once, with bind parameters: building a statement
+# costs more Python time than executing it (docs/benchmarks.md).
+_STARTER = (
+    select(
+        PARTICIPANT.c.campaign_id,
+        PARTICIPANT.c.track,
+        PARTICIPANT.c.lang,
+        PARTICIPANT.c.grade,
+        SCHOOL.c.level,
+        ATTEMPT.c.id,
+        ATTEMPT.c.status,
+        ATTEMPT.c.day,
+    )
+    .select_from(
+        PARTICIPANT.outerjoin(SCHOOL, SCHOOL.c.code == PARTICIPANT.c.school_code).outerjoin(
+            ATTEMPT, ATTEMPT.c.participant_id == PARTICIPANT.c.id
+        )
+    )
+    .where(PARTICIPANT.c.id == bindparam("participant_id"))
+)
+_ATTEMPT = select(ATTEMPT).where(ATTEMPT.c.id == bindparam("attempt_id"))
+_OPEN_ATTEMPT = select(ATTEMPT).where(
+    ATTEMPT.c.participant_id == bindparam("participant_id"),
+    ATTEMPT.c.status == AttemptStatus.open.value,
+)
+_EXPIRE = (
+    update(ATTEMPT)
+    .where(ATTEMPT.c.id == bindparam("attempt_id"), ATTEMPT.c.status == AttemptStatus.open.value)
+    .values(status=AttemptStatus.expired.value)
+)
+_NEW_ATTEMPT = insert(ATTEMPT).returning(ATTEMPT.c.id)  # the values come as parameters
+_SUBMISSION = (
+    select(
+        ATTEMPT,
+        PARTICIPANT.c.school_code,
+        PARTICIPANT.c.district,
+        RESULT.c.attempt_id.label("result_of"),
+    )
+    .select_from(
+        ATTEMPT.join(PARTICIPANT, PARTICIPANT.c.id == ATTEMPT.c.participant_id).outerjoin(
+            RESULT, RESULT.c.attempt_id == ATTEMPT.c.id
+        )
+    )
+    .where(
+        ATTEMPT.c.id == bindparam("attempt_id"),
+        ATTEMPT.c.participant_id == bindparam("participant_id"),
+    )
+)
+_RESULT = select(RESULT).where(RESULT.c.attempt_id == bindparam("attempt_id"))
+
+
 def load_starter(connection: Connection, participant_id: int) -> Starter | None:
     """The participant with their school's level and their few attempts, in one query;
     None when there is no such participant."""
-    p, a, s = PARTICIPANT, ATTEMPT, SCHOOL
-    rows = connection.execute(
-        select(
-            p.c.campaign_id,
-            p.c.track,
-            p.c.lang,
-            p.c.grade,
-            s.c.level,
-            a.c.id,
-            a.c.status,
-            a.c.day,
-        )
-        .select_from(
-            p.outerjoin(s, s.c.code == p.c.school_code).outerjoin(a, a.c.participant_id == p.c.id)
-        )
-        .where(p.c.id == participant_id)
-    ).all()
+    rows = connection.execute(_STARTER, {"participant_id": participant_id}).all()
     if not rows:
         return None
     first = rows[0]
@@ -140,16 +175,12 @@ def draw_paper(
 
 
 def load_attempt(connection: Connection, attempt_id: int) -> Attempt | None:
-    row = connection.execute(select(ATTEMPT).where(ATTEMPT.c.id == attempt_id)).first()
+    row = connection.execute(_ATTEMPT, {"attempt_id": attempt_id}).first()
     return Attempt(**row._mapping) if row is not None else None
 
 
 def _open_attempt(connection: Connection, participant_id: int) -> Attempt | None:
-    row = connection.execute(
-        select(ATTEMPT).where(
-            ATTEMPT.c.participant_id == participant_id, ATTEMPT.c.status == AttemptStatus.open
-        )
-    ).first()
+    row = connection.execute(_OPEN_ATTEMPT, {"participant_id": participant_id}).first()
     return Attempt(**row._mapping) if row is not None else None
 
 
@@ -180,11 +211,7 @@ def start_attempt(
         if now <= current.deadline + timedelta(seconds=grace_seconds):
             return current, False
         # Abandoned: it still counts as an attempt.
-        connection.execute(
-            update(ATTEMPT)
-            .where(ATTEMPT.c.id == open_id, ATTEMPT.c.status == AttemptStatus.open)
-            .values(status=AttemptStatus.expired)
-        )
+        connection.execute(_EXPIRE, {"attempt_id": open_id})
     used = len(mine)
     if used >= rules.attempts_total:
         connection.commit()
@@ -226,9 +253,7 @@ def start_attempt(
     )
     values = attempt.model_dump(exclude={"id"})
     try:
-        attempt.id = connection.execute(
-            insert(ATTEMPT).values(values).returning(ATTEMPT.c.id)
-        ).scalar_one()
+        attempt.id = connection.execute(_NEW_ATTEMPT, values).scalar_one()
         connection.commit()
     except IntegrityError:  # a concurrent start of the same participant won the race
         connection.rollback()
@@ -250,10 +275,7 @@ def _options(question: Question, order: list[int], lang: str) -> list[OptionOut]
         texts = list(TRUE_FALSE_LABELS[lang])
     else:
         texts = [option[lang] for option in question.body["options"]]
-    return [
-        OptionOut.model_construct(id=LETTERS[pos], text=texts[index])
-        for pos, index in enumerate(order)
-    ]
+    return [OptionOut(id=LETTERS[pos], text=texts[index]) for pos, index in enumerate(order)]
 
 
 def _points(rules: TrackRules, question: Question) -> int:
@@ -273,10 +295,10 @@ def render_paper(bind: Bind, attempt: Attempt, campaign: Campaign, now: datetime
         points = _points(rules, question)
         max_score += points
         questions.append(
-            PaperQuestion.model_construct(
+            PaperQuestion(
                 id=qid,
                 number=len(questions) + 1,
-                type=question.type,  # type: ignore[arg-type]  # one of the three: content.py
+                type=question.type,  # type: ignore[typeddict-item]  # one of the three: content.py
                 category=question.category,
                 points=points,
                 stem=question.body["stem"][attempt.lang],
@@ -365,21 +387,17 @@ def load_submission(
     connection: Connection, participant_id: int, attempt_id: int
 ) -> Submission | None:
     """The participant's attempt, in one query; None when they have no such attempt."""
-    a, p, r = ATTEMPT, PARTICIPANT, RESULT
-    row = connection.execute(
-        select(a, p.c.school_code, p.c.district, r.c.attempt_id.label("result_of"))
-        .select_from(a.join(p, p.c.id == a.c.participant_id).outerjoin(r, r.c.attempt_id == a.c.id))
-        .where(a.c.id == attempt_id, a.c.participant_id == participant_id)
-    ).first()
+    parameters = {"attempt_id": attempt_id, "participant_id": participant_id}
+    row = connection.execute(_SUBMISSION, parameters).first()
     if row is None:
         return None
     fields = row._mapping
-    attempt = Attempt(**{column.name: fields[column] for column in a.c})
+    attempt = Attempt(**{column.name: fields[column] for column in ATTEMPT.c})
     return Submission(attempt, row.school_code, row.district, row.result_of is not None)
 
 
 def load_result(connection: Connection, attempt_id: int) -> Result | None:
-    row = connection.execute(select(RESULT).where(RESULT.c.attempt_id == attempt_id)).first()
+    row = connection.execute(_RESULT, {"attempt_id": attempt_id}).first()
     return Result(**row._mapping) if row is not None else None
 
 
@@ -468,7 +486,7 @@ def render_result(
         correct_letters = [LETTERS[order.index(i)] for i in question.correct]
         mine = result.answers.get(qid, [])
         review.append(
-            ReviewItem.model_construct(
+            ReviewItem(
                 question_id=qid,
                 number=number,
                 type=question.type,

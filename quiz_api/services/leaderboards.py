@@ -5,11 +5,13 @@ docs/benchmarks.md for its cost at city scale)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Literal
 
-from sqlalchemy import and_, exists, literal, or_, update
+from sqlalchemy import and_, bindparam, exists, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, col, func, select
 
 from quiz_api.models import (
@@ -26,6 +28,53 @@ from quiz_api.schemas import LeaderboardEntry, MyRank
 Scope = Literal["city", "district", "school"]
 
 
+# The columns of a participant's best score, each taken from the result that set it.
+_BEST_FROM_RESULT = {
+    "participant_id": "participant_id",
+    "campaign_id": "campaign_id",
+    "track": "track",
+    "school_code": "school_code",
+    "district": "district",
+    "score": "score",
+    "duration_ms": "duration_ms",
+    "achieved_at": "submitted_at",
+    "attempt_id": "attempt_id",
+}
+
+
+@lru_cache
+def _store_statements(dialect: str) -> list[Executable]:
+    """The statements of ``store_result``, built once per database kind, with the result's
+    columns as bind parameters. Their names carry a prefix: a parameter named like a column
+    of an UPDATE's table would be taken as a value to SET."""
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    new_result = (
+        upsert(RESULT)
+        .values({c.name: bindparam(f"new_{c.name}", type_=c.type) for c in RESULT.c})
+        .on_conflict_do_nothing(index_elements=[RESULT.c.attempt_id])
+        .returning(RESULT.c.attempt_id)
+    )
+    mark = (
+        update(ATTEMPT)
+        .where(ATTEMPT.c.id == bindparam("new_attempt_id"))
+        .values(status=AttemptStatus.submitted.value)
+        .returning(ATTEMPT.c.id)
+    )
+    best_row = {
+        best: bindparam(f"new_{source}", type_=RESULT.c[source].type)
+        for best, source in _BEST_FROM_RESULT.items()
+    }
+    if dialect != "postgresql":
+        return [new_result, mark, _keep_best(upsert(BEST_SCORE).values(best_row))]
+    # One statement: the attempt and the best score change only when the result was stored.
+    stored = new_result.cte("stored")
+    if_stored = exists(select(stored.c.attempt_id))
+    marked = mark.where(if_stored).cte("marked")
+    row = select(*best_row.values()).where(if_stored)
+    kept = _keep_best(upsert(BEST_SCORE).from_select(list(best_row), row)).cte("kept")
+    return [select(stored.c.attempt_id).add_cte(marked, kept)]
+
+
 def store_result(connection: Connection, result: Result) -> bool:
     """Store a scored submission, mark its attempt submitted and keep the participant's
     best result up to date, all or nothing. Returns False (and writes nothing) when the
@@ -33,45 +82,14 @@ def store_result(connection: Connection, result: Result) -> bool:
 
     On PostgreSQL the three writes are one statement (data-modifying CTEs: one round trip,
     atomic in autocommit); on SQLite three statements in the request's transaction."""
-    upsert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    values = result.model_dump()
-    new_result = (
-        upsert(RESULT)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=[RESULT.c.attempt_id])
-        .returning(RESULT.c.attempt_id)
-    )
-    mark = (
-        update(ATTEMPT)
-        .where(ATTEMPT.c.id == result.attempt_id)
-        .values(status=AttemptStatus.submitted)
-        .returning(ATTEMPT.c.id)
-    )
-    best = {
-        "participant_id": result.participant_id,
-        "campaign_id": result.campaign_id,
-        "track": result.track,
-        "school_code": result.school_code,
-        "district": result.district,
-        "score": result.score,
-        "duration_ms": result.duration_ms,
-        "achieved_at": result.submitted_at,
-        "attempt_id": result.attempt_id,
-    }
-    if connection.dialect.name != "postgresql":
-        if connection.execute(new_result).first() is None:
-            return False
-        connection.execute(mark)
-        connection.execute(_keep_best(upsert(BEST_SCORE).values(best)))
-        connection.commit()
-        return True
-    stored = new_result.cte("stored")
-    if_stored = exists(select(stored.c.attempt_id))
-    marked = mark.where(if_stored).cte("marked")
-    row = select(*(literal(v, BEST_SCORE.c[k].type) for k, v in best.items())).where(if_stored)
-    kept = _keep_best(upsert(BEST_SCORE).from_select(list(best), row)).cte("kept")
-    statement = select(stored.c.attempt_id).add_cte(marked, kept)
-    return connection.execute(statement).first() is not None
+    parameters = {f"new_{k}": v for k, v in result.model_dump().items()}
+    first, *rest = _store_statements(connection.dialect.name)
+    if connection.execute(first, parameters).first() is None:
+        return False
+    for statement in rest:
+        connection.execute(statement, parameters)
+    connection.commit()
+    return True
 
 
 def _keep_best(insert: Any) -> Any:
@@ -147,21 +165,21 @@ def rank_of(
     return MyRank(rank=count + 1, score=best.score, duration_ms=best.duration_ms)
 
 
+_ME, _OTHER = BEST_SCORE.alias("me"), BEST_SCORE.alias("other")
+_CITY_RANK = select(
+    select(func.count())
+    .select_from(_OTHER)
+    .where(
+        _OTHER.c.campaign_id == _ME.c.campaign_id,
+        _OTHER.c.track == _ME.c.track,
+        _ahead(_OTHER.c, _ME.c),
+    )
+    .scalar_subquery()
+).where(_ME.c.participant_id == bindparam("participant_id"))
+
+
 def city_rank(connection: Connection, participant_id: int) -> int | None:
     """The participant's rank on their track's city board, read with their best result in
     one query; None before their first result."""
-    me, other = BEST_SCORE.alias("me"), BEST_SCORE.alias("other")
-    ahead = (
-        select(func.count())
-        .select_from(other)
-        .where(
-            other.c.campaign_id == me.c.campaign_id,
-            other.c.track == me.c.track,
-            _ahead(other.c, me.c),
-        )
-        .scalar_subquery()
-    )
-    count = connection.execute(
-        select(ahead).select_from(me).where(me.c.participant_id == participant_id)
-    ).scalar()
+    count = connection.execute(_CITY_RANK, {"participant_id": participant_id}).scalar()
     return None if count is None else count + 1

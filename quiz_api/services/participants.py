@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import bindparam, exists, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -13,24 +13,35 @@ from quiz_api.problems import Problem
 from quiz_api.schemas import JoinRequest
 from quiz_api.services.campaigns import campaign_spec, require_track
 
+_CLASSES = SCHOOL_CLASS.c
+_OF_SCHOOL = _CLASSES.school_code == SCHOOL.c.code
+_SCHOOL = select(
+    SCHOOL.c.district,
+    exists().where(_OF_SCHOOL).label("has_roster"),
+    exists()
+    .where(
+        _OF_SCHOOL,
+        _CLASSES.grade == bindparam("grade"),
+        _CLASSES.class_name == bindparam("class_name"),
+    )
+    .label("has_class"),
+).where(SCHOOL.c.code == bindparam("school_code"))
+_BY_OPENID = select(PARTICIPANT).where(
+    PARTICIPANT.c.campaign_id == bindparam("campaign_id"),
+    PARTICIPANT.c.openid == bindparam("openid"),
+)
+_NEW_PARTICIPANT = insert(PARTICIPANT).returning(PARTICIPANT.c.id)  # values as parameters
+
 
 def _school_district(connection: Connection, request: JoinRequest) -> str:
     """The district of the student's school, after checking the school and its class."""
-    assert request.school_code is not None
-    classes = SCHOOL_CLASS.c
-    of_school = classes.school_code == SCHOOL.c.code
     row = connection.execute(
-        select(
-            SCHOOL.c.district,
-            exists().where(of_school).label("has_roster"),
-            exists()
-            .where(
-                of_school,
-                classes.grade == request.grade,
-                classes.class_name == request.class_name,
-            )
-            .label("has_class"),
-        ).where(SCHOOL.c.code == request.school_code)
+        _SCHOOL,
+        {
+            "school_code": request.school_code,
+            "grade": request.grade,
+            "class_name": request.class_name,
+        },
     ).first()
     if row is None:
         raise Problem(
@@ -52,11 +63,8 @@ def _school_district(connection: Connection, request: JoinRequest) -> str:
 
 
 def _by_openid(connection: Connection, campaign_id: str, openid: str) -> Participant | None:
-    row = connection.execute(
-        select(PARTICIPANT).where(
-            PARTICIPANT.c.campaign_id == campaign_id, PARTICIPANT.c.openid == openid
-        )
-    ).first()
+    parameters = {"campaign_id": campaign_id, "openid": openid}
+    row = connection.execute(_BY_OPENID, parameters).first()
     return Participant(**row._mapping) if row is not None else None
 
 
@@ -96,9 +104,7 @@ def join(
     )
     values = participant.model_dump(exclude={"id"})
     try:
-        participant.id = connection.execute(
-            insert(PARTICIPANT).values(values).returning(PARTICIPANT.c.id)
-        ).scalar_one()
+        participant.id = connection.execute(_NEW_PARTICIPANT, values).scalar_one()
         connection.commit()
     except IntegrityError:  # the same openid joined concurrently
         connection.rollback()
