@@ -139,9 +139,14 @@ class RedisStore:
     its own memory (logged once per outage) and tries Redis again a few seconds later.
 
     The limits are checked in the event loop (async dependencies, see quiz_api/api/deps.py)
-    with this blocking client: Redis on loopback or the LAN answers in a fraction of a
+    with a blocking call: Redis on loopback or the LAN answers in a fraction of a
     millisecond, less than a hand-off to the thread pool costs, and the 0.25 s socket
-    timeout bounds the worst case, after which the worker counts in memory for a while."""
+    timeout bounds the worst case, after which the worker counts in memory for a while.
+
+    The store talks over one connection of its own rather than through redis-py's client:
+    the client's per-command bookkeeping (a pool checkout with a readiness poll and argument
+    inspection) cost more worker time than the script under load (docs/benchmarks.md). A
+    lock keeps the one connection to one request at a time."""
 
     def __init__(self, url: str, fallback: MemoryStore | None = None, namespace: str = "") -> None:
         import redis
@@ -151,13 +156,30 @@ class RedisStore:
         self._prefix = f"{KEY_PREFIX}{namespace}:" if namespace else KEY_PREFIX
 
         self._errors: tuple[type[Exception], ...] = (redis.RedisError, OSError)
-        self._client = redis.Redis.from_url(
-            url, socket_timeout=0.25, socket_connect_timeout=0.25, health_check_interval=30
-        )
-        self._script = self._client.register_script(_GCRA_LUA)
+        self._no_script = redis.exceptions.NoScriptError
+        pool = redis.ConnectionPool.from_url(url, socket_timeout=0.25, socket_connect_timeout=0.25)
+        self._connection: Any = pool.make_connection()  # redis-py's Connection is untyped
+        self._sha = hashlib.sha1(_GCRA_LUA.encode()).hexdigest()
+        self._lock = Lock()
         self._fallback = fallback or MemoryStore()
         self._down_until = 0.0
         self._url = url
+
+    def _evaluate(self, keys: list[str], args: list[int]) -> Any:
+        """The script's answer: by its digest, loading it first if the server lacks it
+        (a new or restarted Redis)."""
+        connection = self._connection
+        with self._lock:
+            try:
+                connection.send_command("EVALSHA", self._sha, len(keys), *keys, *args)
+                try:
+                    return connection.read_response()
+                except self._no_script:
+                    connection.send_command("EVAL", _GCRA_LUA, len(keys), *keys, *args)
+                    return connection.read_response()
+            except BaseException:
+                connection.disconnect()  # reconnects at the next command
+                raise
 
     def hit_all(self, hits: list[Hit], now_ms: int) -> tuple[int, int]:
         if time.monotonic() >= self._down_until:
@@ -165,7 +187,7 @@ class RedisStore:
             for _, limit in hits:
                 args += [limit.interval_ms, limit.period_ms]
             try:
-                wait, index = self._script(keys=[self._prefix + key for key, _ in hits], args=args)
+                wait, index = self._evaluate([self._prefix + key for key, _ in hits], args)
             except self._errors as exc:
                 if self._down_until == 0.0:
                     logger.warning(

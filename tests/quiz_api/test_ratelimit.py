@@ -195,6 +195,19 @@ def test_a_request_counts_against_all_its_keys_or_none(kind: str) -> None:
     assert store.hit_all(both, 61_000) == (0, -1)
 
 
+def test_a_redis_that_forgot_the_script_is_given_it_again() -> None:
+    """A restarted Redis has no scripts: the store sends the script itself and goes on."""
+    import redis
+
+    store = RedisStore(_redis_url())
+    limit = Limit(count=1, period_ms=60_000)
+    key = f"test:{uuid.uuid4().hex}"
+    assert store.hit(key, 0, limit) == 0
+    redis.Redis.from_url(_redis_url()).script_flush()
+    assert store.hit(key, 0, limit) == 60_000  # still counted in Redis, not in memory
+    assert RedisStore(_redis_url()).hit(key, 0, limit) == 60_000
+
+
 @contextmanager
 def _no_redis() -> Iterator[RedisStore]:
     yield RedisStore("redis://:secret@127.0.0.1:1/0")
