@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from threading import Lock
 from typing import Annotated, Any
 
 from fastapi import Depends
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
@@ -38,6 +41,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+SQLITE_BUSY_SECONDS = 30  # how long a writer waits for SQLite's lock before giving up
+
+
 def make_engine(settings: Settings) -> Engine:
     url = settings.database_url
     if settings.is_sqlite:
@@ -45,7 +51,9 @@ def make_engine(settings: Settings) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
+            pool_size=8,
         )
         _tune_sqlite(engine)
         return engine
@@ -72,12 +80,40 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.close()
+
+    # The threads of one worker also queue for the database's one write lock on a lock of
+    # their own: SQLite's busy handler polls with growing sleeps (up to 100 ms), so waiting
+    # there gave a p99 of 0.7 s under load, while a released threading lock wakes the next
+    # thread at once (docs/benchmarks.md). Other processes still meet the busy timeout.
+    # A plain Lock, not an RLock: a request's transaction may end on another thread of the
+    # pool than the one that began it. It is released whichever way the transaction ends:
+    # commit, rollback, or the pool's rollback when a connection is returned mid-transaction.
+    write_lock = Lock()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if not write_lock.acquire(timeout=SQLITE_BUSY_SECONDS):
+            locked = sqlite3.OperationalError("database is locked (this worker's writer)")
+            raise OperationalError("BEGIN IMMEDIATE", None, locked)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            write_lock.release()
+            raise
+        connection.info[_HOLDS_WRITE_LOCK] = True
+
+    def _release(info: dict[Any, Any]) -> None:
+        if info.pop(_HOLDS_WRITE_LOCK, False):
+            write_lock.release()
+
+    event.listen(engine, "commit", lambda connection: _release(connection.info))
+    event.listen(engine, "rollback", lambda connection: _release(connection.info))
+    event.listen(engine.pool, "reset", lambda _dbapi, record, _state: _release(record.info))
+
+
+_HOLDS_WRITE_LOCK = "quiz_api.holds_write_lock"
 
 
 @lru_cache
