@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     # Seconds after the deadline during which a submission still counts (network latency).
     submit_grace_seconds: int = 30
     leaderboard_size: int = 50
+    # Seconds a worker shows the same top of a board (the caller's own rank is always fresh).
+    leaderboard_cache_seconds: float = Field(default=2.0, ge=0)
     # Last grade of primary school where a student's school is both primary and secondary:
     # 6 in most of China, 5 where schools follow the "5+4" system (Shanghai).
     primary_last_grade: int = Field(default=6, ge=4, le=6)

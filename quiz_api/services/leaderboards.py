@@ -5,6 +5,7 @@ docs/benchmarks.md for its cost at city scale)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -152,6 +153,42 @@ def _ahead(other: Any, me: Any) -> Any:
             ),
         ),
     )
+
+
+Board = tuple[list[LeaderboardEntry], int]  # the top entries and the board's size
+
+
+class BoardCache:
+    """Each board's top for a moment, per worker: at the end of an attempt every phone reads
+    the board, and a board a second or two old is as good to look at, while reading it costs
+    a sort and a count of the whole board. The caller's own rank is never cached. Ages are
+    measured on the request's clock; a clock that went back counts as stale."""
+
+    def __init__(self, seconds: float, max_boards: int = 10_000) -> None:
+        self.seconds = seconds
+        self.max_boards = max_boards
+        self._boards: dict[tuple[str, str, Scope, str | None, int], tuple[datetime, Board]] = {}
+
+    def top(
+        self,
+        session: Session,
+        campaign_id: str,
+        track: str,
+        scope: Scope,
+        code: str | None,
+        limit: int,
+        now: datetime,
+    ) -> Board:
+        key = (campaign_id, track, scope, code, limit)
+        cached = self._boards.get(key)
+        if cached is not None and 0 <= (now - cached[0]).total_seconds() < self.seconds:
+            return cached[1]
+        board = top(session, campaign_id, track, scope, code, limit)
+        if self.seconds > 0:
+            if len(self._boards) >= self.max_boards:
+                self._boards.clear()
+            self._boards[key] = (now, board)
+        return board
 
 
 def rank_of(

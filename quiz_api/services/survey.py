@@ -190,7 +190,21 @@ def current_survey(
             "no-survey",
             "no survey has been imported" if not survey_id else f"no survey {survey_id!r}",
         )
-    return row, SurveySpec.model_validate(row.body)
+    return row, _spec(row)
+
+
+_specs: dict[tuple[int | None, str], SurveySpec] = {}
+
+
+def _spec(row: SurveyVersion) -> SurveySpec:
+    """The validated survey of a stored version, validated once per worker: a version is
+    read on every survey request, and validating its four languages each time cost more
+    than the request's queries."""
+    key = (row.id, row.content_hash)
+    spec = _specs.get(key)
+    if spec is None:
+        spec = _specs[key] = SurveySpec.model_validate(row.body)
+    return spec
 
 
 def has_finished_attempt(session: Session, participant_id: int) -> bool:

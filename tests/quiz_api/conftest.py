@@ -92,6 +92,7 @@ def settings(database_url: str, content_dir: Path) -> Settings:
         secret_key=SECRET,
         content_dir=content_dir,
         site_dir=Path("/nonexistent"),
+        leaderboard_cache_seconds=0,  # boards read right after a submission show it
     )
 
 

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
+
+from quiz_api.api.app import create_app
+from quiz_api.api.deps import get_now
+from quiz_api.config import Settings
+from quiz_api.db import engine_dependency
 
 from .conftest import Clock
 from .factories import join
@@ -110,3 +116,23 @@ def test_school_and_district_scopes(
         "validation-error",
     )
     assert_problem(client.get("/api/v1/leaderboards/pilots"), 422, "validation-error")
+
+
+def test_a_worker_shows_the_same_board_for_a_moment_but_your_rank_is_fresh(
+    settings: Settings, engine: Engine, db: Session, clock: Clock
+) -> None:
+    app = create_app(settings.model_copy(update={"leaderboard_cache_seconds": 2.0}))
+    app.dependency_overrides[engine_dependency] = lambda: engine
+    app.dependency_overrides[get_now] = clock
+    with TestClient(app) as client:
+        first = join(client, nickname="first")
+        play(client, db, clock, first, right=10, seconds=60)
+        assert [e["nickname"] for e in board(client)["entries"]] == ["first"]
+        second = join(client, nickname="second")
+        play(client, db, clock, second, right=14, seconds=60)
+        clock.advance(seconds=1)
+        seen = board(client, second)
+        assert [e["nickname"] for e in seen["entries"]] == ["first"]  # the board of a second ago
+        assert seen["me"]["rank"] == 1  # but the caller's own rank is read now
+        clock.advance(seconds=1.5)
+        assert [e["nickname"] for e in board(client)["entries"]] == ["second", "first"]

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from quiz_api.api.deps import NowDep, OptionalParticipant, SessionDep, SettingsDep
 from quiz_api.models import BestScore, Track
 from quiz_api.problems import Problem, problem_responses
 from quiz_api.schemas import PRINTABLE, LeaderboardOut
 from quiz_api.services.campaigns import resolve_campaign
-from quiz_api.services.leaderboards import Scope, rank_of, top
+from quiz_api.services.leaderboards import BoardCache, Scope, rank_of
 
 router = APIRouter(prefix="/leaderboards", tags=["leaderboards"])
 
@@ -22,6 +22,15 @@ def _in_scope(best: BestScore, scope: Scope, code: str | None) -> bool:
     return True
 
 
+async def _board_cache(request: Request, settings: SettingsDep) -> BoardCache:
+    """The application's board cache (one per worker process)."""
+    state: Any = request.app.state
+    cache: BoardCache | None = getattr(state, "board_cache", None)
+    if cache is None:
+        cache = state.board_cache = BoardCache(settings.leaderboard_cache_seconds)
+    return cache
+
+
 @router.get(
     "/{track}",
     response_model=LeaderboardOut,
@@ -30,6 +39,7 @@ def _in_scope(best: BestScore, scope: Scope, code: str | None) -> bool:
 )
 def leaderboard(
     track: Track,
+    boards: Annotated[BoardCache, Depends(_board_cache)],
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
@@ -48,13 +58,14 @@ def leaderboard(
         code = participant.district if scope == "district" else participant.school_code
     if scope != "city" and not code:
         raise Problem(422, "validation-error", f"scope={scope} needs `code`", field="code")
-    entries, total = top(
+    entries, total = boards.top(
         session,
         row.id,
         track.value,
         scope,
         code if scope != "city" else None,
         limit or settings.leaderboard_size,
+        now,
     )
     me = None
     if participant is not None and participant.track == track.value:
