@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -67,6 +68,12 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def redis_namespace(self) -> str:
+        """Keys in Redis are namespaced by deployment (its database), so that a staging
+        server, a test run or a load test sharing the Redis server never mix with production."""
+        return hashlib.sha256(self.database_url.encode()).hexdigest()[:12]
 
 
 @lru_cache

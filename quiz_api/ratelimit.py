@@ -250,8 +250,7 @@ class RateLimiter:
         self.trusted = parse_networks(settings.trusted_proxies)
         if store is None:
             if settings.redis_url:
-                namespace = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
-                store = RedisStore(settings.redis_url, namespace=namespace)
+                store = RedisStore(settings.redis_url, namespace=settings.redis_namespace)
             else:
                 logger.warning(
                     "QUIZ_REDIS_URL is not set: rate limits are counted per worker process"

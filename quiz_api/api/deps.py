@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -14,6 +14,7 @@ from quiz_api.config import Settings
 from quiz_api.db import engine_dependency, get_session
 from quiz_api.models import Participant
 from quiz_api.problems import Problem
+from quiz_api.ranks import RankIndex
 from quiz_api.security import participant_from_token
 
 # The dependencies a hot-path request runs are ``async def``, so that FastAPI calls them in
@@ -37,6 +38,21 @@ SessionDep = Annotated[Session, Depends(get_session)]
 EngineDep = Annotated[Engine, Depends(engine_dependency)]
 SettingsDep = Annotated[Settings, Depends(app_settings)]
 NowDep = Annotated[datetime, Depends(get_now)]
+
+
+async def rank_index(request: Request, settings: SettingsDep) -> RankIndex | None:
+    """The application's ranks in Redis (one per worker process), or None without Redis:
+    then ranks are counted in the database."""
+    state: Any = request.app.state
+    if not settings.redis_url:
+        return None
+    index: RankIndex | None = getattr(state, "rank_index", None)
+    if index is None:
+        index = state.rank_index = RankIndex(settings.redis_url, settings.redis_namespace)
+    return index
+
+
+RanksDep = Annotated[RankIndex | None, Depends(rank_index)]
 
 _bearer = HTTPBearer(auto_error=False, description="The token returned by POST /participants")
 

@@ -24,7 +24,7 @@ from quiz_api.models import (
     Participant,
     Result,
 )
-from quiz_api.schemas import LeaderboardEntry, MyRank
+from quiz_api.schemas import LeaderboardEntry
 
 Scope = Literal["city", "district", "school"]
 
@@ -191,32 +191,23 @@ class BoardCache:
         return board
 
 
-def rank_of(
-    session: Session, best: BestScore, scope: Scope = "city", code: str | None = None
-) -> MyRank:
-    """1 + the number of participants ahead in the same order as ``top``."""
-    filters = _scope_filter(best.campaign_id, best.track, scope, code)
-    count = session.exec(
-        select(func.count()).select_from(BestScore).where(*filters, _ahead(BEST_SCORE.c, best))
-    ).one()
-    return MyRank(rank=count + 1, score=best.score, duration_ms=best.duration_ms)
+def _rank_statement(scope: Scope) -> Any:
+    me, other = BEST_SCORE.alias("me"), BEST_SCORE.alias("other")
+    same_board = [other.c.campaign_id == me.c.campaign_id, other.c.track == me.c.track]
+    if scope == "district":
+        same_board.append(other.c.district == me.c.district)
+    elif scope == "school":
+        same_board.append(other.c.school_code == me.c.school_code)
+    ahead = select(func.count()).select_from(other).where(*same_board, _ahead(other.c, me.c))
+    return select(ahead.scalar_subquery()).where(me.c.participant_id == bindparam("participant_id"))
 
 
-_ME, _OTHER = BEST_SCORE.alias("me"), BEST_SCORE.alias("other")
-_CITY_RANK = select(
-    select(func.count())
-    .select_from(_OTHER)
-    .where(
-        _OTHER.c.campaign_id == _ME.c.campaign_id,
-        _OTHER.c.track == _ME.c.track,
-        _ahead(_OTHER.c, _ME.c),
-    )
-    .scalar_subquery()
-).where(_ME.c.participant_id == bindparam("participant_id"))
+_COUNT_RANK = {scope: _rank_statement(scope) for scope in ("city", "district", "school")}
 
 
-def city_rank(connection: Connection, participant_id: int) -> int | None:
-    """The participant's rank on their track's city board, read with their best result in
-    one query; None before their first result."""
-    count = connection.execute(_CITY_RANK, {"participant_id": participant_id}).scalar()
+def count_rank(connection: Connection, participant_id: int, scope: Scope = "city") -> int | None:
+    """The participant's rank on their own board of ``scope`` (their city, district or
+    school), counted in the database: 1 + the participants ahead in the order of ``top``.
+    None before their first result. Its cost grows with the board: see quiz_api.ranks."""
+    count = connection.execute(_COUNT_RANK[scope], {"participant_id": participant_id}).scalar()
     return None if count is None else count + 1

@@ -11,6 +11,7 @@ from quiz_api.api.deps import (
     EngineDep,
     NowDep,
     ParticipantId,
+    RanksDep,
     SessionDep,
     SettingsDep,
     invalid_token,
@@ -18,11 +19,12 @@ from quiz_api.api.deps import (
 from quiz_api.db import Bind, hot_connection
 from quiz_api.models import PARTICIPANT, Attempt, Campaign, Participant, Result
 from quiz_api.problems import Problem, problem_responses
+from quiz_api.ranks import RankIndex
 from quiz_api.ratelimit import StartRateLimit
 from quiz_api.schemas import AttemptOut, ResultOut, StartAttemptRequest, SubmitRequest
 from quiz_api.services import attempts as service
 from quiz_api.services.campaigns import get_campaign
-from quiz_api.services.leaderboards import city_rank
+from quiz_api.services.leaderboards import count_rank
 
 router = APIRouter(prefix="/attempts", tags=["attempts"])
 
@@ -43,8 +45,11 @@ def _own_attempt(session: Session, participant: Participant, attempt_id: int) ->
     return attempt
 
 
-def _result_out(connection: Connection, result: Result, attempt: Attempt) -> ResultOut:
-    rank = city_rank(connection, result.participant_id)
+def _result_out(
+    connection: Connection, ranks: RankIndex | None, result: Result, attempt: Attempt
+) -> ResultOut:
+    pid = result.participant_id
+    rank = ranks.rank(connection, pid) if ranks else count_rank(connection, pid)
     campaign = _campaign(connection, attempt.campaign_id)
     return service.render_result(connection, result, attempt, campaign, rank)
 
@@ -106,6 +111,7 @@ def submit(
     engine: EngineDep,
     settings: SettingsDep,
     now: NowDep,
+    ranks: RanksDep,
     attempt_id: int = AttemptId,
 ) -> Response:
     with hot_connection(engine) as connection:
@@ -117,7 +123,17 @@ def submit(
             if problem.status == 404 and not _exists(connection, participant_id):
                 raise invalid_token() from None
             raise
-        return _json(_result_out(connection, result, attempt))
+        if ranks:  # idempotent: a repeated submission records the same result again
+            ranks.record(
+                result.campaign_id,
+                result.track,
+                result.district,
+                result.school_code,
+                result.participant_id,
+                result.score,
+                result.duration_ms,
+            )
+        return _json(_result_out(connection, ranks, result, attempt))
 
 
 def _json(body: BaseModel, status_code: int = status.HTTP_200_OK) -> Response:
@@ -138,10 +154,13 @@ def _exists(connection: Connection, participant_id: int) -> bool:
     summary="The result and review of a submitted attempt",
 )
 def result(
-    participant: CurrentParticipant, session: SessionDep, attempt_id: int = AttemptId
+    participant: CurrentParticipant,
+    session: SessionDep,
+    ranks: RanksDep,
+    attempt_id: int = AttemptId,
 ) -> ResultOut:
     attempt = _own_attempt(session, participant, attempt_id)
     stored = session.get(Result, attempt_id)
     if stored is None:
         raise Problem(404, "not-found", "this attempt has no result yet")
-    return _result_out(session.connection(), stored, attempt)
+    return _result_out(session.connection(), ranks, stored, attempt)

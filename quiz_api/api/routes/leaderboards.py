@@ -4,12 +4,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from quiz_api.api.deps import NowDep, OptionalParticipant, SessionDep, SettingsDep
+from quiz_api.api.deps import NowDep, OptionalParticipant, RanksDep, SessionDep, SettingsDep
 from quiz_api.models import BestScore, Track
 from quiz_api.problems import Problem, problem_responses
-from quiz_api.schemas import PRINTABLE, LeaderboardOut
+from quiz_api.schemas import PRINTABLE, LeaderboardOut, MyRank
 from quiz_api.services.campaigns import resolve_campaign
-from quiz_api.services.leaderboards import BoardCache, Scope, rank_of
+from quiz_api.services.leaderboards import BoardCache, Scope, count_rank
 
 router = APIRouter(prefix="/leaderboards", tags=["leaderboards"])
 
@@ -40,6 +40,7 @@ async def _board_cache(request: Request, settings: SettingsDep) -> BoardCache:
 def leaderboard(
     track: Track,
     boards: Annotated[BoardCache, Depends(_board_cache)],
+    ranks: RanksDep,
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
@@ -71,7 +72,15 @@ def leaderboard(
     if participant is not None and participant.track == track.value:
         best = session.get(BestScore, participant.id)
         if best is not None and best.campaign_id == row.id and _in_scope(best, scope, code):
-            me = rank_of(session, best, scope, code if scope != "city" else None)
+            assert participant.id is not None
+            connection = session.connection()
+            rank = (
+                ranks.rank(connection, participant.id, scope)
+                if ranks
+                else count_rank(connection, participant.id, scope)
+            )
+            assert rank is not None  # they have a best score
+            me = MyRank(rank=rank, score=best.score, duration_ms=best.duration_ms)
     return LeaderboardOut(
         campaign=row.id,
         track=track,
