@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from threading import Lock
 
 from sqlmodel import select
 
@@ -36,21 +35,21 @@ class CampaignCache:
     def __init__(self) -> None:
         self._rows: dict[str, Campaign] = {}
         self._loaded_at = float("-inf")
-        self._lock = Lock()
 
     def clear(self) -> None:
-        with self._lock:
-            self._rows = {}
-            self._loaded_at = float("-inf")
+        self._rows, self._loaded_at = {}, float("-inf")
 
     def _load(self, bind: Bind) -> dict[str, Campaign]:
-        with self._lock, orm_session(bind) as session:
+        # No lock around the read: a request holding SQLite's writer turn may come here while
+        # the lock's holder waits for that turn (a deadlock seen under load). Two loads at
+        # once are harmless: each replaces the whole dict.
+        with orm_session(bind) as session:
             rows = list(session.exec(select(Campaign)))
             for row in rows:
                 session.expunge(row)
-            self._rows = {row.id: row for row in rows}
-            self._loaded_at = time.monotonic()
-            return self._rows
+        loaded = {row.id: row for row in rows}
+        self._rows, self._loaded_at = loaded, time.monotonic()
+        return loaded
 
     def all(self, bind: Bind) -> list[Campaign]:
         if time.monotonic() - self._loaded_at < CAMPAIGN_TTL_SECONDS:

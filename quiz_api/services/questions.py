@@ -8,7 +8,6 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from threading import Lock
 from typing import Any
 
 from sqlmodel import col, select
@@ -44,15 +43,12 @@ class QuestionCache:
         self._versions: dict[int, Question] = {}
         self._pools: dict[PoolKey, list[int]] = {}
         self._pools_loaded_at = float("-inf")
-        self._lock = Lock()
 
     def clear(self) -> None:
         from quiz_api.services.campaigns import campaign_cache
 
-        with self._lock:
-            self._versions.clear()
-            self._pools = {}
-            self._pools_loaded_at = float("-inf")
+        self._versions.clear()
+        self._pools, self._pools_loaded_at = {}, float("-inf")
         campaign_cache.clear()  # the other content cache: forget both together
 
     @staticmethod
@@ -77,10 +73,9 @@ class QuestionCache:
     def pools(self, bind: Bind) -> dict[PoolKey, list[int]]:
         if time.monotonic() - self._pools_loaded_at < POOL_TTL_SECONDS:
             return self._pools
-        with self._lock, orm_session(bind) as session:
-            if time.monotonic() - self._pools_loaded_at < POOL_TTL_SECONDS:
-                return self._pools
-            pools: dict[PoolKey, list[int]] = defaultdict(list)
+        # No lock around the read (see CampaignCache._load): two loads at once are harmless.
+        pools: dict[PoolKey, list[int]] = defaultdict(list)
+        with orm_session(bind) as session:
             rows = session.exec(
                 select(QuestionVersion).where(QuestionVersion.is_current == True)  # noqa: E712
             )
@@ -93,9 +88,8 @@ class QuestionCache:
                         pools[(track, level, row.category, row.difficulty)].append(
                             question.version_id
                         )
-            self._pools = dict(pools)
-            self._pools_loaded_at = time.monotonic()
-            return self._pools
+        self._pools, self._pools_loaded_at = dict(pools), time.monotonic()
+        return self._pools
 
 
 question_cache = QuestionCache()

@@ -45,11 +45,16 @@ def _own_attempt(session: Session, participant: Participant, attempt_id: int) ->
     return attempt
 
 
+def _rank(connection: Connection, ranks: RankIndex | None, participant_id: int) -> int | None:
+    """The participant's city rank: from Redis when configured, else counted."""
+    if ranks:
+        return ranks.rank(connection, participant_id)
+    return count_rank(connection, participant_id)
+
+
 def _result_out(
-    connection: Connection, ranks: RankIndex | None, result: Result, attempt: Attempt
+    connection: Connection, result: Result, attempt: Attempt, rank: int | None
 ) -> ResultOut:
-    pid = result.participant_id
-    rank = ranks.rank(connection, pid) if ranks else count_rank(connection, pid)
     campaign = _campaign(connection, attempt.campaign_id)
     return service.render_result(connection, result, attempt, campaign, rank)
 
@@ -133,7 +138,9 @@ def submit(
                 result.score,
                 result.duration_ms,
             )
-        return _json(_result_out(connection, ranks, result, attempt))
+        rank = _rank(connection, ranks, participant_id)
+        connection.commit()  # the last read: on SQLite, free the writer's turn before rendering
+        return _json(_result_out(connection, result, attempt, rank))
 
 
 def _json(body: BaseModel, status_code: int = status.HTTP_200_OK) -> Response:
@@ -163,4 +170,5 @@ def result(
     stored = session.get(Result, attempt_id)
     if stored is None:
         raise Problem(404, "not-found", "this attempt has no result yet")
-    return _result_out(session.connection(), ranks, stored, attempt)
+    connection = session.connection()
+    return _result_out(connection, stored, attempt, _rank(connection, ranks, stored.participant_id))
