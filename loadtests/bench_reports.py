@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from quiz_api.api.app import create_app
     from quiz_api.api.deps import get_now
-    from quiz_api.config import Settings, get_settings
+    from quiz_api.config import Settings
     from quiz_api.db import engine_dependency, make_engine, session_scope
     from quiz_api.migrate import alembic_config
     from quiz_api.models import StaffRole
@@ -230,7 +230,6 @@ def main(argv: list[str] | None = None) -> int:
                 now=now,
             )
     app = create_app(settings)
-    app.dependency_overrides[get_settings] = lambda: settings
     app.dependency_overrides[engine_dependency] = lambda: engine
     # The last day of the campaign: the city report reads that day's rows live (1/30 of the
     # data) and the 29 days before from its cache of past days.

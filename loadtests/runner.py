@@ -462,6 +462,14 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def forget_ranks(url: str) -> None:
+    """Drop the run's boards in Redis (its own namespace): they would outlive its database."""
+    from quiz_api.config import Settings
+    from quiz_api.ranks import RankIndex
+
+    RankIndex(REDIS_URL, Settings(database_url=url).redis_namespace).forget()
+
+
 def redis_available() -> bool:
     import redis
 
@@ -551,6 +559,8 @@ def main(argv: list[str] | None = None) -> int:
             if "database is locked" in log_text:
                 problems.append("'database is locked' in the server log")
             problems += verify_submits(url, submit_log)
+            if env.get("QUIZ_REDIS_URL"):
+                forget_ranks(url)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     say(f"reports: {prefix}_stats.csv, {prefix}.html, {prefix}-server.log")

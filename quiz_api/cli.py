@@ -25,9 +25,11 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True)
 bank_app = typer.Typer(help="Question banks in content/quiz/.", no_args_is_help=True)
 campaign_app = typer.Typer(help="Campaigns in content/campaigns/.", no_args_is_help=True)
+ranks_app = typer.Typer(help="Leaderboard ranks kept in Redis.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(bank_app, name="bank")
 app.add_typer(campaign_app, name="campaign")
+app.add_typer(ranks_app, name="ranks")
 app.add_typer(schools_app, name="schools")
 app.add_typer(staff_app, name="staff")
 app.add_typer(survey_app, name="survey")
@@ -142,13 +144,37 @@ def campaign_import(
         out.print(f"campaign {line}")
 
 
+def _forget_ranks() -> bool:
+    """Drop this deployment's boards in Redis; False without QUIZ_REDIS_URL."""
+    settings = get_settings()
+    if not settings.redis_url:
+        return False
+    from quiz_api.ranks import RankIndex
+
+    RankIndex(settings.redis_url, settings.redis_namespace).forget()
+    return True
+
+
+@ranks_app.command("reset")
+def ranks_reset() -> None:
+    """Drop this deployment's ranks in Redis: they are rebuilt from the database at the next
+    rank. Run it after restoring or recreating the database under the same URL (Redis would
+    otherwise keep results the database no longer has)."""
+    if not _forget_ranks():
+        raise fail("QUIZ_REDIS_URL is not set: ranks are counted in the database")
+    out.print("ranks in Redis dropped: they are rebuilt from the database at the next rank")
+
+
 @app.command("setup")
 def setup(content: Annotated[Path | None, typer.Option(help="Content folder")] = None) -> None:
-    """Migrate the database and import all content: what `make run` does before serving."""
+    """Migrate the database and import all content: what `make run` does before serving.
+    With Redis configured, also drops the ranks kept there (a new database starts anew)."""
     db_upgrade("head")
     _import_all(_content_dir(content))
     import_demo_roster()
     import_surveys_command(_content_dir(content) / "survey")
+    if _forget_ranks():
+        out.print("ranks in Redis: dropped, rebuilt from the database at the next rank")
 
 
 @app.command("serve")

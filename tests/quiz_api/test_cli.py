@@ -26,7 +26,9 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     )
 
 
-@pytest.mark.parametrize("command", [[], ["db"], ["bank"], ["campaign"], ["setup"], ["serve"]])
+@pytest.mark.parametrize(
+    "command", [[], ["db"], ["bank"], ["campaign"], ["ranks"], ["setup"], ["serve"]]
+)
 def test_every_command_has_help(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.returncode == 0, result.stderr
@@ -110,3 +112,24 @@ def test_a_bad_roster_lists_every_rejected_row_and_imports_nothing(tmp_path: Pat
     assert "Traceback" not in result.stderr
     missing = run("schools", "import", str(tmp_path / "none.csv"), env=env)
     assert missing.returncode == 1 and "no file" in missing.stderr
+
+
+def test_ranks_reset_drops_this_deployments_boards_only(tmp_path: Path) -> None:
+    import redis
+
+    from quiz_api.config import Settings
+
+    from .test_ratelimit import _redis_url
+
+    url, other = f"sqlite:///{tmp_path / 'a.sqlite3'}", f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    client = redis.Redis.from_url(_redis_url())
+    mine = f"quiz:rank:{Settings(database_url=url).redis_namespace}:c:adult:city:"
+    theirs = f"quiz:rank:{Settings(database_url=other).redis_namespace}:c:adult:city:"
+    client.zadd(mine, {"1": 10})
+    client.zadd(theirs, {"1": 10})
+    result = run("ranks", "reset", env={"QUIZ_DATABASE_URL": url, "QUIZ_REDIS_URL": _redis_url()})
+    assert result.returncode == 0, result.stderr
+    assert not client.exists(mine) and client.exists(theirs)
+    client.delete(theirs)
+    without = run("ranks", "reset", env={"QUIZ_DATABASE_URL": url, "QUIZ_REDIS_URL": ""})
+    assert without.returncode == 1 and "QUIZ_REDIS_URL is not set" in without.stderr
