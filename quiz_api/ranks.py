@@ -32,7 +32,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from quiz_api.models import BEST_SCORE
-from quiz_api.services.leaderboards import Scope, count_rank
+from quiz_api.services.leaderboards import Scope, count_rank, same_board
 
 logger = logging.getLogger(__name__)
 
@@ -51,16 +51,11 @@ def _mine_statement(scope: Scope) -> Any:
     """The participant's best, with the number of participants on the same board who have
     the same score and duration and got there first."""
     me, tie = BEST_SCORE.alias("me"), BEST_SCORE.alias("tie")
-    same_board = [tie.c.campaign_id == me.c.campaign_id, tie.c.track == me.c.track]
-    if scope == "district":
-        same_board.append(tie.c.district == me.c.district)
-    elif scope == "school":
-        same_board.append(tie.c.school_code == me.c.school_code)
     ties_ahead = (
         select(func.count())
         .select_from(tie)
         .where(
-            *same_board,
+            *same_board(tie, me, scope),
             tie.c.score == me.c.score,
             tie.c.duration_ms == me.c.duration_ms,
             or_(

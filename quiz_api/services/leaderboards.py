@@ -191,14 +191,20 @@ class BoardCache:
         return board
 
 
+def same_board(other: Any, me: Any, scope: Scope) -> list[Any]:
+    """``other``'s best score is on ``me``'s board of ``scope`` (two aliases of best_score)."""
+    filters = [other.c.campaign_id == me.c.campaign_id, other.c.track == me.c.track]
+    if scope == "district":
+        filters.append(other.c.district == me.c.district)
+    elif scope == "school":
+        filters.append(other.c.school_code == me.c.school_code)
+    return filters
+
+
 def _rank_statement(scope: Scope) -> Any:
     me, other = BEST_SCORE.alias("me"), BEST_SCORE.alias("other")
-    same_board = [other.c.campaign_id == me.c.campaign_id, other.c.track == me.c.track]
-    if scope == "district":
-        same_board.append(other.c.district == me.c.district)
-    elif scope == "school":
-        same_board.append(other.c.school_code == me.c.school_code)
-    ahead = select(func.count()).select_from(other).where(*same_board, _ahead(other.c, me.c))
+    board = same_board(other, me, scope)
+    ahead = select(func.count()).select_from(other).where(*board, _ahead(other.c, me.c))
     return select(ahead.scalar_subquery()).where(me.c.participant_id == bindparam("participant_id"))
 
 

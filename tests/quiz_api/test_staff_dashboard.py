@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import expect
 
 from .test_reports import roster
 from .test_staff_fixtures import PASSWORD, StaffFactory, staff, staff_tables
@@ -175,8 +176,9 @@ def test_school_dashboard_shows_its_classes_only(
     other.fill("#username", "teacher-s001")
     other.fill("#password", "wrong password")
     other.click("#login-form button[type=submit]")
-    other.wait_for_function("document.getElementById('login-error').textContent.length > 0")
-    assert other.locator("#login-error").inner_text() == "Wrong username or password"
+    # A locator assertion waits without evaluating a string: the page's CSP forbids eval,
+    # which wait_for_function needs.
+    expect(other.locator("#login-error")).to_have_text("Wrong username or password")
     assert page.errors == [] and other.errors == []
 
 

@@ -153,7 +153,8 @@ def test_post_page(watched: Watched, lang: str) -> None:
     page.locator(".sb-qr summary").click()
     image = page.locator(".sb-qr img")
     assert image.is_visible()
-    assert page.evaluate("(img) => img.naturalWidth > 100", image.element_handle())
+    # decode() resolves once the picture is loaded (it may still be on its way after the click).
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") > 100
 
 
 @pytest.mark.parametrize(("lang", "text"), [("zh", "页面未找到"), ("en", "Page not found")])
