@@ -28,11 +28,11 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from quiz_api.models import BEST_SCORE
-from quiz_api.services.leaderboards import Scope, count_rank, same_board
+from quiz_api.services.leaderboards import Scope, ahead_of, count_rank, same_board
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +58,7 @@ def _mine_statement(scope: Scope) -> Any:
             *same_board(tie, me, scope),
             tie.c.score == me.c.score,
             tie.c.duration_ms == me.c.duration_ms,
-            or_(
-                tie.c.achieved_at < me.c.achieved_at,
-                and_(
-                    tie.c.achieved_at == me.c.achieved_at,
-                    tie.c.participant_id < me.c.participant_id,
-                ),
-            ),
+            ahead_of(tie.c, me.c),  # with both equal: who got there first
         )
         .scalar_subquery()
     )

@@ -139,8 +139,9 @@ def top(
     return entries, total
 
 
-def _ahead(other: Any, me: Any) -> Any:
-    """``other`` comes before ``me`` in the order of ``top``."""
+def ahead_of(other: Any, me: Any) -> Any:
+    """``other`` comes before ``me`` in the order of ``top`` (the one definition of the
+    boards' order for counts: score, then time, then who got there first)."""
     return or_(
         other.score > me.score,
         and_(other.score == me.score, other.duration_ms < me.duration_ms),
@@ -204,7 +205,7 @@ def same_board(other: Any, me: Any, scope: Scope) -> list[Any]:
 def _rank_statement(scope: Scope) -> Any:
     me, other = BEST_SCORE.alias("me"), BEST_SCORE.alias("other")
     board = same_board(other, me, scope)
-    ahead = select(func.count()).select_from(other).where(*board, _ahead(other.c, me.c))
+    ahead = select(func.count()).select_from(other).where(*board, ahead_of(other.c, me.c))
     return select(ahead.scalar_subquery()).where(me.c.participant_id == bindparam("participant_id"))
 
 
