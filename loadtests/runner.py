@@ -27,6 +27,7 @@ from typing import Any
 
 from loadtests.common.config import Limits
 from loadtests.common.content import roster, synthetic_content
+from loadtests.common.cpu import seconds_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
@@ -334,6 +335,43 @@ def run_locust(
     return LocustRun(prefix, code, rows)
 
 
+SUBMIT = "/api/v1/attempts/[id]/submit"
+
+
+def measured_locust(
+    scenario: str,
+    args: argparse.Namespace,
+    prefix: Path,
+    env: dict[str, str],
+    server: subprocess.Popen[bytes],
+) -> LocustRun:
+    """``run_locust`` with the CPU of each part of the machine measured in the steady state
+    (after the ramp, before the stop): printed and written to ``{prefix}_cpu.csv``."""
+    from loadtests.common import cpu
+
+    settle = args.users / args.spawn_rate + 5
+    meter = cpu.CpuMeter(server.pid, seconds_of(args.time), settle)
+    meter.start()
+    run = run_locust(scenario, args, prefix, env)
+    report = meter.stop()
+    if report is None:
+        say("CPU: the run ended before its steady state; run longer to measure it")
+        return run
+    history = Path(f"{prefix}_stats_history.csv")
+    requests = cpu.requests_between(history, "Aggregated", report.start, report.end)
+    attempts = cpu.requests_between(history, SUBMIT, report.start, report.end)
+    rows = cpu.describe(report, requests, attempts)
+    cpu.write_csv(Path(f"{prefix}_cpu.csv"), rows)
+    say(
+        f"CPU in the steady state ({report.window:.0f} s, {report.cpus} CPUs): "
+        f"{requests or 0} requests, {attempts or 0} finished attempts"
+    )
+    say(f"{'':<14} {'of machine':>10} {'ms/request':>11} {'ms/attempt':>11}")
+    for group, share, per_request, per_attempt in rows:
+        say(f"{group:<14} {share:>10} {per_request:>11} {per_attempt:>11}")
+    return run
+
+
 def print_table(run: LocustRun) -> None:
     say(f"{'request':<46} {'count':>8} {'fail':>6} {'req/s':>8} {'p50':>5} {'p95':>5} {'p99':>5}")
     for name, row in run.rows.items():
@@ -452,6 +490,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     run.add_argument("--port", type=int, default=0)
     run.add_argument("--keep-db", action="store_true")
     args = parser.parse_args(argv)
+    try:
+        seconds_of(args.time)
+    except ValueError as exc:
+        parser.error(str(exc))
     if args.workers is None:
         args.workers = 1 if args.db == "sqlite" else 2
     if args.db == "sqlite" and args.workers > 1:
@@ -527,16 +569,14 @@ def main(argv: list[str] | None = None) -> int:
                         args=(args.chaos, args.chaos_at, server, chaos_done),
                         daemon=True,
                     ).start()
-                run = run_locust(args.scenario, args, prefix, env)
+                run = measured_locust(args.scenario, args, prefix, env, server)
                 print_table(run)
                 if run.exit_code != 0:
                     problems.append(f"locust exited with {run.exit_code} (limits above)")
                 if args.compare_noop:
-                    noop = run_locust("noop", args, Path(f"{prefix}-noop"), env)
+                    noop = measured_locust("noop", args, Path(f"{prefix}-noop"), env, server)
                     print_table(noop)
-                    real = run.requests_per_second(
-                        "/api/v1/attempts", "/api/v1/attempts/[id]/submit"
-                    )
+                    real = run.requests_per_second("/api/v1/attempts", SUBMIT)
                     base = noop.requests_per_second("/api/v1/noop")
                     ratio = real / base if base else 0.0
                     say(
@@ -552,7 +592,7 @@ def main(argv: list[str] | None = None) -> int:
                         problems += recovered(prefix, chaos_done[0])
                     if server.poll() is not None:
                         problems.append("the server exited")
-            finished = run.rows.get("/api/v1/attempts/[id]/submit", {})
+            finished = run.rows.get(SUBMIT, {})
             if finished:
                 say(f"finished attempts/s: {float(finished['Requests/s']):.1f}")
             log_text = server_log.read_text("utf-8", errors="replace")
