@@ -147,7 +147,7 @@ class CpuMeter:
 
 def requests_between(history: Path, name: str, start: float, end: float) -> int | None:
     """How many requests of ``name`` locust counted between two moments, from its
-    ``--csv-full-history`` file (one row a second); None when it does not cover them."""
+    ``--csv-full-history`` file (one row a second); None when it ends before ``end``."""
     if not history.exists():
         return None
     counts: list[tuple[float, int]] = []
@@ -157,9 +157,9 @@ def requests_between(history: Path, name: str, start: float, end: float) -> int 
                 counts.append((float(row["Timestamp"]), int(row["Total Request Count"])))
     before = [count for at, count in counts if at <= start]
     after = [count for at, count in counts if at >= end]
-    if not before or not after:
+    if not after:
         return None
-    return after[0] - before[-1]
+    return after[0] - (before[-1] if before else 0)  # its rows begin with its first request
 
 
 def describe(

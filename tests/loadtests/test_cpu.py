@@ -68,7 +68,8 @@ def test_the_requests_in_the_window_come_from_locusts_history(tmp_path: Path) ->
     )
     assert requests_between(history, "/submit", 100.5, 104.0) == 1000 - 0
     assert requests_between(history, "Aggregated", 101.0, 105.0) == 3300 - 700
-    assert requests_between(history, "/submit", 101.0, 106.0) is None  # not covered
+    assert requests_between(history, "/submit", 99.0, 101.0) == 200  # none before its first row
+    assert requests_between(history, "/submit", 101.0, 106.0) is None  # the run ended first
     assert requests_between(tmp_path / "missing.csv", "/submit", 0, 1) is None
 
 
