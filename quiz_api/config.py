@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     db_max_overflow: int = 20
     # Seconds a request waits for a free connection before it is answered 503 (busy).
     db_pool_timeout: float = 5.0
+    # Admission control (quiz_api/overload.py): API requests a worker runs at once; the
+    # next wait for a place in arrival order, and after admission_wait_seconds are answered
+    # 503 server-busy with Retry-After, having done nothing. 0 = no bound.
+    max_in_flight: int = Field(default=16, ge=0)
+    admission_wait_seconds: float = Field(default=0.5, ge=0)
     # Production: Redis shared by all workers for rate limits (redis://host:6379/0). Without
     # it every worker process counts on its own (logged once at the first limited request).
     redis_url: str | None = None

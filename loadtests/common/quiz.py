@@ -1,18 +1,24 @@
 """The quiz API as the phone app uses it, for locust users: join, start, answer, submit,
 read leaderboards. Every call validates the answer (``catch_response``) and groups URLs
-with ids under one name."""
+with ids under one name. As the phone app does, a request refused by the server's admission
+control (503 server-busy) goes again after its Retry-After; the refusals are counted under
+their own name ("... → 503 server-busy, sent again"), so a report shows how many there were."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from locust import FastHttpUser
+from locust.contrib.fasthttp import RestResponseContextManager
 
 from loadtests.common.config import CONFIG
 from loadtests.common.data import choose, random_address
 
 API = "/api/v1"
+BUSY_TRIES = 10  # as the phone app (site_builder/quiz_app/quiz.js: BUSY_TRIES)
 
 
 def record_submit(attempt_id: int, score: int) -> None:
@@ -31,6 +37,24 @@ class QuizUser(FastHttpUser):
         self.token: str | None = None
         self.address = random_address(self.rng)
         self.attempts_today = 0
+
+    @contextmanager
+    def rest(  # type: ignore[override]
+        self, method: str, url: str, *, name: str, **kwargs: Any
+    ) -> Iterator[RestResponseContextManager]:
+        """``FastHttpUser.rest``, sent again after Retry-After while the server answers
+        503 server-busy (at most BUSY_TRIES times in all); the last answer counts as it is."""
+        for _ in range(BUSY_TRIES - 1):
+            with super().rest(method, url, name=name, **kwargs) as response:
+                if response.status_code != 503 or "server-busy" not in (response.text or ""):
+                    yield response
+                    return
+                response.request_meta["name"] = f"{name} → 503 server-busy, sent again"
+                response.success()
+                delay = float(response.headers.get("Retry-After") or 2)
+            self.wait_seconds(delay + self.rng.uniform(0, 1))
+        with super().rest(method, url, name=name, **kwargs) as response:
+            yield response
 
     def headers(self) -> dict[str, str]:
         headers = {"X-Forwarded-For": self.address}

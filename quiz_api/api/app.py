@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings  # what SettingsDep gives the routes
     install_problem_handlers(app)
-    install_overload_handlers(app)
+    install_overload_handlers(app, settings.max_in_flight, settings.admission_wait_seconds)
     api = APIRouter(prefix=API_PREFIX)
     for module in (
         participants,

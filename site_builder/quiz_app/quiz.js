@@ -65,6 +65,7 @@
       timeUp: "时间到，正在提交你的答案。",
       submitting: "正在提交答案…",
       retrying: "网络不稳定，正在重试（第{n}次）…",
+      busy: "参加的人很多，{s}秒后自动重试，请不要关闭页面…",
       resultTitle: "你的成绩",
       score: "{score}分（满分{max}分）",
       correctCount: "答对{n}题，共{total}题",
@@ -181,6 +182,7 @@
       timeUp: "Time is up: your answers are being submitted.",
       submitting: "Submitting your answers…",
       retrying: "The network is unstable: trying again (attempt {n})…",
+      busy: "Many people are taking part right now: trying again in {s} s. Please keep this page open…",
       resultTitle: "Your result",
       score: "{score} points out of {max}",
       correctCount: "{n} of {total} correct",
@@ -297,6 +299,7 @@
       timeUp: "시간이 끝났습니다. 답안을 제출하는 중입니다.",
       submitting: "답안을 제출하는 중…",
       retrying: "네트워크가 불안정합니다. 다시 시도하는 중({n}번째)…",
+      busy: "지금 참여하는 사람이 많습니다. {s}초 후에 자동으로 다시 시도합니다. 페이지를 닫지 마세요…",
       resultTitle: "내 결과",
       score: "{max}점 만점에 {score}점",
       correctCount: "{total}문항 중 {n}문항 정답",
@@ -413,6 +416,7 @@
       timeUp: "時間切れです。解答を提出しています。",
       submitting: "解答を提出しています…",
       retrying: "回線が不安定です。再試行しています（{n}回目）…",
+      busy: "ただいま大変混み合っています。{s}秒後に自動で再試行します。ページを閉じないでください…",
       resultTitle: "あなたの結果",
       score: "{max}点満点中 {score}点",
       correctCount: "{total}問中 {n}問正解",
@@ -602,8 +606,8 @@
         var type = response.headers.get("content-type") || "";
         var parse = /json/.test(type) ? response.json() : Promise.resolve(null);
         return parse.then(
-          function (data) { return { ok: response.ok, status: response.status, data: data }; },
-          function () { return { ok: response.ok, status: response.status, data: null }; }
+          function (data) { return answer(response, data); },
+          function () { return answer(response, null); }
         );
       },
       function () {
@@ -612,6 +616,12 @@
         throw new NetworkError();
       }
     );
+  }
+
+  function answer(response, data) {
+    // Retry-After in seconds (the server sends it with 429 and 503); 0 when absent.
+    var after = parseInt(response.headers.get("retry-after") || "", 10);
+    return { ok: response.ok, status: response.status, data: data, retryAfter: after > 0 ? after : 0 };
   }
 
   function problemType(res) {
@@ -636,7 +646,8 @@
     });
   }
 
-  // Retries on network failures and 5xx/429 with exponential backoff and jitter.
+  // Retries on network failures and 5xx/429 with exponential backoff and jitter, never
+  // sooner than the server's Retry-After.
   function persist(method, path, body, onRetry) {
     var n = 0;
     var delay = 1000;
@@ -644,20 +655,37 @@
       n++;
       return api(method, path, body).then(
         function (res) {
-          if (res.status >= 500 || res.status === 429) return again();
+          if (res.status >= 500 || res.status === 429) return again(res.retryAfter);
           return res;
         },
         function (err) {
-          if (err && err.network) return again();
+          if (err && err.network) return again(0);
           throw err;
         }
       );
     }
-    function again() {
+    function again(after) {
       if (onRetry) onRetry(n);
-      var ms = delay + Math.random() * 500;
+      var ms = Math.max(delay, after * 1000) + Math.random() * 500;
       delay = Math.min(delay * 2, 30000);
       return wait(ms).then(go);
+    }
+    return go();
+  }
+
+  // The server's admission control answers 503 server-busy before doing anything when too
+  // many people arrive at once: send the same request again after its Retry-After (with a
+  // little jitter, so that the phones do not come back together), saying why we wait.
+  var BUSY_TRIES = 10;
+  function admitted(send) {
+    var n = 0;
+    function go() {
+      return send().then(function (res) {
+        if (res.status !== 503 || problemType(res) !== "server-busy" || ++n >= BUSY_TRIES) return res;
+        var seconds = res.retryAfter || 2;
+        say(t("busy", { s: seconds }), "info");
+        return wait(seconds * 1000 + Math.random() * 1000).then(go);
+      });
     }
     return go();
   }
@@ -929,7 +957,8 @@
       body.identity = state.wechat;
       path = "/wechat/participants";
     }
-    return api("POST", path, body, { token: "-" }).then(function (res) {
+    return admitted(function () { return api("POST", path, body, { token: "-" }); }).then(function (res) {
+      say("");
       if (!res.ok) throw res;
       state.token = res.data.token;
       state.participant = { track: res.data.track, nickname: res.data.nickname, campaign: res.data.campaign };
@@ -939,7 +968,7 @@
   }
 
   function startAttempt() {
-    return api("POST", "/attempts", {}).then(function (res) {
+    return admitted(function () { return api("POST", "/attempts", {}); }).then(function (res) {
       if (!res.ok) throw res;
       takePaper(res.data, res.status === 200);
     });

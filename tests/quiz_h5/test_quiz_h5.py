@@ -434,3 +434,42 @@ def test_without_the_schools_api_the_student_track_says_so(phone: Phone) -> None
     assert "adult track" in alert.inner_text()
     assert phone.page.is_disabled("#qz-school")
     phone.shot("en-schools-unavailable")
+
+
+def test_a_busy_server_is_asked_again_after_retry_after_and_the_phone_says_why(
+    phone: Phone, live: Live
+) -> None:
+    """Admission control (quiz_api/overload.py) answers 503 server-busy before any work: the
+    page waits for Retry-After, tells the person, and sends the same start again."""
+    busy = json.dumps(
+        {"type": "/problems/server-busy", "title": "The server is busy", "status": 503}
+    )
+    starts: list[str] = []
+
+    def first_start_refused(route: Any) -> None:
+        starts.append(route.request.method)
+        if len(starts) == 1:
+            route.fulfill(
+                status=503,
+                body=busy,
+                content_type="application/problem+json",
+                headers={"Retry-After": "1"},
+            )
+        else:
+            route.continue_()
+
+    phone.page.route("**/api/v1/attempts", first_start_refused)
+    phone.open("en/quiz/")
+    choose_adult(phone, "Patient")
+    phone.page.check("#qz-agree")
+    phone.page.click("#quiz-app button[type=submit]")
+    notice = phone.page.locator(".qz-notice")
+    notice.filter(has_text="Many people are taking part right now").wait_for()
+    assert "trying again in 1 s" in notice.inner_text()
+    phone.shot("en-server-busy")
+    phone.wait_screen("question")
+    attempt_id = int(stored(phone)["attempt"]["attempt_id"])
+    assert starts == ["POST", "POST"]
+    (participant,) = live.sql("SELECT participant_id FROM attempt WHERE id = ?", attempt_id)[0]
+    assert live.sql("SELECT count(*) FROM attempt WHERE participant_id = ?", participant) == [(1,)]
+    assert phone.errors == []
