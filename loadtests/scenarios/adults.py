@@ -15,14 +15,6 @@ LANGS = ("zh", "zh", "zh", "zh", "en", "ko", "ja")
 
 
 class Adult(QuizUser):
-    def on_start(self) -> None:
-        super().on_start()
-        # Locust starts each second's new users in one instant (spawn rate 100: a hundred at
-        # once, every second); people arrive one after another, so each comes a moment later.
-        # (Without this, the first requests measured the queue of that instant: join p95
-        # 180-250 ms at 100 new users a second, 3 ms when they arrive spread out.)
-        self.wait_seconds(self.rng.uniform(0, 1))
-
     def wait_time(self) -> float:
         return self.rng.uniform(2, 10) * CONFIG.think_scale
 
