@@ -26,7 +26,7 @@ from quiz_api.problems import problem_response
 
 logger = logging.getLogger(__name__)
 LOG_EVERY_SECONDS = 10.0
-BUSY_RETRY_AFTER = "2"  # seconds; the phone app adds up to half a second of jitter
+BUSY_RETRY_AFTER = "2"  # seconds; the phone app adds a random part of a second
 _last_logged: dict[str, float] = {}
 
 
@@ -54,13 +54,12 @@ class AdmissionControl:
     ``server-busy`` with ``Retry-After``, having done nothing.
 
     Without a bound, a wave beyond what the machine serves (a share in a big WeChat group,
-    every school of a district at 9:00) runs everything at once: the worker's threads fight
-    for the interpreter, every request gets slow together, phones give up after 20 s and
-    send again, and the queue grows further. With it, the worker runs as many requests as
-    keep it busy (they finish sooner), a short burst waits its turn unseen, and only a
-    sustained overload is refused, cheaply, to come back after ``Retry-After``. The counts
-    are per worker process (one event loop: no lock). ``/healthz`` and the static site are
-    never held or refused."""
+    every school of a district at 9:00) queues inside the worker: every request gets slower
+    together (p95 up to 13 s in the load test), phones give up after 20 s and send again,
+    and the queue grows further. With it, a short burst waits its turn unseen, and a
+    sustained overload is refused cheaply, to come back after ``Retry-After``; the bound
+    adds no throughput (docs/benchmarks.md). The counts are per worker process (one event
+    loop: no lock). ``/healthz`` and the static site are never held or refused."""
 
     def __init__(
         self, app: ASGIApp, limit: int, wait_seconds: float, prefix: str = "/api/"

@@ -647,7 +647,7 @@
   }
 
   // Retries on network failures and 5xx/429 with exponential backoff and jitter, never
-  // sooner than the server's Retry-After.
+  // sooner than the server's Retry-After; onRetry(text) gets what to tell the person.
   function persist(method, path, body, onRetry) {
     var n = 0;
     var delay = 1000;
@@ -655,19 +655,22 @@
       n++;
       return api(method, path, body).then(
         function (res) {
-          if (res.status >= 500 || res.status === 429) return again(res.retryAfter);
+          if (res.status >= 500 || res.status === 429) return again(res);
           return res;
         },
         function (err) {
-          if (err && err.network) return again(0);
+          if (err && err.network) return again(null);
           throw err;
         }
       );
     }
-    function again(after) {
-      if (onRetry) onRetry(n);
-      var ms = Math.max(delay, after * 1000) + Math.random() * 500;
+    function again(res) {
+      var ms = Math.max(delay, (res ? res.retryAfter : 0) * 1000) + Math.random() * 500;
       delay = Math.min(delay * 2, 30000);
+      if (onRetry) {
+        var busy = res && res.status === 503 && problemType(res) === "server-busy";
+        onRetry(busy ? t("busy", { s: Math.round(ms / 1000) }) : t("retrying", { n: n }));
+      }
       return wait(ms).then(go);
     }
     return go();
@@ -1102,8 +1105,8 @@
     var status = h("p", { class: "qz-small", role: "status", "aria-live": "polite" });
     screen("submitting", [h("h2", { text: t("submitting") }), h("div", { class: "qz-spinner", "aria-hidden": "true" }), status]);
     var pending = state.pending;
-    persist("POST", "/attempts/" + pending.attempt_id + "/submit", pending.body, function (n) {
-      status.textContent = t("retrying", { n: n });
+    persist("POST", "/attempts/" + pending.attempt_id + "/submit", pending.body, function (text) {
+      status.textContent = text;
     }).then(function (res) {
       if (res.ok) return finish(res.data);
       var type = problemType(res);
@@ -1289,8 +1292,8 @@
   function sendSurvey(result) {
     var status = h("p", { class: "qz-small", role: "status", "aria-live": "polite" });
     screen("survey-sending", [h("h2", { text: t("surveySending") }), h("div", { class: "qz-spinner", "aria-hidden": "true" }), status]);
-    persist("POST", "/survey/responses", state.surveyPending, function (n) {
-      status.textContent = t("retrying", { n: n });
+    persist("POST", "/survey/responses", state.surveyPending, function (text) {
+      status.textContent = text;
     }).then(function (res) {
       var answered = problemType(res) === "survey-already-answered";
       if (!res.ok && !answered) throw res;

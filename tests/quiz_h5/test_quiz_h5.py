@@ -472,4 +472,27 @@ def test_a_busy_server_is_asked_again_after_retry_after_and_the_phone_says_why(
     assert starts == ["POST", "POST"]
     (participant,) = live.sql("SELECT participant_id FROM attempt WHERE id = ?", attempt_id)[0]
     assert live.sql("SELECT count(*) FROM attempt WHERE participant_id = ?", participant) == [(1,)]
+
+    submits: list[str] = []
+
+    def first_submit_refused(route: Any) -> None:
+        submits.append(route.request.post_data or "")
+        if len(submits) == 1:
+            route.fulfill(
+                status=503,
+                body=busy,
+                content_type="application/problem+json",
+                headers={"Retry-After": "1"},
+            )
+        else:
+            route.continue_()
+
+    phone.page.route(f"**/api/v1/attempts/{attempt_id}/submit", first_submit_refused)
+    answer(phone, None)
+    submit(phone)
+    waiting = phone.page.locator("#quiz-app [role=status]")
+    waiting.filter(has_text="Many people are taking part right now").wait_for()
+    phone.wait_screen("result")
+    assert len(submits) == 2 and submits[0] == submits[1]  # the same answers, sent again
+    assert len(results_of(live, attempt_id)) == 1
     assert phone.errors == []
