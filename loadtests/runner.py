@@ -20,7 +20,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from typing import Any
 from loadtests.common.config import Limits
 from loadtests.common.content import roster, synthetic_content
 from loadtests.common.cpu import seconds_of
+from loadtests.nginx import NGINX, running_nginx
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
@@ -204,6 +205,22 @@ def server_command(server: str, port: int, workers: int) -> list[str]:
     ]
 
 
+def in_front(args: argparse.Namespace, workdir: Path) -> AbstractContextManager[object]:
+    """nginx with the repository's configuration in front of the server (``--via-nginx``),
+    believing the simulated phones' X-Forwarded-For; else nothing."""
+    if not args.via_nginx:
+        return nullcontext()
+    (workdir / "site").mkdir(exist_ok=True)
+    say(f"nginx: deploy/nginx.conf on port {args.target_port} in front of port {args.port}")
+    return running_nginx(
+        workdir / "nginx",
+        args.target_port,
+        args.port,
+        workdir / "site",
+        believe_forwarded_for=True,
+    )
+
+
 def wait_healthy(base: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -312,7 +329,7 @@ def run_locust(
         "--run-time",
         args.time,
         "--host",
-        f"http://127.0.0.1:{args.port}",
+        f"http://127.0.0.1:{args.target_port}",
         "--csv",
         str(prefix),
         "--csv-full-history",
@@ -487,6 +504,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     run.add_argument("--min-ratio", type=float, default=0.0, help="fail below this ratio")
     run.add_argument("--chaos", choices=["kill-worker", "restart-postgres"])
     run.add_argument("--chaos-at", type=float, default=20.0, help="seconds into the run")
+    run.add_argument(
+        "--via-nginx",
+        action="store_true",
+        help="send the load through deploy/nginx.conf (Debian's nginx), as in production",
+    )
     run.add_argument("--port", type=int, default=0)
     run.add_argument("--keep-db", action="store_true")
     args = parser.parse_args(argv)
@@ -500,7 +522,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         parser.error("SQLite takes one writer at a time: one worker (--workers 1)")
     if args.chaos == "restart-postgres" and args.db != "postgres":
         parser.error("--chaos restart-postgres needs --db postgres")
+    if args.via_nginx and not NGINX.exists():
+        parser.error(f"--via-nginx needs Debian's nginx at {NGINX} (make system-deps)")
     args.port = args.port or free_port()
+    args.target_port = free_port() if args.via_nginx else args.port  # where locust sends
     return args
 
 
@@ -561,7 +586,7 @@ def main(argv: list[str] | None = None) -> int:
                 LOADTEST_SUBMIT_LOG=str(submit_log),
             )
             server_log = Path(f"{prefix}-server.log")
-            with running_server(args, env, server_log) as server:
+            with running_server(args, env, server_log) as server, in_front(args, workdir):
                 chaos_done: list[float] = []
                 if args.chaos:
                     threading.Thread(

@@ -9,6 +9,7 @@ per request and per finished attempt, and the share of the machine, for:
 - ``API workers``: the server's process tree (uvicorn or granian, master and workers),
 - ``PostgreSQL``: every ``postgres`` process (the load test's backends, WAL writer, ...),
 - ``Redis``: ``redis-server``,
+- ``nginx``: in front of the server (``--via-nginx``),
 - ``locust``: the load generator's processes,
 - ``rest``: the machine's busy time not in any of them (the kernel's softirq work for the
   loopback traffic, processes that exited within the window, anything else running).
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import psutil
 
-GROUPS = ("API workers", "PostgreSQL", "Redis", "locust")
+GROUPS = ("API workers", "PostgreSQL", "Redis", "nginx", "locust")
 _SPAN = re.compile(r"(\d+)\s*([hms])")
 _UNIT = {"h": 3600, "m": 60, "s": 1}
 
@@ -64,6 +65,8 @@ def _group(process: psutil.Process, server_pids: set[int]) -> str | None:
         return "PostgreSQL"
     if name.startswith("redis-server"):
         return "Redis"
+    if name == "nginx":
+        return "nginx"
     if "locust" in " ".join(process.cmdline()):
         return "locust"
     return None

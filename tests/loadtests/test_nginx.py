@@ -6,26 +6,20 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
-from string import Template
 
 import pytest
 
+from loadtests.nginx import NGINX, running_nginx
 from loadtests.runner import free_port, wait_healthy
 from tests.quiz_api import factories
-
-NGINX = Path("/usr/sbin/nginx")
-CONFIG = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
 
 pytestmark = pytest.mark.skipif(
     not NGINX.exists(), reason="Debian's nginx is not installed (apt-get install nginx)"
@@ -40,11 +34,6 @@ class Answer:
 
     def json(self) -> dict[str, object]:
         return json.loads(self.body)  # type: ignore[no-any-return]
-
-
-def render(**values: str) -> str:
-    """What `envsubst` does at deploy time: our ${NAMES}, nginx's $variables untouched."""
-    return Template(CONFIG.read_text("utf-8")).safe_substitute(values)
 
 
 def _site(root: Path) -> Path:
@@ -84,18 +73,6 @@ def _database(tmp: Path) -> str:
     return url
 
 
-def _wait_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"nginx exited: {log.read_text(errors='replace')}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError("nginx did not listen in time")
-
-
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("nginx")
@@ -115,39 +92,17 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
          "--port", str(api_port), "--no-access-log"],
         env=env, stdout=api_log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    for name in ("logs", "temp"):
-        (tmp / name).mkdir()
-    conf = tmp / "nginx.conf"
-    conf.write_text(
-        render(
-            LISTEN=f"127.0.0.1:{port}",
-            SITE_ROOT=str(_site(tmp / "site")),
-            API_UPSTREAMS=f"server 127.0.0.1:{api_port};",
-            NGINX_USER="root" if os.geteuid() == 0 else os.environ.get("USER", "nobody"),
-            NGINX_PID=str(tmp / "nginx.pid"),
-            NGINX_LOG_DIR=str(tmp / "logs"),
-            NGINX_TEMP_DIR=str(tmp / "temp"),
-            WORKER_PROCESSES="1",
-        )
-    )
-    startup = tmp / "logs" / "startup.log"
-    command = [str(NGINX), "-p", str(tmp), "-c", str(conf), "-e", str(startup)]
-    checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
-    assert checked.returncode == 0, checked.stderr
-    nginx = subprocess.Popen([*command, "-g", "daemon off;"])
     try:
         wait_healthy(f"http://127.0.0.1:{api_port}", api)  # type: ignore[arg-type]
-        _wait_port(port, nginx, startup)
-        yield f"http://127.0.0.1:{port}"
+        with running_nginx(tmp, port, api_port, _site(tmp / "site")):
+            yield f"http://127.0.0.1:{port}"
     finally:
-        for process in (nginx, api):
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        api.terminate()
+        try:
+            api.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            api.kill()
         api_log.close()
-        shutil.rmtree(tmp / "temp", ignore_errors=True)
 
 
 def fetch(url: str, method: str = "GET", body: object = None, **headers: str) -> Answer:
