@@ -13,6 +13,7 @@ from loadtests.common.config import Limits
 from loadtests.common.content import roster, synthetic_content
 from loadtests.common.data import choose, random_address, school_address, seat
 from loadtests.common.thresholds import evaluate
+from loadtests.nginx import NGINX
 from loadtests.runner import parse, recovered
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,6 +99,12 @@ def test_runner_arguments() -> None:
         parse(["run", "adults", "--db", "sqlite", "--workers", "2"])
     with pytest.raises(SystemExit):
         parse(["run", "no-such-scenario"])
+    with pytest.raises(SystemExit):
+        parse(["run", "adults", "--time", "soon"])  # refused before anything starts
+    assert args.target_port == args.port  # locust talks to the server itself
+    if NGINX.exists():
+        fronted = parse(["run", "adults", "--via-nginx"])
+        assert fronted.target_port != fronted.port  # ... or to nginx in front of it
 
 
 def test_recovery_after_a_chaos_event_reads_the_stats_history(tmp_path: Path) -> None:
