@@ -82,10 +82,15 @@ def running_nginx(
         _wait_port(port, process, startup)
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         shutil.rmtree(folder / "temp", ignore_errors=True)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """End a process this module's callers started: TERM, and KILL after 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from loadtests.nginx import NGINX, running_nginx
+from loadtests.nginx import NGINX, running_nginx, stop
 from loadtests.runner import free_port, wait_healthy
 from tests.quiz_api import factories
 
@@ -97,11 +97,7 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         with running_nginx(tmp, port, api_port, _site(tmp / "site")):
             yield f"http://127.0.0.1:{port}"
     finally:
-        api.terminate()
-        try:
-            api.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            api.kill()
+        stop(api)
         api_log.close()
 
 

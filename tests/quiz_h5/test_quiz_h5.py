@@ -444,21 +444,27 @@ def test_a_busy_server_is_asked_again_after_retry_after_and_the_phone_says_why(
     busy = json.dumps(
         {"type": "/problems/server-busy", "title": "The server is busy", "status": 503}
     )
-    starts: list[str] = []
 
-    def first_start_refused(route: Any) -> None:
-        starts.append(route.request.method)
-        if len(starts) == 1:
+    def first_refused(sent: list[str]) -> Any:
+        """A route handler that answers the first request busy and lets the rest through,
+        keeping each request's method and body in ``sent``."""
+
+        def handle(route: Any) -> None:
+            sent.append(f"{route.request.method} {route.request.post_data or ''}")
+            if len(sent) > 1:
+                route.continue_()
+                return
             route.fulfill(
                 status=503,
                 body=busy,
                 content_type="application/problem+json",
                 headers={"Retry-After": "1"},
             )
-        else:
-            route.continue_()
 
-    phone.page.route("**/api/v1/attempts", first_start_refused)
+        return handle
+
+    starts: list[str] = []
+    phone.page.route("**/api/v1/attempts", first_refused(starts))
     phone.open("en/quiz/")
     choose_adult(phone, "Patient")
     phone.page.check("#qz-agree")
@@ -469,25 +475,13 @@ def test_a_busy_server_is_asked_again_after_retry_after_and_the_phone_says_why(
     phone.shot("en-server-busy")
     phone.wait_screen("question")
     attempt_id = int(stored(phone)["attempt"]["attempt_id"])
-    assert starts == ["POST", "POST"]
+    assert len(starts) == 2 and starts[0] == starts[1]  # the same start, sent again
+    assert starts[0].startswith("POST ")
     (participant,) = live.sql("SELECT participant_id FROM attempt WHERE id = ?", attempt_id)[0]
     assert live.sql("SELECT count(*) FROM attempt WHERE participant_id = ?", participant) == [(1,)]
 
     submits: list[str] = []
-
-    def first_submit_refused(route: Any) -> None:
-        submits.append(route.request.post_data or "")
-        if len(submits) == 1:
-            route.fulfill(
-                status=503,
-                body=busy,
-                content_type="application/problem+json",
-                headers={"Retry-After": "1"},
-            )
-        else:
-            route.continue_()
-
-    phone.page.route(f"**/api/v1/attempts/{attempt_id}/submit", first_submit_refused)
+    phone.page.route(f"**/api/v1/attempts/{attempt_id}/submit", first_refused(submits))
     answer(phone, None)
     submit(phone)
     waiting = phone.page.locator("#quiz-app [role=status]")
