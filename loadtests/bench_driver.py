@@ -70,8 +70,8 @@ async def _run(url: str, args: argparse.Namespace) -> list[Figure]:
     import asyncpg
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    from quiz_api.config import Settings
-    from quiz_api.db import hot_connection, make_engine
+    from quiz_api.core.config import Settings
+    from quiz_api.db.engine import hot_connection, make_engine
     from quiz_api.services.attempts import _STARTER, load_starter
 
     engine = make_engine(Settings(database_url=url))

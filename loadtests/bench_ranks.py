@@ -1,5 +1,5 @@
 """Ranks at city scale: the rank a submission shows, counted in PostgreSQL and read from
-Redis's sorted sets (quiz_api/ranks.py), for participants at the top, the middle and the
+Redis's sorted sets (quiz_api/integrations/ranks.py), for participants at the top, the middle and the
 bottom of a board of about 400,000 (the 2024 campaign had over 490,000 participants).
 
     .venv/bin/python -m loadtests.bench_ranks                # 500,000 students
@@ -53,10 +53,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from alembic import command
 
-    from quiz_api.config import Settings
-    from quiz_api.db import hot_connection, make_engine
-    from quiz_api.migrate import alembic_config
-    from quiz_api.ranks import RankIndex
+    from quiz_api.core.config import Settings
+    from quiz_api.db.engine import hot_connection, make_engine
+    from quiz_api.db.migrate import alembic_config
+    from quiz_api.integrations.ranks import RankIndex
     from quiz_api.services.leaderboards import count_rank
 
     url = make_url(args.server).set(database=args.database).render_as_string(False)

@@ -184,10 +184,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from quiz_api.api.app import create_app
     from quiz_api.api.deps import get_now
-    from quiz_api.config import Settings
-    from quiz_api.db import engine_dependency, make_engine, session_scope
-    from quiz_api.migrate import alembic_config
-    from quiz_api.models import StaffRole
+    from quiz_api.core.config import Settings
+    from quiz_api.db.engine import engine_dependency, make_engine, session_scope
+    from quiz_api.db.migrate import alembic_config
+    from quiz_api.db.models import StaffRole
     from quiz_api.services import reports
     from quiz_api.services.reports import clear_cache
     from quiz_api.services.staff import create_account

@@ -73,7 +73,7 @@ def fresh_database(kind: str, workdir: Path, keep: bool) -> Iterator[str]:
 def content_for_run(workdir: Path) -> Path:
     """The shipped content, or a generated bank of the same shape when the shipped bank
     cannot fill the campaign's papers yet."""
-    from quiz_api.content import ContentInvalid, load_bank, load_campaigns, stratum_sizes
+    from quiz_api.content.bank import ContentInvalid, load_bank, load_campaigns, stratum_sizes
 
     shipped = ROOT / "content"
     try:
@@ -92,11 +92,11 @@ def prepare_database(url: str, content: Path, schools: list[dict[str, Any]]) -> 
     """Migrate, import the content and the roster."""
     from alembic import command
 
-    from quiz_api.config import Settings
-    from quiz_api.db import make_engine, session_scope
-    from quiz_api.importer import import_content
-    from quiz_api.migrate import alembic_config
-    from quiz_api.models import School, SchoolClass
+    from quiz_api.content.importer import import_content
+    from quiz_api.core.config import Settings
+    from quiz_api.db.engine import make_engine, session_scope
+    from quiz_api.db.migrate import alembic_config
+    from quiz_api.db.models import School, SchoolClass
 
     command.upgrade(alembic_config(url), "head")
     engine = make_engine(Settings(database_url=url, content_dir=content))
@@ -531,8 +531,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def forget_ranks(url: str) -> None:
     """Drop the run's boards in Redis (its own namespace): they would outlive its database."""
-    from quiz_api.config import Settings
-    from quiz_api.ranks import RankIndex
+    from quiz_api.core.config import Settings
+    from quiz_api.integrations.ranks import RankIndex
 
     RankIndex(REDIS_URL, Settings(database_url=url).redis_namespace).forget()
 

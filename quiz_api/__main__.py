@@ -1,3 +1,3 @@
-from quiz_api.cli import main
+from quiz_api.cli.main import main
 
 main()

@@ -9,6 +9,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from quiz_api import __version__
+from quiz_api.api.overload import install_overload_handlers
+from quiz_api.api.problems import Problem, install_problem_handlers
 from quiz_api.api.routes import (
     attempts,
     certificate,
@@ -24,10 +26,8 @@ from quiz_api.api.routes import reports as report_routes
 from quiz_api.api.routes import schools as school_routes
 from quiz_api.api.routes import staff as staff_routes
 from quiz_api.api.routes import survey as survey_routes
-from quiz_api.config import Settings, get_settings
-from quiz_api.overload import install_overload_handlers
-from quiz_api.problems import Problem, install_problem_handlers
-from quiz_api.staff_dashboard import router as staff_dashboard_router
+from quiz_api.api.staff_dashboard import router as staff_dashboard_router
+from quiz_api.core.config import Settings, get_settings
 
 API_PREFIX = "/api/v1"
 

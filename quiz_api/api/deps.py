@@ -10,12 +10,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from quiz_api.config import Settings
-from quiz_api.db import engine_dependency, get_session
-from quiz_api.models import Participant
-from quiz_api.problems import Problem
-from quiz_api.ranks import RankIndex
-from quiz_api.security import participant_from_token
+from quiz_api.api.problems import Problem
+from quiz_api.core.config import Settings
+from quiz_api.core.tokens import participant_from_token
+from quiz_api.db.engine import engine_dependency, get_session
+from quiz_api.db.models import Participant
+from quiz_api.integrations.ranks import RankIndex
 
 # The dependencies a hot-path request runs are ``async def``, so that FastAPI calls them in
 # the event loop: a plain ``def`` dependency costs a hand-off to the thread pool and back,

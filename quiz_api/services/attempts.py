@@ -18,9 +18,18 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from quiz_api.content import LETTERS, CampaignSpec, TrackRules, level_of_school
-from quiz_api.db import Bind
-from quiz_api.models import (
+from quiz_api.api.problems import Problem
+from quiz_api.api.schemas import (
+    AttemptOut,
+    OptionOut,
+    PaperQuestion,
+    ResultOut,
+    ReviewItem,
+    SubmitRequest,
+)
+from quiz_api.content.bank import LETTERS, CampaignSpec, TrackRules, level_of_school
+from quiz_api.db.engine import Bind
+from quiz_api.db.models import (
     ATTEMPT,
     PARTICIPANT,
     RESULT,
@@ -31,15 +40,6 @@ from quiz_api.models import (
     Lang,
     Result,
     Track,
-)
-from quiz_api.problems import Problem
-from quiz_api.schemas import (
-    AttemptOut,
-    OptionOut,
-    PaperQuestion,
-    ResultOut,
-    ReviewItem,
-    SubmitRequest,
 )
 from quiz_api.services.campaigns import campaign_spec, get_campaign, require_open
 from quiz_api.services.leaderboards import store_result

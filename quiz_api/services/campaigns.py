@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlmodel import select
 
-from quiz_api.content import CampaignSpec
-from quiz_api.db import Bind, orm_session
-from quiz_api.models import Campaign, Track
-from quiz_api.problems import Problem
+from quiz_api.api.problems import Problem
+from quiz_api.content.bank import CampaignSpec
+from quiz_api.db.engine import Bind, orm_session
+from quiz_api.db.models import Campaign, Track
 
 _specs: dict[tuple[str, str], CampaignSpec] = {}
 

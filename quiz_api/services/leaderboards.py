@@ -15,7 +15,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, col, func, select
 
-from quiz_api.models import (
+from quiz_api.api.schemas import LeaderboardEntry
+from quiz_api.db.models import (
     ATTEMPT,
     BEST_SCORE,
     RESULT,
@@ -24,7 +25,6 @@ from quiz_api.models import (
     Participant,
     Result,
 )
-from quiz_api.schemas import LeaderboardEntry
 
 Scope = Literal["city", "district", "school"]
 
@@ -215,6 +215,6 @@ _COUNT_RANK = {scope: _rank_statement(scope) for scope in ("city", "district", "
 def count_rank(connection: Connection, participant_id: int, scope: Scope = "city") -> int | None:
     """The participant's rank on their own board of ``scope`` (their city, district or
     school), counted in the database: 1 + the participants ahead in the order of ``top``.
-    None before their first result. Its cost grows with the board: see quiz_api.ranks."""
+    None before their first result. Its cost grows with the board: see quiz_api.integrations.ranks."""
     count = connection.execute(_COUNT_RANK[scope], {"participant_id": participant_id}).scalar()
     return None if count is None else count + 1

@@ -8,9 +8,9 @@ from sqlalchemy import bindparam, exists, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from quiz_api.models import PARTICIPANT, SCHOOL, SCHOOL_CLASS, Campaign, Participant, Track
-from quiz_api.problems import Problem
-from quiz_api.schemas import JoinRequest
+from quiz_api.api.problems import Problem
+from quiz_api.api.schemas import JoinRequest
+from quiz_api.db.models import PARTICIPANT, SCHOOL, SCHOOL_CLASS, Campaign, Participant, Track
 from quiz_api.services.campaigns import campaign_spec, require_track
 
 _CLASSES = SCHOOL_CLASS.c

@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from quiz_api.db import Bind, orm_session
-from quiz_api.models import QuestionVersion
+from quiz_api.db.engine import Bind, orm_session
+from quiz_api.db.models import QuestionVersion
 
 POOL_TTL_SECONDS = 30.0
 PoolKey = tuple[str, str | None, str, str]  # track, level (students only), category, difficulty

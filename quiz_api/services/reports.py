@@ -29,8 +29,8 @@ from sqlalchemy import ColumnElement, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from quiz_api.models import BestScore, Participant, Result, School, SchoolClass, StaffRole
-from quiz_api.problems import Problem
+from quiz_api.api.problems import Problem
+from quiz_api.db.models import BestScore, Participant, Result, School, SchoolClass, StaffRole
 from quiz_api.services.schools import natural_key, resolve_district
 from quiz_api.services.staff import Scope
 

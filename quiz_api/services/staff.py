@@ -16,8 +16,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from quiz_api.models import School, StaffAccount, StaffRole
-from quiz_api.problems import Problem
+from quiz_api.api.problems import Problem
+from quiz_api.db.models import School, StaffAccount, StaffRole
 from quiz_api.services.schools import resolve_district
 
 TOKEN_PREFIX = "s1"  # participant tokens start with "p1": the two never pass for each other

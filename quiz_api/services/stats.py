@@ -6,8 +6,8 @@ from collections import defaultdict
 
 from sqlmodel import Session, func, select
 
-from quiz_api.models import Attempt, Participant, Result
-from quiz_api.schemas import DayStats, StatsOut, TrackStats
+from quiz_api.api.schemas import DayStats, StatsOut, TrackStats
+from quiz_api.db.models import Attempt, Participant, Result
 
 
 def campaign_stats(session: Session, campaign_id: str) -> StatsOut:

@@ -23,14 +23,14 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from quiz_api.models import (
+from quiz_api.api.problems import Problem
+from quiz_api.db.models import (
     Participant,
     Result,
     SurveyAnswer,
     SurveyResponse,
     SurveyVersion,
 )
-from quiz_api.problems import Problem
 from quiz_api.services.staff import Scope
 
 MIN_GROUP = 10  # smaller groups are not shown on their own (privacy of small groups)
@@ -426,7 +426,7 @@ def survey_comments(
     session: Session, scope: Scope, survey_id: str | None, limit: int, offset: int
 ) -> tuple[int, list[Comment]]:
     """Free-text answers, newest first: city staff only (no school, no participant)."""
-    from quiz_api.models import StaffRole
+    from quiz_api.db.models import StaffRole
 
     if scope.role is not StaffRole.city:
         raise Problem(403, "outside-scope", "free-text answers are for city staff only")

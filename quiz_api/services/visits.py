@@ -6,7 +6,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from quiz_api.models import PageVisit
+from quiz_api.db.models import PageVisit
 
 
 def record_visit(session: Session, page: str, day: str) -> None:

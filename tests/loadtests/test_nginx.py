@@ -50,10 +50,10 @@ def _site(root: Path) -> Path:
 def _database(tmp: Path) -> str:
     from alembic import command
 
-    from quiz_api.config import Settings
-    from quiz_api.db import make_engine, session_scope
-    from quiz_api.importer import import_content
-    from quiz_api.migrate import alembic_config
+    from quiz_api.content.importer import import_content
+    from quiz_api.core.config import Settings
+    from quiz_api.db.engine import make_engine, session_scope
+    from quiz_api.db.migrate import alembic_config
 
     url = f"sqlite:///{tmp / 'quiz.sqlite3'}"
     content = factories.write_content(

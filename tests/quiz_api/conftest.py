@@ -19,10 +19,10 @@ from sqlmodel import Session, SQLModel
 
 from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
-from quiz_api.config import Settings
-from quiz_api.db import engine_dependency, make_engine, session_scope
-from quiz_api.importer import import_content
-from quiz_api.migrate import alembic_config
+from quiz_api.content.importer import import_content
+from quiz_api.core.config import Settings
+from quiz_api.db.engine import engine_dependency, make_engine, session_scope
+from quiz_api.db.migrate import alembic_config
 from quiz_api.services.questions import question_cache
 
 from . import factories
@@ -142,7 +142,7 @@ def client(settings: Settings, engine: Engine, db: Session, clock: Clock) -> Ite
 
 @pytest.fixture
 def school(db: Session) -> str:
-    from quiz_api.models import School, SchoolClass
+    from quiz_api.db.models import School, SchoolClass
 
     db.add(School(code="S001", name="第一中学", district="黄浦区", level="junior"))
     db.add(School(code="S002", name="Second Primary", district="徐汇区", level="primary"))

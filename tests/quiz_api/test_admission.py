@@ -1,4 +1,4 @@
-"""Admission control's waiting room (quiz_api/overload.py: AdmissionControl), on a bare ASGI
+"""Admission control's waiting room (quiz_api/api/overload.py: AdmissionControl), on a bare ASGI
 app whose requests finish when the test says so."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from quiz_api.overload import AdmissionControl
+from quiz_api.api.overload import AdmissionControl
 
 
 class Held:

@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from quiz_api.content import LETTERS
-from quiz_api.db import hot_connection
-from quiz_api.models import Attempt, Participant, QuestionVersion, Result
-from quiz_api.schemas import AnswerIn, SubmitRequest
+from quiz_api.api.schemas import AnswerIn, SubmitRequest
+from quiz_api.content.bank import LETTERS
+from quiz_api.db.engine import hot_connection
+from quiz_api.db.models import Attempt, Participant, QuestionVersion, Result
 from quiz_api.services import attempts as service
 
 from .conftest import Clock
@@ -327,7 +327,7 @@ def test_result_can_be_read_again(client: TestClient, adult: Headers, db: Sessio
 def test_student_level_follows_the_school_then_the_grade() -> None:
     """A junior school's grade 6 draws secondary questions (the 5+4 system); a nine-year
     school decides by grade, with the city's last primary grade."""
-    from quiz_api.content import level_of_school
+    from quiz_api.content.bank import level_of_school
 
     assert level_of_school("junior", 6).value == "secondary"
     assert level_of_school("primary", 6).value == "primary"

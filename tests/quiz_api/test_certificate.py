@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlmodel import Session
 
-from quiz_api.certificate import CertificateData, font, render_certificate
+from quiz_api.rendering.certificate import CertificateData, font, render_certificate
 
 from .factories import join
 from .test_attempts import key, start, submit

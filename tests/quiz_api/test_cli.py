@@ -117,7 +117,7 @@ def test_a_bad_roster_lists_every_rejected_row_and_imports_nothing(tmp_path: Pat
 def test_ranks_reset_drops_this_deployments_boards_only(tmp_path: Path) -> None:
     import redis
 
-    from quiz_api.config import Settings
+    from quiz_api.core.config import Settings
 
     from .test_ratelimit import _redis_url
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from quiz_api.content import ContentInvalid, load_bank, load_campaigns, stratum_sizes
+from quiz_api.content.bank import ContentInvalid, load_bank, load_campaigns, stratum_sizes
 
 from . import factories
 

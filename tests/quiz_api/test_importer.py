@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from quiz_api.content import ContentInvalid
-from quiz_api.db import session_scope
-from quiz_api.importer import import_content
-from quiz_api.models import QuestionVersion
+from quiz_api.content.bank import ContentInvalid
+from quiz_api.content.importer import import_content
+from quiz_api.db.engine import session_scope
+from quiz_api.db.models import QuestionVersion
 from quiz_api.services.questions import question_cache
 
 from . import factories

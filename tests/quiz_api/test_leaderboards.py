@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
-from quiz_api.config import Settings
-from quiz_api.db import engine_dependency
+from quiz_api.core.config import Settings
+from quiz_api.db.engine import engine_dependency
 
 from .conftest import Clock
 from .factories import join
@@ -84,7 +84,7 @@ def test_limit_and_anonymous_reader(client: TestClient, db: Session, clock: Cloc
 def test_school_and_district_scopes(
     client: TestClient, db: Session, clock: Clock, school: str
 ) -> None:
-    from quiz_api.models import School
+    from quiz_api.db.models import School
 
     db.add(School(code="S003", name="Third", district="黄浦区", level="junior"))
     db.commit()

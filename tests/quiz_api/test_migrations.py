@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from quiz_api.migrate import alembic_config
+from quiz_api.db.migrate import alembic_config
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:

@@ -1,4 +1,4 @@
-"""Overload and database outages: a 503 problem with Retry-After, at once (quiz_api/overload.py)."""
+"""Overload and database outages: a 503 problem with Retry-After, at once (quiz_api/api/overload.py)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from sqlmodel import Session, func, select
 
 from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
-from quiz_api.config import Settings
-from quiz_api.db import engine_dependency
-from quiz_api.models import Participant
-from quiz_api.security import participant_token
+from quiz_api.core.config import Settings
+from quiz_api.core.tokens import participant_token
+from quiz_api.db.engine import engine_dependency
+from quiz_api.db.models import Participant
 
 from .conftest import Clock
 from .test_participants import assert_problem
@@ -62,7 +62,7 @@ def test_an_unreachable_database_answers_unavailable(settings: Settings) -> None
 
 
 def test_busy_and_unavailable_are_documented_problem_types() -> None:
-    from quiz_api.problems import TITLES
+    from quiz_api.api.problems import TITLES
 
     assert TITLES["server-busy"] and TITLES["database-unavailable"]
 
@@ -110,7 +110,7 @@ def test_a_worker_runs_max_in_flight_requests_and_refuses_one_that_waited_too_lo
 
 
 def test_admission_control_is_on_by_default_and_off_at_zero(settings: Settings) -> None:
-    from quiz_api.overload import AdmissionControl
+    from quiz_api.api.overload import AdmissionControl
 
     def bounded(app: FastAPI) -> bool:
         return any(m.cls is AdmissionControl for m in app.user_middleware)

@@ -16,10 +16,10 @@ from sqlmodel import Session
 
 from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
-from quiz_api.config import Settings
-from quiz_api.db import engine_dependency
-from quiz_api.models import BestScore, Participant
-from quiz_api.ranks import RankIndex, board_score
+from quiz_api.core.config import Settings
+from quiz_api.db.engine import engine_dependency
+from quiz_api.db.models import BestScore, Participant
+from quiz_api.integrations.ranks import RankIndex, board_score
 from quiz_api.services.leaderboards import Scope, count_rank
 
 from .conftest import Clock

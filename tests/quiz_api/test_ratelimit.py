@@ -1,4 +1,4 @@
-"""Rate limits on joining and starting attempts (quiz_api/ratelimit.py), and the no-op
+"""Rate limits on joining and starting attempts (quiz_api/api/ratelimit.py), and the no-op
 endpoint of the load tests. Time moves with the Clock, never by waiting."""
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from sqlmodel import Session
 
 from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
-from quiz_api.config import Settings
-from quiz_api.db import engine_dependency
-from quiz_api.ratelimit import Limit, MemoryStore, RedisStore, client_address, parse_networks
+from quiz_api.api.ratelimit import Limit, MemoryStore, RedisStore, client_address, parse_networks
+from quiz_api.core.config import Settings
+from quiz_api.db.engine import engine_dependency
 
 from .conftest import Clock
 from .test_participants import assert_problem
@@ -217,7 +217,7 @@ def test_without_redis_the_worker_counts_alone_and_says_so_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     limit = Limit(count=1, period_ms=60_000)
-    with caplog.at_level(logging.WARNING, logger="quiz_api.ratelimit"), _no_redis() as store:
+    with caplog.at_level(logging.WARNING, logger="quiz_api.api.ratelimit"), _no_redis() as store:
         assert store.hit("k", 0, limit) == 0
         assert store.hit("k", 0, limit) == 60_000  # counted in memory: still limited
         assert store.hit("k", 60_000, limit) == 0

@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from quiz_api.db import session_scope
-from quiz_api.models import Attempt, BestScore, Participant, Result
+from quiz_api.db.engine import session_scope
+from quiz_api.db.models import Attempt, BestScore, Participant, Result
 from quiz_api.services.reports import wait_for_refreshes
 from quiz_api.services.schools import import_roster, parse_roster
 

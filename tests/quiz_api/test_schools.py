@@ -11,9 +11,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
-from quiz_api.db import session_scope
-from quiz_api.models import School, SchoolClass
-from quiz_api.schools import DEMO_ROSTER
+from quiz_api.cli.schools import DEMO_ROSTER
+from quiz_api.db.engine import session_scope
+from quiz_api.db.models import School, SchoolClass
 from quiz_api.services.schools import (
     RosterError,
     RosterInvalid,
@@ -151,8 +151,8 @@ def test_csv_saved_by_chinese_excel_gb18030(engine: Engine, db: Session, tmp_pat
 def test_cli_import_exit_codes(
     engine: Engine, db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import quiz_api.db as dbmodule
-    from quiz_api.cli import app
+    import quiz_api.db.engine as dbmodule
+    from quiz_api.cli.main import app
 
     monkeypatch.setattr(dbmodule, "get_engine", lambda: engine)
     runner = CliRunner()

@@ -12,8 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
-from quiz_api.config import Settings
-from quiz_api.db import make_engine
+from quiz_api.core.config import Settings
+from quiz_api.db.engine import make_engine
 
 
 @pytest.fixture

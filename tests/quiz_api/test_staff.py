@@ -8,8 +8,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from quiz_api.db import session_scope
-from quiz_api.models import StaffAccount, StaffRole
+from quiz_api.db.engine import session_scope
+from quiz_api.db.models import StaffAccount, StaffRole
 from quiz_api.services.staff import StaffInvalid, create_account, staff_from_token, staff_token
 
 from . import factories
@@ -132,8 +132,8 @@ def test_cli_create_with_password_from_stdin(
     staff_tables: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import quiz_api.db as dbmodule
-    from quiz_api.cli import app
+    import quiz_api.db.engine as dbmodule
+    from quiz_api.cli.main import app
 
     monkeypatch.setattr(dbmodule, "get_engine", lambda: engine)
     runner = CliRunner()

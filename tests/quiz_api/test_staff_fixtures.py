@@ -11,8 +11,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from quiz_api.db import session_scope
-from quiz_api.models import StaffRole
+from quiz_api.db.engine import session_scope
+from quiz_api.db.models import StaffRole
 from quiz_api.services.reports import clear_cache
 from quiz_api.services.staff import create_account
 

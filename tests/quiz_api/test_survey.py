@@ -16,10 +16,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from quiz_api.config import PROJECT_ROOT
-from quiz_api.db import session_scope
-from quiz_api.models import Participant, SurveyResponse, SurveyVersion
-from quiz_api.problems import Problem
+from quiz_api.api.problems import Problem
+from quiz_api.core.config import PROJECT_ROOT
+from quiz_api.db.engine import session_scope
+from quiz_api.db.models import Participant, SurveyResponse, SurveyVersion
 from quiz_api.services import survey as service
 from quiz_api.services.survey import SurveyInvalid, load_surveys, wilson
 

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from quiz_api.api.routes.wechat import get_clock
-from quiz_api.wechat import (
+from quiz_api.integrations.wechat import (
     INVALID_CODE,
     INVALID_CREDENTIAL,
     REFRESH_MARGIN,

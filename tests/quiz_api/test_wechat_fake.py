@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from quiz_api.wechat import EXPIRED_ACCESS_TOKEN, INVALID_CODE, INVALID_CREDENTIAL
+from quiz_api.integrations.wechat import EXPIRED_ACCESS_TOKEN, INVALID_CODE, INVALID_CREDENTIAL
 
 APP_SECRET = "fake-app-secret"
 

@@ -23,8 +23,8 @@ import httpx2 as httpx
 import pytest
 import yaml
 
-from quiz_api.content import Level, StratumKey, load_bank, stratum_sizes
-from quiz_api.models import Track
+from quiz_api.content.bank import Level, StratumKey, load_bank, stratum_sizes
+from quiz_api.db.models import Track
 from tests.quiz_api.test_wechat_fake import APP_SECRET, FakeWechat, serve_fake_wechat
 
 ROOT = Path(__file__).resolve().parents[2]

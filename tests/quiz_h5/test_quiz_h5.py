@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from quiz_api.content import LETTERS
+from quiz_api.content.bank import LETTERS
 
 from .conftest import SHOTS, Live, Phone
 
@@ -439,7 +439,7 @@ def test_without_the_schools_api_the_student_track_says_so(phone: Phone) -> None
 def test_a_busy_server_is_asked_again_after_retry_after_and_the_phone_says_why(
     phone: Phone, live: Live
 ) -> None:
-    """Admission control (quiz_api/overload.py) answers 503 server-busy before any work: the
+    """Admission control (quiz_api/api/overload.py) answers 503 server-busy before any work: the
     page waits for Retry-After, tells the person, and sends the same start again."""
     busy = json.dumps(
         {"type": "/problems/server-busy", "title": "The server is busy", "status": 503}

@@ -16,12 +16,12 @@ from quiz_api.api.deps import (
     SettingsDep,
     invalid_token,
 )
-from quiz_api.db import Bind, hot_connection
-from quiz_api.models import PARTICIPANT, Attempt, Campaign, Participant, Result
-from quiz_api.problems import Problem, problem_responses
-from quiz_api.ranks import RankIndex
-from quiz_api.ratelimit import StartRateLimit
-from quiz_api.schemas import AttemptOut, ResultOut, StartAttemptRequest, SubmitRequest
+from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.api.ratelimit import StartRateLimit
+from quiz_api.api.schemas import AttemptOut, ResultOut, StartAttemptRequest, SubmitRequest
+from quiz_api.db.engine import Bind, hot_connection
+from quiz_api.db.models import PARTICIPANT, Attempt, Campaign, Participant, Result
+from quiz_api.integrations.ranks import RankIndex
 from quiz_api.services import attempts as service
 from quiz_api.services.campaigns import get_campaign
 from quiz_api.services.leaderboards import count_rank

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Path, Request, Response
 
 from quiz_api.api.deps import CurrentParticipant, SessionDep
-from quiz_api.certificate import CertificateData, render_certificate
-from quiz_api.models import Attempt, Campaign, Result
-from quiz_api.problems import Problem, problem_responses
+from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.db.models import Attempt, Campaign, Result
+from quiz_api.rendering.certificate import CertificateData, render_certificate
 from quiz_api.services.campaigns import campaign_spec
 
 router = APIRouter(prefix="/attempts", tags=["certificates"])

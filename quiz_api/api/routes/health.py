@@ -8,8 +8,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from quiz_api.db import engine_dependency
-from quiz_api.schemas import HealthOut
+from quiz_api.api.schemas import HealthOut
+from quiz_api.db.engine import engine_dependency
 
 router = APIRouter(tags=["health"])
 

@@ -5,9 +5,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from quiz_api.api.deps import NowDep, OptionalParticipant, RanksDep, SessionDep, SettingsDep
-from quiz_api.models import BestScore, Track
-from quiz_api.problems import Problem, problem_responses
-from quiz_api.schemas import PRINTABLE, LeaderboardOut, MyRank
+from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.api.schemas import PRINTABLE, LeaderboardOut, MyRank
+from quiz_api.db.models import BestScore, Track
 from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.leaderboards import BoardCache, Scope, count_rank
 

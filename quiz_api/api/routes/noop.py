@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from quiz_api.api.deps import SettingsDep
-from quiz_api.problems import Problem
+from quiz_api.api.problems import Problem
 
 router = APIRouter(tags=["benchmark"], include_in_schema=False)
 

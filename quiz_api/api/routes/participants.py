@@ -3,12 +3,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from quiz_api.api.deps import CurrentParticipant, EngineDep, NowDep, SettingsDep
-from quiz_api.db import hot_connection
-from quiz_api.models import Participant
-from quiz_api.problems import Problem, problem_responses
-from quiz_api.ratelimit import JoinRateLimit
-from quiz_api.schemas import JoinRequest, JoinResponse, ParticipantOut
-from quiz_api.security import participant_token
+from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.api.ratelimit import JoinRateLimit
+from quiz_api.api.schemas import JoinRequest, JoinResponse, ParticipantOut
+from quiz_api.core.tokens import participant_token
+from quiz_api.db.engine import hot_connection
+from quiz_api.db.models import Participant
 from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.participants import join
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
 from quiz_api.api.deps import SessionDep
-from quiz_api.problems import Problem, problem_responses
+from quiz_api.api.problems import Problem, problem_responses
 from quiz_api.services.schools import load_districts, school_classes, search_schools
 
 router = APIRouter(prefix="/schools", tags=["schools"])

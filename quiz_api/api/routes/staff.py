@@ -11,8 +11,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from quiz_api.api.deps import NowDep, SessionDep, SettingsDep
-from quiz_api.models import StaffAccount, StaffRole
-from quiz_api.problems import Problem, problem_responses
+from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.db.models import StaffAccount, StaffRole
 from quiz_api.services.staff import Scope, authenticate, issue_token, staff_from_token
 
 router = APIRouter(prefix="/staff", tags=["staff"])

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from quiz_api.api.deps import NowDep, SessionDep
-from quiz_api.problems import problem_responses
-from quiz_api.schemas import PRINTABLE, StatsOut
+from quiz_api.api.problems import problem_responses
+from quiz_api.api.schemas import PRINTABLE, StatsOut
 from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.stats import campaign_stats
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from quiz_api.api.deps import NowDep, SessionDep
-from quiz_api.problems import problem_responses
+from quiz_api.api.problems import problem_responses
 from quiz_api.services.visits import record_visit, visit_totals
 
 router = APIRouter(prefix="/visits", tags=["visits"])

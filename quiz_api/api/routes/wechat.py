@@ -14,17 +14,14 @@ from pydantic import BaseModel, StringConstraints
 from sqlmodel import select
 
 from quiz_api.api.deps import EngineDep, NowDep, SessionDep, SettingsDep
+from quiz_api.api.problems import Problem, problem_responses
 from quiz_api.api.routes.participants import _out
-from quiz_api.certificate import render_share_image
-from quiz_api.content import I18nText
-from quiz_api.db import hot_connection
-from quiz_api.models import Campaign, Participant
-from quiz_api.problems import Problem, problem_responses
-from quiz_api.schemas import JoinRequest, JoinResponse
-from quiz_api.security import participant_token
-from quiz_api.services.campaigns import campaign_spec, resolve_campaign
-from quiz_api.services.participants import join
-from quiz_api.wechat import (
+from quiz_api.api.schemas import JoinRequest, JoinResponse
+from quiz_api.content.bank import I18nText
+from quiz_api.core.tokens import participant_token
+from quiz_api.db.engine import hot_connection
+from quiz_api.db.models import Campaign, Participant
+from quiz_api.integrations.wechat import (
     JS_API_LIST,
     WechatClient,
     WechatError,
@@ -33,6 +30,9 @@ from quiz_api.wechat import (
     read_identity,
     sign_identity,
 )
+from quiz_api.rendering.certificate import render_share_image
+from quiz_api.services.campaigns import campaign_spec, resolve_campaign
+from quiz_api.services.participants import join
 
 router = APIRouter(prefix="/wechat", tags=["wechat"])
 

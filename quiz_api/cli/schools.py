@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from quiz_api.config import PROJECT_ROOT
-from quiz_api.terminal import err, fail, out
+from quiz_api.cli.terminal import err, fail, out
+from quiz_api.core.config import PROJECT_ROOT
 
 schools_app = typer.Typer(help="School roster and enrolment (CSV or XLSX).", no_args_is_help=True)
 DEMO_ROSTER = PROJECT_ROOT / "content" / "schools" / "demo-roster.csv"
@@ -18,7 +18,7 @@ DEMO_ROSTER = PROJECT_ROOT / "content" / "schools" / "demo-roster.csv"
 
 def import_roster_command(path: Path, quiet: bool = False) -> None:
     """Import a roster file in one transaction; exit 1 with the rejected rows on failure."""
-    from quiz_api.db import session_scope
+    from quiz_api.db.engine import session_scope
     from quiz_api.services.schools import (
         RosterError,
         RosterInvalid,
@@ -59,7 +59,7 @@ def schools_import(
 
 def import_demo_roster() -> None:
     """The demo schools (names marked "(demo)") that `make run` imports; never in production."""
-    from quiz_api.config import get_settings
+    from quiz_api.core.config import get_settings
 
     if get_settings().env == "production":
         out.print("roster: demo schools skipped in production")

@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from quiz_api.config import get_settings
+from quiz_api.core.config import get_settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

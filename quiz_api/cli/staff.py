@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from quiz_api.models import StaffRole
-from quiz_api.terminal import fail, out
+from quiz_api.cli.terminal import fail, out
+from quiz_api.db.models import StaffRole
 
 staff_app = typer.Typer(help="Staff accounts for the reports.", no_args_is_help=True)
 
@@ -34,7 +34,7 @@ def staff_create(
     ] = False,
 ) -> None:
     """Create an account; the password is prompted for (or read from standard input)."""
-    from quiz_api.db import session_scope
+    from quiz_api.db.engine import session_scope
     from quiz_api.services.staff import StaffInvalid, create_account
 
     password = _password(password_stdin)
@@ -63,7 +63,7 @@ def staff_password(
     ] = False,
 ) -> None:
     """Set a new password for an account."""
-    from quiz_api.db import session_scope
+    from quiz_api.db.engine import session_scope
     from quiz_api.services.staff import StaffInvalid, set_password
 
     password = _password(password_stdin)

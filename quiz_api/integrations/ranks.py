@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection, Engine
 
-from quiz_api.models import BEST_SCORE
+from quiz_api.db.models import BEST_SCORE
 from quiz_api.services.leaderboards import Scope, ahead_of, count_rank, same_board
 
 logger = logging.getLogger(__name__)

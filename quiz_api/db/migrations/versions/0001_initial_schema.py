@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import quiz_api.db
+import quiz_api.db.engine
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -28,10 +28,10 @@ def upgrade() -> None:
         sa.Column("content_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("name", sa.JSON(), nullable=False),
         sa.Column("timezone", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("starts_at", quiz_api.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", quiz_api.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("starts_at", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.Column("config", sa.JSON(), nullable=False),
-        sa.Column("updated_at", quiz_api.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
@@ -54,7 +54,7 @@ def upgrade() -> None:
         sa.Column("tracks", sa.JSON(), nullable=False),
         sa.Column("levels", sa.JSON(), nullable=False),
         sa.Column("body", sa.JSON(), nullable=False),
-        sa.Column("created_at", quiz_api.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("question_id", "version"),
     )
@@ -90,7 +90,7 @@ def upgrade() -> None:
         sa.Column("grade", sa.Integer(), nullable=True),
         sa.Column("class_name", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("day", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-        sa.Column("created_at", quiz_api.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["campaign_id"],
             ["campaign.id"],
@@ -141,8 +141,8 @@ def upgrade() -> None:
         sa.Column("attempt_no", sa.Integer(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("lang", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
-        sa.Column("started_at", quiz_api.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("deadline", quiz_api.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deadline", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.Column("day", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
         sa.Column("paper", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -180,7 +180,7 @@ def upgrade() -> None:
         sa.Column("district", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
         sa.Column("score", sa.Integer(), nullable=False),
         sa.Column("duration_ms", sa.Integer(), nullable=False),
-        sa.Column("achieved_at", quiz_api.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("achieved_at", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.Column("attempt_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["participant_id"],
@@ -220,7 +220,7 @@ def upgrade() -> None:
         sa.Column("duration_ms", sa.Integer(), nullable=False),
         sa.Column("passed", sa.Boolean(), nullable=False),
         sa.Column("late", sa.Boolean(), nullable=False),
-        sa.Column("submitted_at", quiz_api.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("submitted_at", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.Column("day", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
         sa.Column("answers_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("answers", sa.JSON(), nullable=False),

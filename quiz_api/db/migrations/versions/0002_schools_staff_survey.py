@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import quiz_api.db
+import quiz_api.db.engine
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("is_current", sa.Boolean(), nullable=False),
         sa.Column("content_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("body", sa.JSON(), nullable=False),
-        sa.Column("created_at", quiz_api.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("survey_id", "version"),
     )
@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.Column("school_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("district", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", quiz_api.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["school_code"],
             ["school.code"],
@@ -68,7 +68,7 @@ def upgrade() -> None:
         sa.Column("district", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
         sa.Column("lang", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
         sa.Column("comment", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
-        sa.Column("submitted_at", quiz_api.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("submitted_at", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["participant_id"],
             ["participant.id"],

@@ -26,8 +26,8 @@ from typing import Annotated, Any, Protocol
 from fastapi import Depends, Request
 
 from quiz_api.api.deps import NowDep, ParticipantId, SettingsDep
-from quiz_api.config import Settings
-from quiz_api.problems import Problem
+from quiz_api.api.problems import Problem
+from quiz_api.core.config import Settings
 
 logger = logging.getLogger(__name__)
 

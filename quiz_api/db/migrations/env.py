@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import quiz_api.models  # noqa: F401 - registers the tables on SQLModel.metadata
-from quiz_api.config import get_settings
-from quiz_api.db import make_engine
+import quiz_api.db.models  # noqa: F401 - registers the tables on SQLModel.metadata
+from quiz_api.core.config import get_settings
+from quiz_api.db.engine import make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata

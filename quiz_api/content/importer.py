@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from quiz_api.content import (
+from quiz_api.content.bank import (
     Bank,
     CampaignSpec,
     ContentError,
@@ -19,7 +19,7 @@ from quiz_api.content import (
     load_campaigns,
     stratum_sizes,
 )
-from quiz_api.models import Campaign, QuestionVersion
+from quiz_api.db.models import Campaign, QuestionVersion
 
 Progress = Callable[[int], None]
 

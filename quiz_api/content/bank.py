@@ -28,8 +28,8 @@ from pydantic import (
 )
 from rapidfuzz import fuzz, process
 
-from quiz_api.models import LANGUAGES, Track
-from quiz_api.yamlsource import YamlSyntaxError, line_of, load_yaml
+from quiz_api.content.yamlsource import YamlSyntaxError, line_of, load_yaml
+from quiz_api.db.models import LANGUAGES, Track
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 NEAR_DUPLICATE_SIMILARITY = 90  # percent, rapidfuzz ratio of two stems in one language

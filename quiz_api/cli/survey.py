@@ -8,13 +8,13 @@ from typing import Annotated
 
 import typer
 
-from quiz_api.terminal import fail, out
+from quiz_api.cli.terminal import fail, out
 
 survey_app = typer.Typer(help="Satisfaction surveys in content/survey/.", no_args_is_help=True)
 
 
 def _folder(directory: Path | None) -> Path:
-    from quiz_api.config import get_settings
+    from quiz_api.core.config import get_settings
 
     return directory or get_settings().content_dir / "survey"
 
@@ -39,7 +39,7 @@ def survey_validate(
 
 def import_surveys_command(directory: Path | None = None) -> None:
     """Validate and import the surveys (a new version when a file changed)."""
-    from quiz_api.db import session_scope
+    from quiz_api.db.engine import session_scope
     from quiz_api.services.survey import SurveySpec, import_surveys
 
     specs = [s for s in _load(_folder(directory)) if isinstance(s, SurveySpec)]

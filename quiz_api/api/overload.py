@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from quiz_api.problems import problem_response
+from quiz_api.api.problems import problem_response
 
 logger = logging.getLogger(__name__)
 LOG_EVERY_SECONDS = 10.0

@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
-from quiz_api.config import Settings, get_settings
+from quiz_api.core.config import Settings, get_settings
 
 
 class UTCDateTime(TypeDecorator[datetime]):

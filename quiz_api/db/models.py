@@ -11,7 +11,7 @@ from typing import Any, cast
 from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from quiz_api.db import UTCDateTime
+from quiz_api.db.engine import UTCDateTime
 
 LANGUAGES = ("zh", "en", "ko", "ja")
 
@@ -318,7 +318,7 @@ Index(
 
 
 # The Core tables of the quiz's hot path (join, start, submit), which skips the ORM: a
-# request there is a few statements, each one round trip (see quiz_api.db.hot_connection).
+# request there is a few statements, each one round trip (see quiz_api.db.engine.hot_connection).
 def _table(model: type[SQLModel]) -> Table:
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
 

@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SECRET = "development-only-secret-change-me"
 
 
@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     db_max_overflow: int = 20
     # Seconds a request waits for a free connection before it is answered 503 (busy).
     db_pool_timeout: float = 5.0
-    # Admission control (quiz_api/overload.py): API requests a worker runs at once; the
+    # Admission control (quiz_api/api/overload.py): API requests a worker runs at once; the
     # next wait for a place in arrival order, and after admission_wait_seconds are answered
     # 503 server-busy with Retry-After, having done nothing. 0 = no bound.
     max_in_flight: int = Field(default=16, ge=0)

@@ -9,12 +9,12 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from quiz_api.config import get_settings
-from quiz_api.content import ContentInvalid, load_bank, load_campaigns, stratum_sizes
-from quiz_api.schools import import_demo_roster, schools_app
-from quiz_api.staff import staff_app
-from quiz_api.survey import import_surveys_command, survey_app
-from quiz_api.terminal import err, fail, out
+from quiz_api.cli.schools import import_demo_roster, schools_app
+from quiz_api.cli.staff import staff_app
+from quiz_api.cli.survey import import_surveys_command, survey_app
+from quiz_api.cli.terminal import err, fail, out
+from quiz_api.content.bank import ContentInvalid, load_bank, load_campaigns, stratum_sizes
+from quiz_api.core.config import get_settings
 
 app = typer.Typer(
     help="The anti-drug knowledge challenge: database, content imports and the server.",
@@ -48,7 +48,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] 
     """Create or upgrade the schema to the latest migration."""
     from sqlalchemy.exc import OperationalError
 
-    from quiz_api import migrate
+    from quiz_api.db import migrate
 
     try:
         migrate.upgrade(revision)
@@ -60,7 +60,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] 
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1")]) -> None:
     """Step the schema back (development only: data in dropped tables is lost)."""
-    from quiz_api import migrate
+    from quiz_api.db import migrate
 
     migrate.downgrade(revision)
 
@@ -68,7 +68,7 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, 
 @db_app.command("current")
 def db_current() -> None:
     """Show the schema revision of the database."""
-    from quiz_api import migrate
+    from quiz_api.db import migrate
 
     migrate.current()
 
@@ -102,8 +102,8 @@ def bank_validate(
 
 
 def _import_all(content: Path) -> None:
-    from quiz_api.db import session_scope
-    from quiz_api.importer import import_content
+    from quiz_api.content.importer import import_content
+    from quiz_api.db.engine import session_scope
 
     try:
         bank = load_bank(content / "quiz")
@@ -132,8 +132,8 @@ def campaign_import(
     directory: Annotated[Path | None, typer.Argument(help="Campaign folder")] = None,
 ) -> None:
     """Import campaigns, checking their draw rules against the bank in the database."""
-    from quiz_api.db import session_scope
-    from quiz_api.importer import import_campaign_files
+    from quiz_api.content.importer import import_campaign_files
+    from quiz_api.db.engine import session_scope
 
     try:
         with session_scope() as session:
@@ -149,7 +149,7 @@ def _forget_ranks() -> bool:
     settings = get_settings()
     if not settings.redis_url:
         return False
-    from quiz_api.ranks import RankIndex
+    from quiz_api.integrations.ranks import RankIndex
 
     RankIndex(settings.redis_url, settings.redis_namespace).forget()
     return True
