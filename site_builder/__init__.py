@@ -5,13 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-LANGS: tuple[str, ...] = ("zh", "en", "ko", "ja")
-DEFAULT_LANG = "zh"
-LANG_NAMES: dict[str, str] = {"zh": "中文", "en": "English", "ko": "한국어", "ja": "日本語"}
-# Babel locale of each site language.
-LOCALES: dict[str, str] = {"zh": "zh_Hans_CN", "en": "en", "ko": "ko", "ja": "ja"}
-# HTML lang attribute of each site language.
-HTML_LANG: dict[str, str] = {"zh": "zh-Hans", "en": "en", "ko": "ko", "ja": "ja"}
+from quiz_api.core.languages import DEFAULT_LANG, HTML_LANG, LANG_NAMES, LANGUAGES, LOCALES
+
+__all__ = ["DEFAULT_LANG", "HTML_LANG", "LANGS", "LANG_NAMES", "LOCALES"]
+
+LANGS: tuple[str, ...] = LANGUAGES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent

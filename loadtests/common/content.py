@@ -11,12 +11,13 @@ from typing import Any
 
 import yaml
 
-LANGS = ("zh", "en", "ko", "ja")
+from quiz_api.core.languages import LANGUAGES
+
 DISTRICTS = ("黄浦区", "徐汇区", "长宁区", "静安区", "普陀区", "虹口区", "杨浦区", "浦东新区")
 
 
 def _text(base: str) -> dict[str, str]:
-    return {lang: f"{base} [{lang}]" for lang in LANGS}
+    return {lang: f"{base} [{lang}]" for lang in LANGUAGES}
 
 
 def synthetic_content(shipped: Path, target: Path, per_rule_factor: int = 4) -> Path:

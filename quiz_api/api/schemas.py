@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from typing_extensions import TypedDict
 
-from quiz_api.db.models import Lang, Track
+from quiz_api.core.languages import Lang
+from quiz_api.db.models import Track
 
 # No control characters in any text from clients (PostgreSQL refuses NUL in text columns).
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"

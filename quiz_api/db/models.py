@@ -13,19 +13,10 @@ from sqlmodel import Field, SQLModel
 
 from quiz_api.db.engine import UTCDateTime
 
-LANGUAGES = ("zh", "en", "ko", "ja")
-
 
 class Track(StrEnum):
     adult = "adult"
     student = "student"
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
-    ko = "ko"
-    ja = "ja"
 
 
 class AttemptStatus(StrEnum):

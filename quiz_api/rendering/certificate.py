@@ -15,6 +15,8 @@ import qrcode
 from babel.dates import format_date
 from PIL import Image, ImageDraw, ImageFont
 
+from quiz_api.core.languages import LOCALES
+
 FONT_PATHS = (
     Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
     Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
@@ -22,7 +24,6 @@ FONT_PATHS = (
 BOLD_FONT_PATH = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
 # Face of NotoSansCJK-*.ttc per language: JP 0, KR 1, SC 2 (each has the right glyph forms).
 NOTO_FACE = {"zh": 2, "en": 2, "ko": 1, "ja": 0}
-LOCALES = {"zh": "zh_Hans_CN", "en": "en", "ko": "ko", "ja": "ja"}
 
 TEXTS: dict[str, dict[str, str]] = {
     "zh": {

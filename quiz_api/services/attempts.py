@@ -28,6 +28,7 @@ from quiz_api.api.schemas import (
     SubmitRequest,
 )
 from quiz_api.content.bank import LETTERS, CampaignSpec, TrackRules, level_of_school
+from quiz_api.core.languages import Lang
 from quiz_api.db.engine import Bind
 from quiz_api.db.models import (
     ATTEMPT,
@@ -37,7 +38,6 @@ from quiz_api.db.models import (
     Attempt,
     AttemptStatus,
     Campaign,
-    Lang,
     Result,
     Track,
 )

@@ -17,7 +17,8 @@ from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
 from quiz_api.core.config import PROJECT_ROOT
-from quiz_api.db.models import LANGUAGES, School, SchoolClass
+from quiz_api.core.languages import LANGUAGES
+from quiz_api.db.models import School, SchoolClass
 
 DISTRICTS_FILE = PROJECT_ROOT / "content" / "schools" / "districts.yaml"
 LEVELS = ("primary", "junior", "senior")

@@ -12,7 +12,8 @@ from pydantic import BaseModel
 from quiz_api.api.deps import NowDep, SessionDep
 from quiz_api.api.problems import Problem, problem_responses
 from quiz_api.api.routes.staff import StaffScope
-from quiz_api.db.models import Lang, StaffRole
+from quiz_api.core.languages import Lang
+from quiz_api.db.models import StaffRole
 from quiz_api.services import reports
 from quiz_api.services.campaigns import campaign_spec, resolve_campaign
 from quiz_api.services.exports import CSV_TYPE, XLSX_TYPE, Table, to_csv, to_xlsx

@@ -12,7 +12,7 @@ from quiz_api.api.deps import CurrentParticipant, NowDep, OptionalParticipant, S
 from quiz_api.api.problems import problem_responses
 from quiz_api.api.routes.reports import DOWNLOADS, Format, FormatQ, LangQ
 from quiz_api.api.routes.staff import StaffScope
-from quiz_api.db.models import Lang
+from quiz_api.core.languages import Lang
 from quiz_api.services import survey
 from quiz_api.services.exports import CSV_TYPE, XLSX_TYPE, to_csv, to_xlsx
 from quiz_api.services.survey import GroupBy
