@@ -1,3 +1,3 @@
-from loadtests.runner import main
+from loadtests.cli import app
 
-raise SystemExit(main())
+app(prog_name="python -m loadtests")

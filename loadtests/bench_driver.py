@@ -142,7 +142,7 @@ async def _run(url: str, args: argparse.Namespace) -> list[Figure]:
 
 
 def _fill(url: str, participants: int) -> None:
-    from loadtests.runner import prepare_database
+    from loadtests.harness.database import prepare_database
 
     prepare_database(url, ROOT / "content", [])
     engine = create_engine(url)

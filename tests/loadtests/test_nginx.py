@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from loadtests.harness.server import free_ports, wait_healthy
 from loadtests.nginx import NGINX, running_nginx, stop
-from loadtests.runner import free_port, wait_healthy
 from tests.quiz_api import factories
 
 pytestmark = pytest.mark.skipif(
@@ -76,7 +76,7 @@ def _database(tmp: Path) -> str:
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("nginx")
-    api_port, port = free_port(), free_port()
+    api_port, port = free_ports(2)
     env = dict(
         os.environ,
         QUIZ_ENV="production",
@@ -93,7 +93,7 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         env=env, stdout=api_log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
-        wait_healthy(f"http://127.0.0.1:{api_port}", api)  # type: ignore[arg-type]
+        wait_healthy(f"http://127.0.0.1:{api_port}", api)
         with running_nginx(tmp, port, api_port, _site(tmp / "site")):
             yield f"http://127.0.0.1:{port}"
     finally:
@@ -142,7 +142,12 @@ def test_the_api_and_health_check_go_to_the_workers(proxy: str) -> None:
     health = fetch(f"{proxy}/healthz")
     assert health.status == 200 and health.json() == {"status": "ok", "database": "ok"}
     assert health.headers["Cache-Control"] == "no-store"
-    joined = fetch(f"{proxy}/api/v1/participants", "POST", {"track": "adult", "lang": "en"})
+    joined = fetch(
+        f"{proxy}/api/v1/participants",
+        "POST",
+        {"track": "adult", "lang": "en"},
+        **{"X-Forwarded-For": "203.0.113.10"},  # a join of its own (the next test's limit)
+    )
     assert joined.status == 201, joined.body
     token = joined.json()["token"]
     me = fetch(f"{proxy}/api/v1/participants/me", Authorization=f"Bearer {token}")
@@ -154,8 +159,12 @@ def test_the_api_and_health_check_go_to_the_workers(proxy: str) -> None:
 
 def test_rate_limited_answers_pass_through_with_retry_after(proxy: str) -> None:
     # The server allows one join an hour per address (QUIZ_RATE_LIMIT_JOIN_PER_ADDRESS=1/3600).
-    fetch(f"{proxy}/api/v1/participants", "POST", {"track": "adult"})
-    refused = fetch(f"{proxy}/api/v1/participants", "POST", {"track": "adult"})
+    # The address is the client's, which nginx appends to X-Forwarded-For and the API, behind
+    # its trusted proxy, believes: so no other test's join counts against this one.
+    phone = {"X-Forwarded-For": "203.0.113.20"}
+    first = fetch(f"{proxy}/api/v1/participants", "POST", {"track": "adult"}, **phone)
+    assert first.status == 201, first.body
+    refused = fetch(f"{proxy}/api/v1/participants", "POST", {"track": "adult"}, **phone)
     assert refused.status == 429
     assert refused.headers["Content-Type"] == "application/problem+json"
     assert refused.json()["type"] == "/problems/rate-limited"

@@ -8,13 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import typer
+from typer.testing import CliRunner
 
+from loadtests.cli import app, parse
 from loadtests.common.config import Limits
 from loadtests.common.content import roster, synthetic_content
 from loadtests.common.data import choose, random_address, school_address, seat
 from loadtests.common.thresholds import evaluate
+from loadtests.harness.chaos import recovered
 from loadtests.nginx import NGINX
-from loadtests.runner import parse, recovered
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,25 +89,32 @@ def test_limits_travel_to_locust_through_the_environment(monkeypatch: pytest.Mon
 
 
 def test_runner_arguments() -> None:
-    args = parse(["run", "throughput", "--users", "5", "--time", "10s"])
-    assert (args.db, args.workers, args.users, args.p95, args.p99) == (
-        "postgres",
-        2,
-        5,
-        100.0,
-        250.0,
-    )
-    assert parse(["run", "adults", "--db", "sqlite"]).workers == 1
-    with pytest.raises(SystemExit):
+    options = parse(["run", "throughput", "--users", "5", "--time", "10s"])
+    assert (
+        options.database,
+        options.server.workers,
+        options.load.users,
+        options.limits.p95_ms,
+        options.limits.p99_ms,
+    ) == ("postgres", 2, 5, 100.0, 250.0)
+    assert parse(["run", "adults", "--db", "sqlite"]).server.workers == 1
+    with pytest.raises(typer.BadParameter, match="one worker"):
         parse(["run", "adults", "--db", "sqlite", "--workers", "2"])
-    with pytest.raises(SystemExit):
+    with pytest.raises(typer.BadParameter, match="not one of adults"):
         parse(["run", "no-such-scenario"])
-    with pytest.raises(SystemExit):
+    with pytest.raises(typer.BadParameter, match="not a run time"):
         parse(["run", "adults", "--time", "soon"])  # refused before anything starts
-    assert args.target_port == args.port  # locust talks to the server itself
+    assert options.load.port == options.server.port  # locust talks to the server itself
     if NGINX.exists():
         fronted = parse(["run", "adults", "--via-nginx"])
-        assert fronted.target_port != fronted.port  # ... or to nginx in front of it
+        assert fronted.load.port == fronted.nginx_port != fronted.server.port  # ... or to nginx
+
+
+def test_a_refused_command_line_exits_2_before_anything_starts() -> None:
+    refused = CliRunner().invoke(app, ["run", "adults", "--db", "sqlite", "--workers", "2"])
+    assert refused.exit_code == 2
+    assert "SQLite takes one writer at a time" in refused.output
+    assert "[loadtests]" not in refused.output  # the harness said nothing: nothing ran
 
 
 def test_recovery_after_a_chaos_event_reads_the_stats_history(tmp_path: Path) -> None:
