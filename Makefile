@@ -41,7 +41,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy quiz_api site_builder
+	$(BIN)/mypy quiz_api site_builder loadtests
 
 pytest: install
 	$(BIN)/pytest -n 2 --dist loadfile

@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         for code in schools:
             headers = login(f"bench-{code}")
             path = f"/api/v1/reports/schools/{code}"
-            times = timed(lambda p=path, h=headers: get(p, h), args.runs)  # type: ignore[misc]
+            times = timed(lambda p=path, h=headers: get(p, h), args.runs)
             per_school[code] = statistics.median(times)
             school_times += times
     engine.dispose()

@@ -21,6 +21,27 @@ API = "/api/v1"
 BUSY_TRIES = 10  # as the phone app (site_builder/quiz_app/quiz.js: BUSY_TRIES)
 
 
+def succeed(response: RestResponseContextManager) -> None:
+    """Count the request as a success whatever its status."""
+    response.success()  # type: ignore[no-untyped-call]  # locust's success() is not annotated
+
+
+def fail(response: RestResponseContextManager, message: str) -> None:
+    """Count the request as failed, for ``message``."""
+    response.failure(message)  # type: ignore[no-untyped-call]  # locust's failure() is not annotated
+
+
+def fail_answer(response: RestResponseContextManager, what: str) -> None:
+    """Count the request as failed, with the status and the start of the server's answer."""
+    fail(response, f"{what}: {response.status_code} {(response.text or '')[:200]}")
+
+
+def retry_after(response: RestResponseContextManager, default: float = 2.0) -> float:
+    """The seconds of the answer's Retry-After header, or ``default`` without one."""
+    value = response.headers.get("Retry-After") if response.headers else None
+    return float(value) if isinstance(value, str) and value else default
+
+
 def record_submit(attempt_id: int, score: int) -> None:
     if CONFIG.submit_log is not None:
         with CONFIG.submit_log.open("a", encoding="utf-8") as log:
@@ -44,6 +65,7 @@ class QuizUser(FastHttpUser):
         self.attempts_today = 0
         self.wait_seconds(self.rng.uniform(0, self.arrival_spread_seconds))
 
+    # Unlike locust's, ``name`` is required: every request is reported under a name without ids.
     @contextmanager
     def rest(  # type: ignore[override]
         self, method: str, url: str, *, name: str, **kwargs: Any
@@ -62,8 +84,8 @@ class QuizUser(FastHttpUser):
                     yield response
                 else:
                     response.request_meta["name"] = f"{name} → 503 server-busy, sent again"
-                    response.success()
-                    delay = float(response.headers.get("Retry-After") or 2)
+                    succeed(response)
+                    delay = retry_after(response)
             if not busy:
                 return
             self.wait_seconds(delay + self.rng.uniform(0, 1))
@@ -84,11 +106,11 @@ class QuizUser(FastHttpUser):
             name=f"{API}/participants",
         ) as response:
             if response.status_code != 201:
-                response.failure(f"join: {response.status_code} {response.text[:200]}")
+                fail_answer(response, "join")
                 return False
             token = (response.js or {}).get("token")
             if not token:
-                response.failure("join: no token")
+                fail(response, "join: no token")
                 return False
             self.token = token
             self.attempts_today = 0
@@ -100,13 +122,13 @@ class QuizUser(FastHttpUser):
         ) as response:
             paper = response.js or {}
             if response.status_code == 403 and "attempt-limit" in str(paper.get("type")):
-                response.success()  # the campaign's limit: join again as someone new
+                succeed(response)  # the campaign's limit: join again as someone new
                 return None
             if response.status_code not in (200, 201):
-                response.failure(f"start: {response.status_code} {response.text[:200]}")
+                fail_answer(response, "start")
                 return None
             if len(paper.get("questions", [])) < 1 or not paper.get("attempt_id"):
-                response.failure("start: the paper has no questions")
+                fail(response, "start: the paper has no questions")
                 return None
             self.attempts_today += 1
             return paper
@@ -125,13 +147,13 @@ class QuizUser(FastHttpUser):
         ) as response:
             result = response.js or {}
             if response.status_code != 200:
-                response.failure(f"submit: {response.status_code} {response.text[:200]}")
+                fail_answer(response, "submit")
                 return None
             if result.get("attempt_id") != attempt_id or "score" not in result:
-                response.failure("submit: not the result of this attempt")
+                fail(response, "submit: not the result of this attempt")
                 return None
             if len(result.get("review", [])) != len(paper["questions"]):
-                response.failure("submit: review does not match the paper")
+                fail(response, "submit: review does not match the paper")
                 return None
             record_submit(attempt_id, result["score"])
             return result
@@ -145,7 +167,7 @@ class QuizUser(FastHttpUser):
             name=f"{API}/leaderboards/[track]?scope={scope}",
         ) as response:
             if response.status_code != 200 or "entries" not in (response.js or {}):
-                response.failure(f"leaderboard: {response.status_code} {response.text[:200]}")
+                fail_answer(response, "leaderboard")
 
     def survey(self) -> None:
         """Read the satisfaction survey and, when this person may, answer it once."""
@@ -154,7 +176,7 @@ class QuizUser(FastHttpUser):
         ) as response:
             survey = response.js or {}
             if response.status_code != 200 or "questions" not in survey:
-                response.failure(f"survey: {response.status_code} {response.text[:200]}")
+                fail_answer(response, "survey")
                 return
         if not survey.get("eligible"):
             return
@@ -171,7 +193,7 @@ class QuizUser(FastHttpUser):
             name=f"{API}/survey/responses",
         ) as response:
             if response.status_code != 201:
-                response.failure(f"survey answer: {response.status_code} {response.text[:200]}")
+                fail_answer(response, "survey answer")
 
     def think(self, seconds: float) -> None:
         """Wait as a person would (scaled down for short runs)."""

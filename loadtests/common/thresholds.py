@@ -51,7 +51,6 @@ def install(limits: Limits | None = None) -> None:
     from locust import events
     from locust.runners import WorkerRunner
 
-    @events.quitting.add_listener
     def _check(environment: Any, **_: Any) -> None:
         if isinstance(environment.runner, WorkerRunner):
             return
@@ -61,3 +60,6 @@ def install(limits: Limits | None = None) -> None:
         if not problems:
             logger.info("all limits met")
         environment.process_exit_code = 1 if problems else 0
+
+    # locust's EventHook is not annotated: as a decorator, it would make _check untyped.
+    events.quitting.add_listener(_check)  # type: ignore[no-untyped-call]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from locust import FastHttpUser, constant, task
 
 from loadtests.common import thresholds
+from loadtests.common.quiz import fail
 
 thresholds.install()
 
@@ -16,4 +17,4 @@ class Noop(FastHttpUser):
     def noop(self) -> None:
         with self.rest("GET", "/api/v1/noop", name="/api/v1/noop") as response:
             if response.status_code != 200 or response.js != {"ok": True}:
-                response.failure(f"noop: {response.status_code}")
+                fail(response, f"noop: {response.status_code}")

@@ -11,6 +11,7 @@ from locust import FastHttpUser, task
 
 from loadtests.common import thresholds
 from loadtests.common.config import CONFIG
+from loadtests.common.quiz import fail_answer
 from loadtests.scenarios.school import Student
 
 thresholds.install()
@@ -33,7 +34,7 @@ class Staff(FastHttpUser):
     def _get(self, url: str, name: str) -> None:
         with self.rest("GET", url, name=name) as response:
             if response.status_code != 200 or not isinstance(response.js, dict):
-                response.failure(f"{name}: {response.status_code} {response.text[:200]}")
+                fail_answer(response, name)
 
     @task(3)
     def stats(self) -> None:
@@ -45,16 +46,15 @@ class Staff(FastHttpUser):
 
     @task(1)
     def school_board(self) -> None:
-        if self.school:
-            self._get(
-                f"{API}/leaderboards/student?scope=school&code={self.school}",
-                f"{API}/leaderboards/[track]?scope=school",
-            )
+        self._scoped_board("school", self.school)
 
     @task(1)
     def district_board(self) -> None:
-        if self.district:
+        self._scoped_board("district", self.district)
+
+    def _scoped_board(self, scope: str, code: str | None) -> None:
+        if code:
             self._get(
-                f"{API}/leaderboards/student?scope=district&code={self.district}",
-                f"{API}/leaderboards/[track]?scope=district",
+                f"{API}/leaderboards/student?scope={scope}&code={code}",
+                f"{API}/leaderboards/[track]?scope={scope}",
             )
