@@ -24,7 +24,6 @@ of the next step in docs/benchmarks.md would then be wrong.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import random
 import sys
@@ -32,7 +31,9 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
+import typer
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -65,7 +66,7 @@ async def _measure(way: str, call: Call, calls: int, concurrency: int, ids: int)
     return Figure(way, done / wall, 1e6 * cpu / done)
 
 
-async def _run(url: str, args: argparse.Namespace) -> list[Figure]:
+async def _run(url: str, calls: int, concurrency: int, participants: int) -> list[Figure]:
     import anyio.to_thread
     import asyncpg
     from sqlalchemy.ext.asyncio import create_async_engine
@@ -75,7 +76,7 @@ async def _run(url: str, args: argparse.Namespace) -> list[Figure]:
     from quiz_api.services.attempts import _STARTER, load_starter
 
     engine = make_engine(Settings(database_url=url))
-    pool_size = args.concurrency
+    pool_size = concurrency
     async_engine = create_async_engine(
         make_url(url).set(drivername="postgresql+asyncpg"), pool_size=pool_size
     )
@@ -128,10 +129,10 @@ async def _run(url: str, args: argparse.Namespace) -> list[Figure]:
     best: dict[str, Figure] = {}
     try:
         for call in ways.values():  # warm: connections, prepared statements, caches
-            await _measure("warm-up", call, args.concurrency * 20, args.concurrency, 100)
+            await _measure("warm-up", call, concurrency * 20, concurrency, 100)
         for _ in range(2):
             for way, call in ways.items():
-                figure = await _measure(way, call, args.calls, args.concurrency, args.participants)
+                figure = await _measure(way, call, calls, concurrency, participants)
                 if way not in best or figure.cpu_us_per_call < best[way].cpu_us_per_call:
                     best[way] = figure
     finally:
@@ -158,35 +159,40 @@ def _fill(url: str, participants: int) -> None:
     engine.dispose()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", default=DEFAULT_SERVER, help="PostgreSQL server URL")
-    parser.add_argument("--database", default="bench_driver")
-    parser.add_argument("--participants", type=int, default=20_000)
-    parser.add_argument("--calls", type=int, default=4_000, help="timed calls of each way")
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--min-ratio", type=float, default=3.0)
-    args = parser.parse_args(argv)
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.command(help=__doc__.split("\n\n")[0])
+def main(
+    server: Annotated[str, typer.Option(help="PostgreSQL server URL")] = DEFAULT_SERVER,
+    database: str = "bench_driver",
+    participants: int = 20_000,
+    calls: Annotated[int, typer.Option(help="timed calls of each way")] = 4_000,
+    concurrency: int = 8,
+    min_ratio: float = 3.0,
+) -> None:
     try:
         import asyncpg  # noqa: F401
         import uvloop
     except ImportError as exc:
         print(f"{exc.name} is not installed: pip install -e '.[dev]'", file=sys.stderr)
-        return 2
+        raise typer.Exit(2) from exc
 
-    admin = create_engine(args.server, isolation_level="AUTOCOMMIT")
-    url = make_url(args.server).set(database=args.database)
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    url = make_url(server).set(database=database)
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{args.database}"'))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
     try:
-        log(f"filling {args.database}: the shipped content, {args.participants:,} participants")
-        _fill(url.render_as_string(hide_password=False), args.participants)
-        log(f"{args.calls:,} calls of each way, {args.concurrency} at a time, twice")
-        figures = uvloop.run(_run(url.render_as_string(hide_password=False), args))
+        log(f"filling {database}: the shipped content, {participants:,} participants")
+        _fill(url.render_as_string(hide_password=False), participants)
+        log(f"{calls:,} calls of each way, {concurrency} at a time, twice")
+        figures = uvloop.run(
+            _run(url.render_as_string(hide_password=False), calls, concurrency, participants)
+        )
     finally:
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
 
     today = figures[0].cpu_us_per_call
@@ -199,12 +205,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     print("* blocks the event loop while the database answers: for the split only")
     best = max(today / f.cpu_us_per_call for f in figures[3:])
-    if best < args.min_ratio:
-        print(f"FAILED: the best non-blocking way is {best:.1f}× cheaper, not {args.min_ratio}×")
-        return 1
-    print(f"PASSED: a non-blocking way is {best:.1f}× cheaper than today's (≥ {args.min_ratio}×)")
-    return 0
+    if best < min_ratio:
+        print(f"FAILED: the best non-blocking way is {best:.1f}× cheaper, not {min_ratio}×")
+        raise typer.Exit(1)
+    print(f"PASSED: a non-blocking way is {best:.1f}× cheaper than today's (≥ {min_ratio}×)")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    app()

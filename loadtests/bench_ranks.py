@@ -15,12 +15,11 @@ from Redis takes ``--limit-ms`` (5) or more.
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import sys
 import time
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -38,18 +37,21 @@ def median_ms(call: Any, runs: int) -> tuple[float, Any]:
     return statistics.median(times), answer
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", default=DEFAULT_SERVER, help="PostgreSQL server URL")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
-    parser.add_argument("--database", default="bench_ranks")
-    parser.add_argument("--schools", type=int, default=1500)
-    parser.add_argument("--students", type=int, default=500_000)
-    parser.add_argument("--attempts", type=int, default=500_000)
-    parser.add_argument("--runs", type=int, default=5, help="timed runs of each database count")
-    parser.add_argument("--limit-ms", type=float, default=5.0)
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    args = parser.parse_args(argv)
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.command(help=__doc__.split("\n\n")[0])
+def main(
+    server: Annotated[str, typer.Option(help="PostgreSQL server URL")] = DEFAULT_SERVER,
+    redis: str = "redis://127.0.0.1:6379/0",
+    database: str = "bench_ranks",
+    schools: int = 1500,
+    students: int = 500_000,
+    attempts: int = 500_000,
+    runs: Annotated[int, typer.Option(help="timed runs of each database count")] = 5,
+    limit_ms: float = 5.0,
+    keep: Annotated[bool, typer.Option("--keep", help="keep the database afterwards")] = False,
+) -> None:
 
     from alembic import command
 
@@ -59,17 +61,17 @@ def main(argv: list[str] | None = None) -> int:
     from quiz_api.integrations.ranks import RankIndex
     from quiz_api.services.leaderboards import count_rank
 
-    url = make_url(args.server).set(database=args.database).render_as_string(False)
-    admin = create_engine(args.server, isolation_level="AUTOCOMMIT")
+    url = make_url(server).set(database=database).render_as_string(False)
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{args.database}"'))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
     command.upgrade(alembic_config(url), "head")
-    log(f"generating {args.students:,} students, {args.attempts:,} attempts in {args.database}")
-    generate(url, args.schools, args.students, args.attempts)
+    log(f"generating {students:,} students, {attempts:,} attempts in {database}")
+    generate(url, schools, students, attempts)
 
     engine = make_engine(Settings(env="test", database_url=url, secret_key="bench-" + "x" * 40))
-    index = RankIndex(args.redis, namespace=f"bench-{args.database}")
+    index = RankIndex(redis, namespace=f"bench-{database}")
     index.forget()
     failed = False
     try:
@@ -89,24 +91,24 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'position':>9} {'rank':>9} {'database ms':>12} {'redis ms':>9} {'ratio':>7}")
             for position in POSITIONS:
                 pid = ranked[min(len(ranked) - 1, int(position * (len(ranked) - 1)))]
-                db_ms, db_rank = median_ms(lambda p=pid: count_rank(connection, p), args.runs)
+                db_ms, db_rank = median_ms(lambda p=pid: count_rank(connection, p), runs)
                 redis_ms, redis_rank = median_ms(lambda p=pid: index.rank(connection, p), 50)
                 agree = db_rank == redis_rank
                 print(
                     f"{position:>9.0%} {db_rank:>9,} {db_ms:>12.1f} {redis_ms:>9.2f} "
                     f"{db_ms / redis_ms:>6.0f}x{'' if agree else '  DISAGREE: ' + str(redis_rank)}"
                 )
-                failed |= not agree or redis_ms >= args.limit_ms
+                failed |= not agree or redis_ms >= limit_ms
     finally:
         index.forget()
         engine.dispose()
-        if not args.keep:
+        if not keep:
             with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)'))
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
     log("FAILED: a rank disagreed or was too slow" if failed else "all ranks agree, within limit")
-    return 1 if failed else 0
+    raise typer.Exit(1 if failed else 0)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    app()

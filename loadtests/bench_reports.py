@@ -18,15 +18,14 @@ The database (default ``bench_reports``) is dropped at the end unless ``--keep``
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
-import sys
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -167,17 +166,20 @@ def timed(call: Any, runs: int) -> list[float]:
     return times
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", default=DEFAULT_SERVER, help="PostgreSQL server URL")
-    parser.add_argument("--database", default="bench_reports")
-    parser.add_argument("--schools", type=int, default=1500)
-    parser.add_argument("--students", type=int, default=500_000)
-    parser.add_argument("--attempts", type=int, default=2_000_000)
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    parser.add_argument("--reuse", action="store_true", help="time an existing database")
-    args = parser.parse_args(argv)
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@app.command(help=__doc__.split("\n\n")[0])
+def main(
+    server: Annotated[str, typer.Option(help="PostgreSQL server URL")] = DEFAULT_SERVER,
+    database: str = "bench_reports",
+    school_count: Annotated[int, typer.Option("--schools")] = 1500,
+    students: int = 500_000,
+    attempts: int = 2_000_000,
+    runs: int = 7,
+    keep: Annotated[bool, typer.Option("--keep", help="keep the database afterwards")] = False,
+    reuse: Annotated[bool, typer.Option("--reuse", help="time an existing database")] = False,
+) -> None:
 
     from alembic import command
     from fastapi.testclient import TestClient
@@ -192,18 +194,18 @@ def main(argv: list[str] | None = None) -> int:
     from quiz_api.services.reports import clear_cache
     from quiz_api.services.staff import create_account
 
-    url = make_url(args.server).set(database=args.database).render_as_string(False)
-    admin = create_engine(args.server, isolation_level="AUTOCOMMIT")
-    if not args.reuse:
+    url = make_url(server).set(database=database).render_as_string(False)
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    if not reuse:
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{args.database}"'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{database}"'))
         command.upgrade(alembic_config(url), "head")
         log(
-            f"generating {args.schools:,} schools, {args.students:,} students, "
-            f"{args.attempts:,} attempts in {args.database}"
+            f"generating {school_count:,} schools, {students:,} students, "
+            f"{attempts:,} attempts in {database}"
         )
-        generate(url, args.schools, args.students, args.attempts)
+        generate(url, school_count, students, attempts)
 
     settings = Settings(env="test", database_url=url, secret_key="bench-" + "x" * 40)
     updater = create_engine(url)
@@ -214,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     updater.dispose()
     engine = make_engine(settings)
-    schools = [f"B{n:05d}" for n in (0, args.schools // 3, args.schools // 2, args.schools - 1)]
+    schools = [f"B{n:05d}" for n in (0, school_count // 3, school_count // 2, school_count - 1)]
     now = datetime.now(UTC)
     with session_scope(engine) as session:
         for username, role, school in [("bench-city", StaffRole.city, None)] + [
@@ -258,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             get("/api/v1/reports/city", city_headers)
             cold_times.append(time.perf_counter() - start)
-        city_times = timed(lambda: get("/api/v1/reports/city", city_headers), args.runs)
+        city_times = timed(lambda: get("/api/v1/reports/city", city_headers), runs)
         refresh_times = []  # requests answered while the sums are refreshed in the background
         for _ in range(3):
             for entry in reports._past_cache.values():
@@ -272,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         for code in schools:
             headers = login(f"bench-{code}")
             path = f"/api/v1/reports/schools/{code}"
-            times = timed(lambda p=path, h=headers: get(p, h), args.runs)
+            times = timed(lambda p=path, h=headers: get(p, h), runs)
             per_school[code] = statistics.median(times)
             school_times += times
     engine.dispose()
@@ -316,12 +318,12 @@ def main(argv: list[str] | None = None) -> int:
     if per_school[slowest] >= SCHOOL_LIMIT_S:
         log("FAIL: a school report takes 100 ms or more")
         status = 1
-    if not args.keep:
+    if not keep:
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)'))
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
     admin.dispose()
-    return status
+    raise typer.Exit(status)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    app()
