@@ -14,10 +14,16 @@ logger = logging.getLogger("loadtests")
 
 
 class Entry(Protocol):
-    name: str
-    method: str | None
-    num_requests: int
-    num_failures: int
+    """What the limits read of a locust stats entry (read only: a property will do)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def method(self) -> str | None: ...
+    @property
+    def num_requests(self) -> int: ...
+    @property
+    def num_failures(self) -> int: ...
 
     def get_response_time_percentile(self, percent: float) -> int: ...
 

@@ -1,4 +1,4 @@
-"""The load-test runner's pass/fail logic, the scenarios' helpers and the crash checks,
+"""The load tests' pass/fail limits and the scenarios' helpers (``loadtests.common``),
 without running a load test."""
 
 from __future__ import annotations
@@ -8,16 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from loadtests.cli import app, parse
 from loadtests.common.config import Limits
 from loadtests.common.content import roster, synthetic_content
 from loadtests.common.data import choose, random_address, school_address, seat
 from loadtests.common.thresholds import evaluate
-from loadtests.harness.chaos import recovered
-from loadtests.nginx import NGINX
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,47 +81,6 @@ def test_limits_travel_to_locust_through_the_environment(monkeypatch: pytest.Mon
     for key, value in limits.as_env().items():
         monkeypatch.setenv(key, value)
     assert Limits.from_env() == limits
-
-
-def test_runner_arguments() -> None:
-    options = parse(["run", "throughput", "--users", "5", "--time", "10s"])
-    assert (
-        options.database,
-        options.server.workers,
-        options.load.users,
-        options.limits.p95_ms,
-        options.limits.p99_ms,
-    ) == ("postgres", 2, 5, 100.0, 250.0)
-    assert parse(["run", "adults", "--db", "sqlite"]).server.workers == 1
-    with pytest.raises(typer.BadParameter, match="one worker"):
-        parse(["run", "adults", "--db", "sqlite", "--workers", "2"])
-    with pytest.raises(typer.BadParameter, match="not one of adults"):
-        parse(["run", "no-such-scenario"])
-    with pytest.raises(typer.BadParameter, match="not a run time"):
-        parse(["run", "adults", "--time", "soon"])  # refused before anything starts
-    assert options.load.port == options.server.port  # locust talks to the server itself
-    if NGINX.exists():
-        fronted = parse(["run", "adults", "--via-nginx"])
-        assert fronted.load.port == fronted.nginx_port != fronted.server.port  # ... or to nginx
-
-
-def test_a_refused_command_line_exits_2_before_anything_starts() -> None:
-    refused = CliRunner().invoke(app, ["run", "adults", "--db", "sqlite", "--workers", "2"])
-    assert refused.exit_code == 2
-    assert "SQLite takes one writer at a time" in refused.output
-    assert "[loadtests]" not in refused.output  # the harness said nothing: nothing ran
-
-
-def test_recovery_after_a_chaos_event_reads_the_stats_history(tmp_path: Path) -> None:
-    header = "Timestamp,User Count,Type,Name,Requests/s,Failures/s\n"
-    rows = [(100, 50, 0), (110, 0, 40), (120, 30, 5), (130, 60, 0), (140, 61, 0)]
-    history = tmp_path / "run_stats_history.csv"
-    history.write_text(
-        header + "".join(f"{t},10,,Aggregated,{r},{f}\n" for t, r, f in rows), "utf-8"
-    )
-    assert recovered(tmp_path / "run", since=105, settle=20) == []
-    assert "still failing" in recovered(tmp_path / "run", since=105, settle=10)[0]
-    assert "run longer" in recovered(tmp_path / "run", since=135, settle=20)[0]
 
 
 def test_answers_are_valid_choices_of_the_paper() -> None:
