@@ -27,11 +27,11 @@ from loadtests.nginx import NGINX
 
 
 def execute(options: RunOptions) -> None:
+    """The group's result callback: runs what a command returned, exits with its code."""
     raise typer.Exit(run_scenario(options))
 
 
 app = typer.Typer(
-    help="Load tests of the quiz API.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
