@@ -23,6 +23,7 @@ from babel.support import NullTranslations
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+from quiz_api.rendering.raster import qr_png
 from site_builder import (
     DEFAULT_LANG,
     HTML_LANG,
@@ -33,7 +34,6 @@ from site_builder import (
     REPO_ROOT,
     poster,
     prefix,
-    qr,
 )
 from site_builder import site_url as default_site_url
 from site_builder.content import (
@@ -537,7 +537,7 @@ class BuildState:
         if info:
             folder = (Path(config.site_dir) / page.file.dest_uri).parent
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / "qr.png").write_bytes(qr.png(info["url"]))
+            (folder / "qr.png").write_bytes(qr_png(info["url"]))
         return output
 
     # ------------------------------------------------------------------ build
@@ -591,7 +591,7 @@ class BuildState:
             name = campaign.name.get(self.lang) or campaign.name[DEFAULT_LANG]
             for kind in self.options.get("poster_kinds") or ["school"]:
                 url = self.quiz_url(campaign, kind)
-                (folder / f"qr-{kind}.png").write_bytes(qr.png(url))
+                (folder / f"qr-{kind}.png").write_bytes(qr_png(url))
                 poster.render(
                     folder / f"poster-{campaign.id}-{kind}-a4.png",
                     lang=self.lang,

@@ -33,7 +33,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from PIL import Image
 
-from site_builder import PACKAGE_DIR, poster, qr
+from quiz_api.rendering.raster import qr_png
+from site_builder import PACKAGE_DIR, poster
 from site_builder.exhibition.hall import Hall, HallError, Section, load_hall
 from site_builder.exhibition.labels import LABELS, label
 from site_builder.exhibition.rooms import FaceSpec, cache_dir, direction, render_faces
@@ -318,7 +319,7 @@ class Exhibition:
         ):
             shutil.copyfile(source, site / self.assets[key])
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "qr-poster.png").write_bytes(qr.png(self.poster_url()))
+        (folder / "qr-poster.png").write_bytes(qr_png(self.poster_url()))
         self._poster(folder / self.poster_file())
         self.timings["total"] = time.perf_counter() - start
         log.info(
