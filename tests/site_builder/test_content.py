@@ -3,18 +3,16 @@ refuses, with the same message."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from quiz_api.content.bank import ContentInvalid
 from quiz_api.content.bank import load_campaigns as load_quiz_campaigns
+from site_builder.__main__ import app
 from site_builder.content import load_campaigns
 from site_builder.corpus import write_sample
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_sample_campaign_is_read_from_the_quiz_schema(tmp_path: Path) -> None:
@@ -51,23 +49,10 @@ def test_a_campaign_the_quiz_refuses_stops_the_site_build(
     quiz_message = str(refused.value)
     assert quiz_message.startswith(f"{path}:")
 
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "site_builder",
-            "build",
-            "--content",
-            str(content),
-            "--out",
-            str(tmp_path / "site"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = CliRunner().invoke(
+        app, ["build", "--content", str(content), "--out", str(tmp_path / "site")]
     )
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # a clean exit, no traceback
     assert result.stderr.splitlines()[0] == quiz_message.splitlines()[0]
     assert not (tmp_path / "site").exists()
