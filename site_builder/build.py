@@ -17,8 +17,9 @@ from pathlib import Path
 
 import yaml
 
+from quiz_api.content.bank import ContentInvalid
 from site_builder import DEFAULT_LANG, LANGS, PACKAGE_DIR, REPO_ROOT, prefix, site_url
-from site_builder.content import ContentError, Problem, load_all
+from site_builder.content import ContentError, Problem, load_all, load_campaigns
 from site_builder.i18n import compile_catalogs
 
 BASE_CONFIG = REPO_ROOT / "mkdocs.yml"
@@ -127,16 +128,12 @@ def build(
     base_url = base_url or site_url()
     if not base_url.endswith("/"):
         base_url += "/"
-    from mkdocs.exceptions import PluginError
-
-    from site_builder.generate import load_campaigns
-
     content, problems = load_all(content_root, _display_root(content_root))
     if problems:
         raise ContentError(problems)
     try:
         campaigns = load_campaigns(content_root)
-    except PluginError as exc:
+    except ContentInvalid as exc:  # the quiz's own messages: file:line: what — fix
         raise BuildError(str(exc)) from None
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))

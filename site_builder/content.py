@@ -17,6 +17,8 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from quiz_api.content.bank import CampaignSpec
+from quiz_api.content.bank import load_campaigns as load_campaign_files
 from site_builder import DEFAULT_LANG, LANGS
 
 POST_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -530,3 +532,12 @@ def load_all(
         result[lang] = content
         problems.extend(found)
     return result, problems
+
+
+def load_campaigns(content_root: Path) -> list[CampaignSpec]:
+    """The campaigns of content/campaigns/ (none is fine), validated by the quiz's own schema:
+    a file the quiz would refuse stops the site build with the quiz's message.
+
+    Raises quiz_api.content.bank.ContentInvalid."""
+    folder = content_root / "campaigns"
+    return load_campaign_files(folder) if folder.is_dir() else []

@@ -122,6 +122,14 @@ description: {zh: 全市中小学生和成年人都可参加。, en: Open to all
 timezone: Asia/Shanghai
 starts_at: 2026-06-01T00:00:00+08:00
 ends_at: 2026-06-30T23:59:59+08:00
+tracks:
+  adult:
+    time_limit_seconds: 600
+    pass_mark: 60
+    attempts_per_day: 3
+    attempts_total: 10
+    draw:
+      - {category: drugs, difficulty: easy, count: 5}
 """
 
 

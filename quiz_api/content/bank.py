@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 
 from quiz_api.content.yamlsource import YamlSyntaxError, line_of, load_yaml
 from quiz_api.core.languages import LANGUAGES
-from quiz_api.db.models import Track
+from quiz_api.core.tracks import Track
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 NEAR_DUPLICATE_SIMILARITY = 90  # percent, rapidfuzz ratio of two stems in one language

@@ -11,12 +11,8 @@ from typing import Any, cast
 from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from quiz_api.core.tracks import Track as Track  # re-exported: the tables' column type
 from quiz_api.db.engine import UTCDateTime
-
-
-class Track(StrEnum):
-    adult = "adult"
-    student = "student"
 
 
 class AttemptStatus(StrEnum):

@@ -5,25 +5,25 @@ A PNG in an ``<img>`` is what WeChat lets people long-press to save or forward."
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 
-import qrcode
 from babel.dates import format_date
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from quiz_api.core.languages import LOCALES
-
-FONT_PATHS = (
-    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
-    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+from quiz_api.rendering.raster import (
+    BLUE,
+    CERTIFICATE_INK,
+    GOLD,
+    PAPER,
+    WHITE,
+    Font,
+    font,
+    png_bytes,
+    qr_image,
+    wrap,
 )
-BOLD_FONT_PATH = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
-# Face of NotoSansCJK-*.ttc per language: JP 0, KR 1, SC 2 (each has the right glyph forms).
-NOTO_FACE = {"zh": 2, "en": 2, "ko": 1, "ja": 0}
 
 TEXTS: dict[str, dict[str, str]] = {
     "zh": {
@@ -76,78 +76,32 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
-NO_LINE_START = frozenset("，。、；：！？）」』》,.;:!?)")
 WIDTH, HEIGHT = 900, 1272
-INK = (29, 35, 41)
-ACCENT = (11, 92, 173)
-GOLD = (176, 132, 36)
-PAPER = (255, 253, 247)
-
-
-@lru_cache(maxsize=64)
-def font(size: int, lang: str, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """The CJK font for a language (Noto Sans CJK, else WenQuanYi), else Pillow's default."""
-    paths = ((BOLD_FONT_PATH,) if bold else ()) + FONT_PATHS
-    for path in paths:
-        if path.is_file():
-            index = NOTO_FACE.get(lang, 2) if "Noto" in path.name else 0
-            return ImageFont.truetype(str(path), size, index=index)
-    return ImageFont.load_default(size)
-
-
-def _wrap(
-    draw: ImageDraw.ImageDraw,
-    text: str,
-    face: ImageFont.FreeTypeFont | ImageFont.ImageFont,
-    width: int,
-) -> list[str]:
-    """Lines no wider than ``width``: by words for spaced scripts, by characters for CJK."""
-    words = text.split(" ") if " " in text else list(text)
-    joiner = " " if " " in text else ""
-    lines: list[str] = []
-    line = ""
-    for word in words:
-        candidate = f"{line}{joiner}{word}" if line else word
-        fits = draw.textlength(candidate, font=face) <= width
-        # CJK line-breaking rule: closing punctuation never starts a line.
-        if fits or not line or word in NO_LINE_START:
-            line = candidate
-        else:
-            lines.append(line)
-            line = word
-    if line:
-        lines.append(line)
-    return lines
+INK = CERTIFICATE_INK
+ACCENT = BLUE
 
 
 def _centered(
     draw: ImageDraw.ImageDraw,
     y: int,
     text: str,
-    face: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+    face: Font,
     fill: tuple[int, int, int],
     width: int = WIDTH - 160,
     spacing: int = 12,
 ) -> int:
-    for line in _wrap(draw, text, face, width):
+    for line in wrap(text, face, width):
         draw.text((WIDTH // 2, y), line, font=face, fill=fill, anchor="ma")
         y = int(draw.textbbox((WIDTH // 2, y), line, font=face, anchor="ma")[3]) + spacing
     return y
 
 
 def _qr(url: str, size: int) -> Image.Image:
-    code = qrcode.QRCode(border=2, box_size=10, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    code.add_data(url)
-    code.make(fit=True)
-    made = code.make_image(fill_color="black", back_color="white")
-    image: Image.Image = made.get_image().convert("RGB")
-    return image.resize((size, size), Image.Resampling.NEAREST)
-
-
-def _png(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+    """The QR code scaled to exactly ``size`` px (a quiet zone of two modules: the paper
+    around it is white too)."""
+    return (
+        qr_image(url, size, border=2).convert("RGB").resize((size, size), Image.Resampling.NEAREST)
+    )
 
 
 @dataclass(frozen=True)
@@ -169,22 +123,22 @@ def render_certificate(data: CertificateData) -> bytes:
     draw = ImageDraw.Draw(image)
     draw.rectangle((24, 24, WIDTH - 25, HEIGHT - 25), outline=ACCENT, width=6)
     draw.rectangle((44, 44, WIDTH - 45, HEIGHT - 45), outline=GOLD, width=2)
-    y = _centered(draw, 110, text["title"], font(76, lang, bold=True), ACCENT)
-    y = _centered(draw, y + 30, data.campaign_name, font(34, lang), INK)
-    y = _centered(draw, y + 40, text["awarded"], font(28, lang), INK)
+    y = _centered(draw, 110, text["title"], font(lang, 76, bold=True), ACCENT)
+    y = _centered(draw, y + 30, data.campaign_name, font(lang, 34), INK)
+    y = _centered(draw, y + 40, text["awarded"], font(lang, 28), INK)
     nickname = data.nickname or text["anonymous"]
-    y = _centered(draw, y + 10, nickname, font(60, lang, bold=True), INK)
+    y = _centered(draw, y + 10, nickname, font(lang, 60, bold=True), INK)
     draw.line((WIDTH // 2 - 200, y + 4, WIDTH // 2 + 200, y + 4), fill=GOLD, width=2)
     body = text["body"].format(campaign=data.campaign_name, track=text.get(data.track, data.track))
-    y = _centered(draw, y + 40, body, font(30, lang), INK)
+    y = _centered(draw, y + 40, body, font(lang, 30), INK)
     score = text["score"].format(score=data.score, max=data.max_score)
-    y = _centered(draw, y + 30, score, font(40, lang, bold=True), ACCENT)
+    y = _centered(draw, y + 30, score, font(lang, 40, bold=True), ACCENT)
     when = format_date(data.day, "long", locale=LOCALES[lang])
-    _centered(draw, y + 20, text["date"].format(date=when), font(28, lang), INK)
+    _centered(draw, y + 20, text["date"].format(date=when), font(lang, 28), INK)
     qr_size = 240
     image.paste(_qr(data.url, qr_size), ((WIDTH - qr_size) // 2, HEIGHT - 130 - qr_size - 60))
-    _centered(draw, HEIGHT - 150, text["scan"], font(24, lang), INK)
-    return _png(image)
+    _centered(draw, HEIGHT - 150, text["scan"], font(lang, 24), INK)
+    return png_bytes(image)
 
 
 def render_share_image(lang: str, campaign_name: str, url: str) -> bytes:
@@ -193,19 +147,19 @@ def render_share_image(lang: str, campaign_name: str, url: str) -> bytes:
     size = 400
     image = Image.new("RGB", (size, size), ACCENT)
     draw = ImageDraw.Draw(image)
-    face = font(30, lang, bold=True)
-    lines = _wrap(draw, campaign_name, face, size - 48)[:3]
+    face = font(lang, 30, bold=True)
+    lines = wrap(campaign_name, face, size - 48)[:3]
     y = 28
     for line in lines:
-        draw.text((size // 2, y), line, font=face, fill=(255, 255, 255), anchor="ma")
+        draw.text((size // 2, y), line, font=face, fill=WHITE, anchor="ma")
         y += 40
     qr_size = min(200, size - y - 60)
     image.paste(_qr(url, qr_size), ((size - qr_size) // 2, y + 12))
     draw.text(
         (size // 2, size - 36),
         TEXTS[lang]["share_call"],
-        font=font(22, lang),
-        fill=(255, 255, 255),
+        font=font(lang, 22),
+        fill=WHITE,
         anchor="ma",
     )
-    return _png(image)
+    return png_bytes(image)

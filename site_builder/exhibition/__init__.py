@@ -10,9 +10,9 @@ One page per language holds two things:
   to the next or previous room, and buttons outside the canvas for keyboard users. Each room
   shown is counted anonymously with POST /api/v1/visits {"page": "exhibition/<lang>/<id>"}.
 
-Rooms without a panorama photo are drawn at build time (see rooms.py). The hooks call
-on_files, on_post_page and on_post_build of this module; nothing happens when the content
-has no content/exhibition/hall.yaml.
+Rooms without a panorama photo are drawn at build time (see rooms.py). The build's generator
+is site_builder/generators/exhibition.py; nothing happens when the content has no
+content/exhibition/hall.yaml.
 """
 
 from __future__ import annotations
@@ -28,25 +28,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
 from PIL import Image
 
-from site_builder import PACKAGE_DIR, poster, qr
-from site_builder.exhibition.hall import Hall, HallError, Section, load_hall
+from quiz_api.rendering.raster import qr_png
+from site_builder import PACKAGE_DIR, poster
+from site_builder.exhibition.hall import Hall, Section
 from site_builder.exhibition.labels import LABELS, label
-from site_builder.exhibition.rooms import FaceSpec, cache_dir, direction, render_faces
+from site_builder.exhibition.rooms import (
+    RENDER_VERSION,
+    FaceSpec,
+    cache_dir,
+    direction,
+    render_faces,
+)
+from site_builder.generators.base import front as front_matter
 
 log = logging.getLogger("mkdocs.site_builder.exhibition")
 
 PAGE = "exhibition/index.md"
+PAGE_URL = "exhibition/"  # its URL below the language root
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 VENDOR_DIR = PACKAGE_DIR / "vendor" / "pannellum"
 PANNELLUM_VERSION = "2.5.7"
 MAX_PANORAMA_WIDTH = 2048  # wider textures fail on some phones (pannellum #737)
 
-__all__ = ["LABELS", "PAGE", "Exhibition", "on_files", "on_post_build", "on_post_page"]
+__all__ = ["LABELS", "PAGE", "PAGE_URL", "Exhibition"]
 
 
 def _digest(path: Path) -> str:
@@ -188,8 +195,7 @@ class Exhibition:
             "hide": ["toc"],
             "sb_exhibition": True,
         }
-        front = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
-        return front + self.body_html() + "\n"
+        return front_matter(meta) + self.body_html() + "\n"
 
     def body_html(self) -> str:
         total = len(self.rooms)
@@ -239,7 +245,7 @@ class Exhibition:
         licence = self.assets.get("pannellum_licence", "")
         out.append(
             f'<p class="sbx-credit">{_esc(self.l("credit", version=PANNELLUM_VERSION))} '
-            f'<a href="../{licence}">{_esc(self.l("licence"))}</a></p>'
+            f'<a href="{self.href(licence)}">{_esc(self.l("licence"))}</a></p>'
         )
         out.append("</div>")
         return "\n".join(out)
@@ -278,10 +284,14 @@ class Exhibition:
             self.assets[key] = f"assets/{stem}.{_digest(source)}{source.suffix}"
         self.assets["pannellum_licence"] = "assets/pannellum-LICENSE.txt"
 
+    def href(self, asset: str) -> str:
+        """A link from the exhibition page to a file below the language root."""
+        return get_relative_url(asset, PAGE_URL)
+
     def head_tags(self) -> str:
         return (
-            f'<link rel="stylesheet" href="../{self.assets["pannellum_css"]}">'
-            f'<link rel="stylesheet" href="../{self.assets["css"]}">'
+            f'<link rel="stylesheet" href="{self.href(self.assets["pannellum_css"])}">'
+            f'<link rel="stylesheet" href="{self.href(self.assets["css"])}">'
         )
 
     def body_tags(self) -> str:
@@ -289,8 +299,8 @@ class Exhibition:
         data = data.replace("</", "<\\/")
         return (
             f'<script type="application/json" id="sbx-data">{data}</script>'
-            f'<script src="../{self.assets["pannellum_js"]}" defer></script>'
-            f'<script src="../{self.assets["js"]}" defer></script>'
+            f'<script src="{self.href(self.assets["pannellum_js"])}" defer></script>'
+            f'<script src="{self.href(self.assets["js"])}" defer></script>'
         )
 
     def write(self, site: Path, workers: int) -> None:
@@ -318,7 +328,7 @@ class Exhibition:
         ):
             shutil.copyfile(source, site / self.assets[key])
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "qr-poster.png").write_bytes(qr.png(self.poster_url()))
+        (folder / "qr-poster.png").write_bytes(qr_png(self.poster_url()))
         self._poster(folder / self.poster_file())
         self.timings["total"] = time.perf_counter() - start
         log.info(
@@ -338,7 +348,9 @@ class Exhibition:
             "url": self.poster_url(),
             "footer": self.site_name,
         }
-        key = hashlib.sha256(json.dumps(args, sort_keys=True).encode()).hexdigest()[:16]
+        # The drawing's version is part of the key: a new wrapping rule draws a new poster.
+        keyed = {**args, "v": RENDER_VERSION}
+        key = hashlib.sha256(json.dumps(keyed, sort_keys=True).encode()).hexdigest()[:16]
         cached = cache_dir() / f"poster-{key}.png"
         if not cached.exists():
             cached.parent.mkdir(parents=True, exist_ok=True)
@@ -372,52 +384,3 @@ def _copy_photo(source: Path, target: Path) -> None:
         rgb = image.convert("RGB")
         rgb.thumbnail((1024, 1024))
         rgb.save(target, quality=82, optimize=True)
-
-
-# ---------------------------------------------------------------------- hooks
-_current: Exhibition | None = None
-
-
-def on_files(files: Files, config: Any, state: Any) -> Files:
-    """Add exhibition/index.md to this language's files (before the navigation is made).
-
-    `state` is the build's generate.BuildState (its language, URLs and generated pages).
-    """
-    global _current
-    _current = None
-    try:
-        hall = load_hall(Path(state.content_root))
-    except HallError as exc:
-        raise PluginError("\n".join(exc.problems)) from None
-    if hall is None:
-        return files
-    from site_builder.generate import SITE_NAME
-
-    exhibition = Exhibition(
-        hall=hall,
-        lang=state.lang,
-        lang_url=state.lang_url,
-        site_name=state.gettext(SITE_NAME),
-    )
-    exhibition.plan()
-    exhibition.plan_assets()
-    if files.get_file_from_path(PAGE) is None:
-        files.append(File.generated(config, PAGE, content=exhibition.markdown()))
-    state.generated.add(PAGE)
-    _current = exhibition
-    return files
-
-
-def on_post_page(output: str, page: Any, config: Any) -> str:
-    if _current is None or page.file.src_uri != PAGE:
-        return output
-    output = output.replace("</head>", _current.head_tags() + "</head>", 1)
-    return output.replace("</body>", _current.body_tags() + "</body>", 1)
-
-
-def on_post_build(config: Any) -> None:
-    if _current is None:
-        return
-    # The four language builds already run in parallel processes: draw in-process by default.
-    workers = int(os.environ.get("SB_EXHIBITION_WORKERS", "1"))
-    _current.write(Path(config.site_dir), workers=workers)

@@ -6,15 +6,23 @@ with an empty face cache (cold), then again with the cache filled (warm), and pr
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from site_builder import LANGS, REPO_ROOT, prefix
+
+app = typer.Typer(
+    help="The VR exhibition hall.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
 
 
 def measure(content: Path, workers: int) -> dict[str, float]:
@@ -57,21 +65,28 @@ def measure(content: Path, workers: int) -> dict[str, float]:
     return timings
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m site_builder.exhibition")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("time", help="time drawing and writing the hall (cold and warm cache)")
-    p.add_argument("--content", default=str(REPO_ROOT / "content"))
-    p.add_argument("--workers", type=int, default=1)
-    args = parser.parse_args(argv)
-    timings = measure(Path(args.content), args.workers)
+@app.callback()
+def _commands() -> None:
+    """The VR exhibition hall (a group, so that `time` stays a subcommand)."""
+
+
+@app.command("time")
+def time_hall(
+    content: Annotated[Path, typer.Option(help="the content folder")] = REPO_ROOT / "content",
+    workers: Annotated[int, typer.Option(help="processes drawing faces")] = 1,
+) -> None:
+    """Time drawing and writing the hall (cold and warm cache)."""
+    timings = measure(content, workers)
     print(
-        f"exhibition, 4 languages, workers={args.workers}: cold cache {timings['cold']:.2f}s "
+        f"exhibition, 4 languages, workers={workers}: cold cache {timings['cold']:.2f}s "
         f"({timings['cold_cpu']:.2f}s CPU in this process), warm cache {timings['warm']:.2f}s "
         f"({timings['warm_cpu']:.2f}s CPU)"
     )
-    return 0
+
+
+def main() -> None:
+    app(prog_name="python -m site_builder.exhibition")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -14,7 +14,6 @@ import hashlib
 import json
 import math
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -23,28 +22,36 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from quiz_api.rendering.raster import (
+    CEILING,
+    FLOOR,
+    FLOOR_LINE,
+    GREY,
+    GREY_LIGHT,
+    INK,
+    LAMP,
+    LAMP_RING,
+    TEAL,
+    TEAL_DARK,
+    WALL,
+    WALL_DARK,
+    WALL_EDGE,
+    WALL_SHADOW,
+    WHITE,
+    Font,
+    font,
+    palette_image,
+    wrap,
+)
 from site_builder import REPO_ROOT
 
 FACE = 1024
 JPEG_QUALITY = 78
-RENDER_VERSION = 5  # bump when the drawing changes: every face gets a new name
-NOTO = Path("/usr/share/fonts/opentype/noto")
-WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-NOTO_INDEX = {"ja": 0, "ko": 1, "zh": 2, "en": 2}  # JP, KR, SC faces of the collection
+RENDER_VERSION = 6  # bump when the drawing changes: every face gets a new name
 CACHE_ENV = "SB_EXHIBITION_CACHE"
-
-WALL = (244, 240, 232)
-WALL_DARK = (226, 220, 208)
-TEAL = (0, 105, 92)
-TEAL_DARK = (0, 77, 64)
-INK = (33, 33, 33)
-GREY = (90, 90, 90)
-PANEL = (255, 255, 255)
-FLOOR = (120, 104, 88)
-FLOOR_LINE = (104, 90, 76)
-CEILING = (250, 250, 248)
+PANEL = WHITE
 
 # Faces without photos are flat colours and anti-aliased text: a fixed palette of ramps
 # between the colours drawn side by side keeps them sharp as 8-bit PNGs about a third of the
@@ -53,18 +60,18 @@ CEILING = (250, 250, 248)
 _RAMPS = (
     (INK, PANEL),
     (TEAL_DARK, PANEL),
-    ((255, 255, 255), TEAL),
+    (WHITE, TEAL),
     (INK, WALL),
     (GREY, WALL),
     (TEAL, WALL),
     (TEAL_DARK, WALL),
     (FLOOR_LINE, FLOOR),
-    ((255, 252, 235), CEILING),
-    ((225, 225, 220), CEILING),
-    ((200, 192, 178), WALL_DARK),
-    ((210, 204, 192), WALL),
-    ((200, 200, 200), PANEL),
-    ((255, 255, 255), TEAL_DARK),
+    (LAMP, CEILING),
+    (LAMP_RING, CEILING),
+    (WALL_EDGE, WALL_DARK),
+    (WALL_SHADOW, WALL),
+    (GREY_LIGHT, PANEL),
+    (WHITE, TEAL_DARK),
     (TEAL, FLOOR),
 )
 
@@ -72,53 +79,13 @@ _RAMPS = (
 FACE_NAMES = ("front", "right", "back", "left", "up", "down")
 WALL_YAW = {"front": 0.0, "right": 90.0, "back": 180.0, "left": -90.0}
 
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
-
 
 def cache_dir() -> Path:
     """Where drawn faces are kept between builds (gitignored build/ folder by default)."""
     return Path(os.environ.get(CACHE_ENV) or REPO_ROOT / "build" / "exhibition-cache")
 
 
-@lru_cache(maxsize=64)
-def font(lang: str, size: int, bold: bool = False) -> Font:
-    name = "NotoSansCJK-Bold.ttc" if bold else "NotoSansCJK-Regular.ttc"
-    for path, index in ((NOTO / name, NOTO_INDEX.get(lang, 2)), (WQY, 0)):
-        if path.exists():
-            return ImageFont.truetype(str(path), size, index=index)
-    return ImageFont.load_default(size)
-
-
-# A word of Latin letters/digits or of Hangul stays whole; any other character (Han, kana,
-# punctuation) is its own unit. Spaces separate units.
-_UNIT = re.compile(r"[A-Za-z0-9\uac00-\ud7af%.,:;!?'’\"“”()\-–/&+·]+|\s+|.")
-_NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)%·・ーゃゅょっァィゥェォャュョッ々")
 BODY_SIZES = (46, 42, 38, 35, 32, 30, 28, 26, 24, 22)
-
-
-def wrap(draw: ImageDraw.ImageDraw, text: str, fnt: Font, width: int) -> list[str]:
-    """Break text into lines of at most width pixels (CJK by character, others by word)."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for unit in _UNIT.findall(paragraph):
-            if unit.isspace():
-                if line:
-                    line += " "
-                continue
-            candidate = line + unit
-            if (
-                not line
-                or draw.textlength(candidate.rstrip(), font=fnt) <= width
-                or unit[0] in _NO_LINE_START
-            ):
-                line = candidate
-            else:
-                lines.append(line.rstrip())
-                line = unit
-        if line.strip():
-            lines.append(line.rstrip())
-    return lines
 
 
 def _text_block(
@@ -133,7 +100,7 @@ def _text_block(
 ) -> int:
     """Draw wrapped text from xy down to max_bottom (ellipsis when cut); return the next y."""
     x, y = xy
-    lines = wrap(draw, text, fnt, width)
+    lines = wrap(text, fnt, width)
     fits = max(0, (max_bottom - y) // line_height)
     if len(lines) > fits:
         lines = lines[:fits]
@@ -187,10 +154,10 @@ def _wall(draw: ImageDraw.ImageDraw, spec: FaceSpec) -> None:
     draw.rectangle((0, 0, FACE, 96), fill=TEAL)
     draw.rectangle((0, 96, FACE, 104), fill=TEAL_DARK)
     draw.rectangle((0, FACE - 70, FACE, FACE), fill=WALL_DARK)
-    draw.rectangle((0, FACE - 74, FACE, FACE - 70), fill=(200, 192, 178))
+    draw.rectangle((0, FACE - 74, FACE, FACE - 70), fill=WALL_EDGE)
     if spec.band:
         draw.text(
-            (FACE // 2, 50), spec.band, font=font(spec.lang, 40, True), fill="white", anchor="mm"
+            (FACE // 2, 50), spec.band, font=font(spec.lang, 40, True), fill=WHITE, anchor="mm"
         )
 
 
@@ -201,7 +168,7 @@ def _draw_front(image: Image.Image, spec: FaceSpec) -> None:
     draw.text((margin, 150), spec.number, font=font("en", 44, True), fill=TEAL)
     y = 215
     title_font = font(spec.lang, 64, True)
-    for line in wrap(draw, spec.title, title_font, FACE - 2 * margin)[:3]:
+    for line in wrap(spec.title, title_font, FACE - 2 * margin)[:3]:
         draw.text((margin, y), line, font=title_font, fill=INK)
         y += 84
     draw.rectangle((margin, y + 14, margin + 120, y + 22), fill=TEAL)
@@ -210,8 +177,7 @@ def _draw_front(image: Image.Image, spec: FaceSpec) -> None:
         (
             size
             for size in BODY_SIZES
-            if len(wrap(draw, spec.body, font(spec.lang, size), FACE - 2 * margin))
-            * round(size * 1.55)
+            if len(wrap(spec.body, font(spec.lang, size), FACE - 2 * margin)) * round(size * 1.55)
             <= 820 - y
         ),
         BODY_SIZES[-1],
@@ -227,7 +193,7 @@ def _draw_front(image: Image.Image, spec: FaceSpec) -> None:
     )
     if spec.footer:
         foot = font(spec.lang, 24)
-        for i, line in enumerate(wrap(draw, spec.footer, foot, FACE - 2 * margin)[:2]):
+        for i, line in enumerate(wrap(spec.footer, foot, FACE - 2 * margin)[:2]):
             draw.text((margin, 850 + i * 34), line, font=foot, fill=GREY)
 
 
@@ -236,16 +202,16 @@ def _fit(
 ) -> tuple[int, list[str], list[str]]:
     """The largest body size at which title and text fit into width x height."""
     for size in BODY_SIZES:
-        title_lines = wrap(draw, title, font(lang, round(size * 1.25), True), width)
-        lines = wrap(draw, text, font(lang, size), width)
+        title_lines = wrap(title, font(lang, round(size * 1.25), True), width)
+        lines = wrap(text, font(lang, size), width)
         needed = len(title_lines) * round(size * 1.7) + 14 + len(lines) * round(size * 1.5)
         if needed <= height:
             return size, title_lines, lines
     size = BODY_SIZES[-1]
     return (
         size,
-        wrap(draw, title, font(lang, round(size * 1.25), True), width),
-        wrap(draw, text, font(lang, size), width),
+        wrap(title, font(lang, round(size * 1.25), True), width),
+        wrap(text, font(lang, size), width),
     )
 
 
@@ -254,8 +220,8 @@ def _draw_board(
 ) -> None:
     draw = ImageDraw.Draw(image)
     x0, y0, x1, y1 = box
-    draw.rectangle((x0 + 8, y0 + 8, x1 + 8, y1 + 8), fill=(210, 204, 192))  # shadow
-    draw.rectangle(box, fill=PANEL, outline=(200, 200, 200), width=2)
+    draw.rectangle((x0 + 8, y0 + 8, x1 + 8, y1 + 8), fill=WALL_SHADOW)
+    draw.rectangle(box, fill=PANEL, outline=GREY_LIGHT, width=2)
     draw.rectangle((x0, y0, x1, y0 + 14), fill=TEAL)
     title, text, photo = board
     pad = 40 if x1 - x0 > 600 else 26
@@ -293,7 +259,7 @@ def _draw_boards(image: Image.Image, spec: FaceSpec) -> None:
     else:  # an empty wall: the section title, large
         title_font = font(spec.lang, 60, True)
         y = 380
-        for line in wrap(draw, spec.title, title_font, FACE - 200)[:3]:
+        for line in wrap(spec.title, title_font, FACE - 200)[:3]:
             draw.text((FACE // 2, y), line, font=title_font, fill=TEAL_DARK, anchor="mt")
             y += 80
 
@@ -305,8 +271,8 @@ def _draw_ceiling(image: Image.Image) -> None:
     for i in range(4):
         for j in range(4):
             cx, cy = i * step + step // 2, j * step + step // 2
-            draw.ellipse((cx - 40, cy - 40, cx + 40, cy + 40), fill=(255, 252, 235))
-            draw.ellipse((cx - 44, cy - 44, cx + 44, cy + 44), outline=(225, 225, 220), width=3)
+            draw.ellipse((cx - 40, cy - 40, cx + 40, cy + 40), fill=LAMP)
+            draw.ellipse((cx - 44, cy - 44, cx + 44, cy + 44), outline=LAMP_RING, width=3)
 
 
 def _draw_floor(image: Image.Image) -> None:
@@ -319,7 +285,7 @@ def _draw_floor(image: Image.Image) -> None:
     draw.ellipse((FACE // 2 - 170, FACE // 2 - 170, FACE // 2 + 170, FACE // 2 + 170), fill=TEAL)
     draw.ellipse(
         (FACE // 2 - 150, FACE // 2 - 150, FACE // 2 + 150, FACE // 2 + 150),
-        outline="white",
+        outline=WHITE,
         width=8,
     )
 
@@ -339,16 +305,7 @@ def draw_face(spec: FaceSpec) -> Image.Image:
 
 @lru_cache(maxsize=1)
 def _palette() -> Image.Image:
-    colours: list[tuple[int, int, int]] = []
-    for start, end in _RAMPS:
-        for k in range(8):
-            colour = tuple(round(a + (b - a) * k / 7) for a, b in zip(start, end, strict=True))
-            if colour not in colours:
-                colours.append(colour)  # type: ignore[arg-type]
-    flat = [v for colour in colours for v in colour]
-    palette = Image.new("P", (1, 1))
-    palette.putpalette(flat + [0] * (768 - len(flat)))
-    return palette
+    return palette_image(_RAMPS)
 
 
 def _draw_to_cache(spec: FaceSpec) -> str:

@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlmodel import Session
 
-from quiz_api.rendering.certificate import CertificateData, font, render_certificate
+from quiz_api.rendering.certificate import CertificateData, render_certificate
+from quiz_api.rendering.raster import font
 
 from .factories import join
 from .test_attempts import key, start, submit
@@ -75,7 +76,7 @@ def test_no_certificate_before_submitting_nor_for_someone_else(
 
 @pytest.mark.parametrize("lang", ["zh", "en", "ko", "ja"])
 def test_certificate_draws_with_a_cjk_font_in_every_language(lang: str) -> None:
-    face = font(30, lang)
+    face = font(lang, 30)
     assert "CJK" in face.getname()[0] or "WenQuanYi" in face.getname()[0]
     png = render_certificate(
         CertificateData(

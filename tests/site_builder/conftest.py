@@ -20,10 +20,10 @@ SITE_URL = "https://jd.example.org/"
 def no_quiz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Build without the quiz H5 app (site_builder/quiz_app/, another component with its own
     tests): these tests check the site's own pages, with no quiz API running."""
-    from site_builder import generate
+    from site_builder.generators import assets
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(generate, "QUIZ_APP_DIR", tmp_path_factory.mktemp("no-quiz-app"))
+        patch.setattr(assets, "QUIZ_APP_DIR", tmp_path_factory.mktemp("no-quiz-app"))
         yield
 
 

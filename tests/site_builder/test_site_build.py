@@ -180,14 +180,14 @@ def test_added_assets_have_hashed_names(sample_site: Path) -> None:
 def test_quiz_app_loaded_only_on_quiz_page_when_present(
     tmp_path: Path, sample_content: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from site_builder import generate
     from site_builder.build import build
+    from site_builder.generators import assets
 
     app = tmp_path / "quiz_app"
     app.mkdir()
     (app / "quiz.js").write_text("window.quizLoaded = true;\n", "utf-8")
     (app / "quiz.css").write_text("#quiz-app { color: #000; }\n", "utf-8")
-    monkeypatch.setattr(generate, "QUIZ_APP_DIR", app)
+    monkeypatch.setattr(assets, "QUIZ_APP_DIR", app)
     out = build(sample_content, tmp_path / "site", langs=("zh", "en")).out
     quiz = html(out, "en/quiz/")
     js = re.search(r'src="../quiz_app/(quiz\.[0-9a-f]{10}\.js)"', quiz)

@@ -188,17 +188,6 @@ def test_faces_are_cached_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyP
         assert image.format == "JPEG"  # a photo on the wall: JPEG
 
 
-def test_wrap_keeps_words_and_punctuation() -> None:
-    from PIL import ImageDraw
-
-    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
-    fnt = rooms.font("en", 30)
-    lines = rooms.wrap(draw, "Seal carving as therapy helps people", fnt, 200)
-    assert all(" ".join(lines).count(w) == 1 for w in ("carving", "therapy", "people"))
-    zh = rooms.wrap(draw, "各街镇挂牌设立禁毒教育基地，按比例配备社工。", rooms.font("zh", 30), 300)
-    assert not any(line[0] in "，。" for line in zh)
-
-
 # ---------------------------------------------------------------------------- built site
 @pytest.mark.parametrize("lang", LANGS)
 def test_exhibition_page_in_every_language(hall_site: Path, lang: str) -> None:

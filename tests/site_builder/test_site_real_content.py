@@ -17,10 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
     """The shipped content with the quiz H5 app, if present (its weight counts in budgets)."""
-    from site_builder import PACKAGE_DIR, generate
+    from site_builder import PACKAGE_DIR
+    from site_builder.generators import assets
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(generate, "QUIZ_APP_DIR", PACKAGE_DIR / "quiz_app")
+        patch.setattr(assets, "QUIZ_APP_DIR", PACKAGE_DIR / "quiz_app")
         start = time.perf_counter()
         out = build(ROOT / "content", tmp_path_factory.mktemp("real") / "site").out
         return out, time.perf_counter() - start
