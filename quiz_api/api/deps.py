@@ -10,8 +10,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from quiz_api.api.problems import Problem
 from quiz_api.core.config import Settings
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.tokens import participant_from_token
 from quiz_api.db.engine import engine_dependency, get_session
 from quiz_api.db.models import Participant
@@ -57,13 +57,11 @@ RanksDep = Annotated[RankIndex | None, Depends(rank_index)]
 _bearer = HTTPBearer(auto_error=False, description="The token returned by POST /participants")
 
 
-def invalid_token() -> Problem:
+def invalid_token() -> DomainError:
     """The answer to a token that is forged, or whose participant no longer exists."""
-    return Problem(
-        401,
-        "invalid-token",
+    return DomainError(
+        ProblemType.invalid_token,
         "the token is not valid: join again",
-        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
     )
 
 
@@ -94,11 +92,9 @@ def _participant(session: SessionDep, participant_id: TokenParticipantId) -> Par
 
 async def _require_participant_id(participant_id: TokenParticipantId) -> int:
     if participant_id is None:
-        raise Problem(
-            401,
-            "not-authenticated",
+        raise DomainError(
+            ProblemType.not_authenticated,
             "send the participant token as `Authorization: Bearer ...`",
-            headers={"WWW-Authenticate": "Bearer"},
         )
     return participant_id
 

@@ -18,7 +18,6 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from quiz_api.api.problems import Problem
 from quiz_api.api.schemas import (
     AttemptOut,
     OptionOut,
@@ -28,6 +27,7 @@ from quiz_api.api.schemas import (
     SubmitRequest,
 )
 from quiz_api.content.bank import LETTERS, CampaignSpec, TrackRules, level_of_school
+from quiz_api.core.errors import DomainError, FieldFault, ProblemType
 from quiz_api.core.languages import Lang
 from quiz_api.db.engine import Bind
 from quiz_api.db.models import (
@@ -158,9 +158,8 @@ def draw_paper(
     for rule in rules.draw:
         pool = pools.get((track, level, rule.category.value, rule.difficulty.value), [])
         if len(pool) < rule.count:
-            raise Problem(
-                503,
-                "bank-incomplete",
+            raise DomainError(
+                ProblemType.bank_incomplete,
                 f"the bank has {len(pool)} {rule.category.value}/{rule.difficulty.value} "
                 f"question(s) for {track}, the campaign draws {rule.count}",
             )
@@ -215,9 +214,8 @@ def start_attempt(
     used = len(mine)
     if used >= rules.attempts_total:
         connection.commit()
-        raise Problem(
-            403,
-            "attempt-limit-reached",
+        raise DomainError(
+            ProblemType.attempt_limit_reached,
             f"all {rules.attempts_total} attempts of this campaign are used",
             limit=rules.attempts_total,
         )
@@ -226,11 +224,10 @@ def start_attempt(
     if used_today >= rules.attempts_per_day:
         connection.commit()
         retry = int((_next_local_midnight(spec, now) - now).total_seconds()) + 1
-        raise Problem(
-            403,
-            "daily-attempt-limit-reached",
+        raise DomainError(
+            ProblemType.daily_attempt_limit_reached,
             f"all {rules.attempts_per_day} attempts of today are used; come back tomorrow",
-            headers={"Retry-After": str(retry)},
+            retry_in_seconds=retry,
             limit=rules.attempts_per_day,
         )
     pools = question_cache.pools(connection)
@@ -328,7 +325,7 @@ def _normalise(
     """Check the answers against the paper; every fault is reported at once (422)."""
     by_id = {qid: question for qid, question, _ in paper}
     answers: dict[str, list[str]] = {}
-    errors: list[dict[str, str]] = []
+    errors: list[FieldFault] = []
 
     def fault(index: int, field: str, message: str, code: str) -> None:
         errors.append({"field": f"answers.{index}.{field}", "message": message, "code": code})
@@ -364,7 +361,7 @@ def _normalise(
         answers[answer.question_id] = choices
     if errors:
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
-        raise Problem(422, "validation-error", detail, errors=errors)
+        raise DomainError(ProblemType.validation_error, detail, errors=errors)
     return answers
 
 
@@ -414,7 +411,7 @@ def submit(
     submission costs two statements (read, write); the write is atomic. Commits."""
     found = load_submission(connection, participant_id, attempt_id)
     if found is None:
-        raise Problem(404, "not-found", "no such attempt for this participant")
+        raise DomainError(ProblemType.not_found, "no such attempt for this participant")
     attempt = found.attempt
     campaign = get_campaign(connection, attempt.campaign_id)
     assert campaign is not None
@@ -424,7 +421,9 @@ def submit(
     if found.has_result:
         return _stored(connection, attempt, digest), attempt
     if attempt.status == AttemptStatus.expired:
-        raise Problem(409, "attempt-expired", "this attempt expired before it was submitted")
+        raise DomainError(
+            ProblemType.attempt_expired, "this attempt expired before it was submitted"
+        )
     rules = _rules(campaign, attempt)
     late = now > attempt.deadline + timedelta(seconds=grace_seconds)
     score = max_score = correct_count = 0
@@ -468,9 +467,8 @@ def _stored(connection: Connection, attempt: Attempt, digest: str) -> Result:
     result = load_result(connection, attempt.id)
     assert result is not None
     if result.answers_hash != digest:
-        raise Problem(
-            409,
-            "already-submitted",
+        raise DomainError(
+            ProblemType.already_submitted,
             "this attempt was already submitted with other answers; its result stands",
             attempt_id=result.attempt_id,
         )

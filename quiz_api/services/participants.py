@@ -8,8 +8,8 @@ from sqlalchemy import bindparam, exists, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from quiz_api.api.problems import Problem
 from quiz_api.api.schemas import JoinRequest
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.models import PARTICIPANT, SCHOOL, SCHOOL_CLASS, Campaign, Participant, Track
 from quiz_api.services.campaigns import campaign_spec, require_track
 
@@ -44,17 +44,15 @@ def _school_district(connection: Connection, request: JoinRequest) -> str:
         },
     ).first()
     if row is None:
-        raise Problem(
-            422,
-            "unknown-school",
+        raise DomainError(
+            ProblemType.unknown_school,
             f"no school with code {request.school_code!r}: pick your school from the list",
             field="school_code",
         )
     # A school whose roster lists classes only takes its own classes.
     if row.has_roster and not row.has_class:
-        raise Problem(
-            422,
-            "unknown-class",
+        raise DomainError(
+            ProblemType.unknown_class,
             f"school {request.school_code} has no class {request.class_name!r} "
             f"in grade {request.grade}",
             field="class_name",
@@ -81,7 +79,7 @@ def join(
     spec = campaign_spec(campaign)
     require_track(spec, request.track)
     if now > campaign.ends_at:
-        raise Problem(409, "campaign-ended", "the campaign has closed")
+        raise DomainError(ProblemType.campaign_ended, "the campaign has closed")
     if openid is not None:
         existing = _by_openid(connection, campaign.id, openid)
         if existing is not None:

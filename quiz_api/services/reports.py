@@ -29,7 +29,7 @@ from sqlalchemy import ColumnElement, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from quiz_api.api.problems import Problem
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.models import BestScore, Participant, Result, School, SchoolClass, StaffRole
 from quiz_api.services.schools import natural_key, resolve_district
 from quiz_api.services.staff import Scope
@@ -133,7 +133,7 @@ def _where(model: Any, unit: Unit, scope: Scope) -> list[ColumnElement[bool]]:
         elif district is not None:
             conditions.append(col(model.district) == district)
     if scope.role is StaffRole.school and scope.school_code is None:  # pragma: no cover
-        raise Problem(403, "outside-scope", "this account has no school")
+        raise DomainError(ProblemType.outside_scope, "this account has no school")
     return conditions
 
 
@@ -467,7 +467,7 @@ def city_report(
     """The city by district and school. Given ``today`` (the campaign's local day) and
     ``now``, past days' rows come from a cache (see ``PAST_TTL``)."""
     if scope.role is not StaffRole.city:
-        raise Problem(403, "outside-scope", "the city report is for city staff")
+        raise DomainError(ProblemType.outside_scope, "the city report is for city staff")
     unit = Unit()
     live = (today, now) if today is not None and now is not None else None
     per_school, days = _figures(session, campaign_id, unit, scope, False, live)
@@ -511,9 +511,9 @@ def district_report(
 ) -> Report:
     resolved = resolve_district(district)
     if resolved is None:
-        raise Problem(404, "unknown-district", f"no district {district!r}")
+        raise DomainError(ProblemType.unknown_district, f"no district {district!r}")
     if not scope.may_read_district(resolved.name):
-        raise Problem(403, "outside-scope", "this account may not read that district")
+        raise DomainError(ProblemType.outside_scope, "this account may not read that district")
     unit = Unit(district=resolved.name)
     per_class, days = _figures(session, campaign_id, unit, scope, by_class=True)
     schools = _schools(session, {k[0] for k in per_class})
@@ -576,7 +576,7 @@ def school_report(
         select(School).where(col(School.code) == code, *_where(School, Unit(), scope))
     ).first()
     if school is None:
-        raise Problem(404, "unknown-school", f"no school {code!r} in this account's scope")
+        raise DomainError(ProblemType.unknown_school, f"no school {code!r} in this account's scope")
     unit = Unit(school_code=school.code)
     per_class, days = _figures(session, campaign_id, unit, scope, by_class=True)
     totals = Figures()

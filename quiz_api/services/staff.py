@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from quiz_api.api.problems import Problem
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.models import School, StaffAccount, StaffRole
 from quiz_api.services.schools import resolve_district
 
@@ -112,7 +112,7 @@ def authenticate(session: Session, username: str, password: str) -> StaffAccount
     except (VerificationError, InvalidHashError):
         account = None
     if account is None or not account.active:
-        raise Problem(401, "invalid-credentials", "wrong username or password")
+        raise DomainError(ProblemType.invalid_credentials, "wrong username or password")
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = _hasher.hash(password)
         session.add(account)

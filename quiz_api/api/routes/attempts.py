@@ -16,9 +16,10 @@ from quiz_api.api.deps import (
     SettingsDep,
     invalid_token,
 )
-from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.api.problems import problem_responses
 from quiz_api.api.ratelimit import StartRateLimit
 from quiz_api.api.schemas import AttemptOut, ResultOut, StartAttemptRequest, SubmitRequest
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.engine import Bind, hot_connection
 from quiz_api.db.models import PARTICIPANT, Attempt, Campaign, Participant, Result
 from quiz_api.integrations.ranks import RankIndex
@@ -41,7 +42,7 @@ def _campaign(bind: Bind, campaign_id: str) -> Campaign:
 def _own_attempt(session: Session, participant: Participant, attempt_id: int) -> Attempt:
     attempt = session.get(Attempt, attempt_id)
     if attempt is None or attempt.participant_id != participant.id:
-        raise Problem(404, "not-found", "no such attempt for this participant")
+        raise DomainError(ProblemType.not_found, "no such attempt for this participant")
     return attempt
 
 
@@ -124,8 +125,8 @@ def submit(
             result, attempt = service.submit(
                 connection, participant_id, attempt_id, body, now, settings.submit_grace_seconds
             )
-        except Problem as problem:
-            if problem.status == 404 and not _exists(connection, participant_id):
+        except DomainError as error:
+            if error.type is ProblemType.not_found and not _exists(connection, participant_id):
                 raise invalid_token() from None
             raise
         if ranks:  # idempotent: a repeated submission records the same result again
@@ -169,6 +170,6 @@ def result(
     attempt = _own_attempt(session, participant, attempt_id)
     stored = session.get(Result, attempt_id)
     if stored is None:
-        raise Problem(404, "not-found", "this attempt has no result yet")
+        raise DomainError(ProblemType.not_found, "this attempt has no result yet")
     connection = session.connection()
     return _result_out(connection, stored, attempt, _rank(connection, ranks, stored.participant_id))

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Path, Request, Response
 
 from quiz_api.api.deps import CurrentParticipant, SessionDep
-from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.api.problems import problem_responses
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.models import Attempt, Campaign, Result
 from quiz_api.rendering.certificate import CertificateData, render_certificate
 from quiz_api.services.campaigns import campaign_spec
@@ -33,12 +34,12 @@ def certificate(
 ) -> Response:
     attempt = session.get(Attempt, attempt_id)
     if attempt is None or attempt.participant_id != participant.id:
-        raise Problem(404, "not-found", "no such attempt for this participant")
+        raise DomainError(ProblemType.not_found, "no such attempt for this participant")
     result = session.get(Result, attempt_id)
     if result is None:
-        raise Problem(404, "not-found", "this attempt has no result yet")
+        raise DomainError(ProblemType.not_found, "this attempt has no result yet")
     if not result.passed:
-        raise Problem(403, "not-passed", "certificates are for passed attempts only")
+        raise DomainError(ProblemType.not_passed, "certificates are for passed attempts only")
     campaign = session.get(Campaign, attempt.campaign_id)
     assert campaign is not None
     spec = campaign_spec(campaign)

@@ -5,8 +5,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from quiz_api.api.deps import NowDep, OptionalParticipant, RanksDep, SessionDep, SettingsDep
-from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.api.problems import problem_responses
 from quiz_api.api.schemas import PRINTABLE, LeaderboardOut, MyRank
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.models import BestScore, Track
 from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.leaderboards import BoardCache, Scope, count_rank
@@ -58,7 +59,7 @@ def leaderboard(
     if scope != "city" and code is None and participant is not None:
         code = participant.district if scope == "district" else participant.school_code
     if scope != "city" and not code:
-        raise Problem(422, "validation-error", f"scope={scope} needs `code`", field="code")
+        raise DomainError(ProblemType.validation_error, f"scope={scope} needs `code`", field="code")
     entries, total = boards.top(
         session,
         row.id,

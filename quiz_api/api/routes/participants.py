@@ -3,9 +3,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from quiz_api.api.deps import CurrentParticipant, EngineDep, NowDep, SettingsDep
-from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.api.problems import problem_responses
 from quiz_api.api.ratelimit import JoinRateLimit
 from quiz_api.api.schemas import JoinRequest, JoinResponse, ParticipantOut
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.tokens import participant_token
 from quiz_api.db.engine import hot_connection
 from quiz_api.db.models import Participant
@@ -52,7 +53,7 @@ def join_track(
     if not created:
         response.status_code = status.HTTP_200_OK
     if participant.id is None:  # pragma: no cover - set by the database
-        raise Problem(500, "internal-error")
+        raise DomainError(ProblemType.internal_error)
     return JoinResponse(
         **_out(participant).model_dump(),
         token=participant_token(settings.secret_key, participant.id),

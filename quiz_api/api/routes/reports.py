@@ -10,8 +10,9 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
 from quiz_api.api.deps import NowDep, SessionDep
-from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.api.problems import problem_responses
 from quiz_api.api.routes.staff import StaffScope
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.languages import Lang
 from quiz_api.db.models import StaffRole
 from quiz_api.services import reports
@@ -287,4 +288,4 @@ def school(
 
 def _require(scope: Scope, *roles: StaffRole) -> None:
     if scope.role not in roles:
-        raise Problem(403, "outside-scope", "this report is outside the account's scope")
+        raise DomainError(ProblemType.outside_scope, "this report is outside the account's scope")

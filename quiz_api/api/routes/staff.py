@@ -11,7 +11,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from quiz_api.api.deps import NowDep, SessionDep, SettingsDep
-from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.api.problems import problem_responses
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.models import StaffAccount, StaffRole
 from quiz_api.services.staff import Scope, authenticate, issue_token, staff_from_token
 
@@ -51,20 +52,16 @@ def _staff(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> StaffAccount:
     if credentials is None:
-        raise Problem(
-            401,
-            "not-authenticated",
+        raise DomainError(
+            ProblemType.not_authenticated,
             "send the staff token as `Authorization: Bearer ...` (POST /api/v1/staff/token)",
-            headers={"WWW-Authenticate": "Bearer"},
         )
     staff_id = staff_from_token(settings.secret_key, credentials.credentials, now)
     account = session.get(StaffAccount, staff_id) if staff_id else None
     if account is None or not account.active:
-        raise Problem(
-            401,
-            "invalid-token",
+        raise DomainError(
+            ProblemType.invalid_token,
             "the staff token is not valid or has expired: log in again",
-            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
     return account
 

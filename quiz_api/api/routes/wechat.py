@@ -14,10 +14,11 @@ from pydantic import BaseModel, StringConstraints
 from sqlmodel import select
 
 from quiz_api.api.deps import EngineDep, NowDep, SessionDep, SettingsDep
-from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.api.problems import problem_responses
 from quiz_api.api.routes.participants import _out
 from quiz_api.api.schemas import JoinRequest, JoinResponse
 from quiz_api.content.bank import I18nText
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.tokens import participant_token
 from quiz_api.db.engine import hot_connection
 from quiz_api.db.models import Campaign, Participant
@@ -52,9 +53,8 @@ ClockDep = Annotated[float, Depends(get_clock)]
 
 def _client(settings: WechatSettings, now: float) -> WechatClient:
     if not settings.enabled:
-        raise Problem(
-            404,
-            "wechat-not-configured",
+        raise DomainError(
+            ProblemType.wechat_not_configured,
             "WeChat is not configured on this server: use the device token flow",
         )
     return WechatClient(settings, clock=lambda: now)
@@ -156,7 +156,7 @@ def oauth_callback(
     campaign_id = parse_qs(urlsplit(target).query).get("campaign", [None])[0]
     try:
         campaign = resolve_campaign(session, campaign_id, server_now)
-    except Problem:
+    except DomainError:
         campaign = None
     if campaign is not None:
         existing = session.exec(
@@ -192,9 +192,8 @@ def wechat_join(
 ) -> JoinResponse:
     openid = read_identity(settings.secret_key, body.identity, clock)
     if openid is None:
-        raise Problem(
-            401,
-            "invalid-wechat-identity",
+        raise DomainError(
+            ProblemType.invalid_wechat_identity,
             "the WeChat identity is forged or expired: sign in with WeChat again",
             field="identity",
         )
@@ -256,9 +255,8 @@ def jssdk_config(
     try:
         config = client.jssdk_config(url)
     except WechatError as exc:
-        raise Problem(
-            503,
-            "wechat-unavailable",
+        raise DomainError(
+            ProblemType.wechat_unavailable,
             f"WeChat did not give a jsapi_ticket (errcode {exc.errcode})",
             errcode=exc.errcode,
         ) from exc
