@@ -3,9 +3,6 @@ tokens, and the scope each role may read. Every report query goes through ``Scop
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,10 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from quiz_api.core.errors import DomainError, ProblemType
+from quiz_api.core.tokens import staff_token
 from quiz_api.db.models import School, StaffAccount, StaffRole
 from quiz_api.services.schools import resolve_district
 
-TOKEN_PREFIX = "s1"  # participant tokens start with "p1": the two never pass for each other
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 # Verified when the username is unknown, so that both answers take as long.
@@ -118,36 +115,6 @@ def authenticate(session: Session, username: str, password: str) -> StaffAccount
         session.add(account)
         session.commit()
     return account
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-def _signature(secret: str, staff_id: int, expires: int) -> str:
-    message = f"staff:{staff_id}:{expires}".encode()
-    return _b64(hmac.new(secret.encode(), message, hashlib.sha256).digest()[:24])
-
-
-def staff_token(secret: str, staff_id: int, expires_at: datetime) -> str:
-    """``s1.<id>.<expiry, unix seconds>.<HMAC>``: stateless, the expiry inside."""
-    expires = int(expires_at.timestamp())
-    return f"{TOKEN_PREFIX}.{staff_id}.{expires}.{_signature(secret, staff_id, expires)}"
-
-
-def staff_from_token(secret: str, token: str, now: datetime) -> int | None:
-    """The account id of a genuine, unexpired staff token, else None."""
-    parts = token.split(".")
-    if len(parts) != 4 or parts[0] != TOKEN_PREFIX:
-        return None
-    if not (parts[1].isdigit() and parts[2].isdigit()) or len(parts[1]) > 18 or len(parts[2]) > 12:
-        return None
-    staff_id, expires = int(parts[1]), int(parts[2])
-    if not hmac.compare_digest(parts[3], _signature(secret, staff_id, expires)):
-        return None
-    if now.timestamp() >= expires:
-        return None
-    return staff_id
 
 
 def issue_token(secret: str, account: StaffAccount, now: datetime) -> tuple[str, datetime]:

@@ -13,8 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from quiz_api.api.deps import NowDep, SessionDep, SettingsDep
 from quiz_api.api.problems import problem_responses
 from quiz_api.core.errors import DomainError, ProblemType
+from quiz_api.core.tokens import staff_from_token
 from quiz_api.db.models import StaffAccount, StaffRole
-from quiz_api.services.staff import Scope, authenticate, issue_token, staff_from_token
+from quiz_api.services.staff import Scope, authenticate, issue_token
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 
