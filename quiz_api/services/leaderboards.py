@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -25,8 +25,9 @@ from quiz_api.db.models import (
     Participant,
     Result,
 )
+from quiz_api.services.scope import Area, Level
 
-Scope = Literal["city", "district", "school"]
+Scope = Level  # the board: the whole city, a district or a school
 
 
 # The columns of a participant's best score, each taken from the result that set it.
@@ -107,12 +108,12 @@ def _keep_best(insert: Any) -> Any:
 
 
 def _scope_filter(campaign_id: str, track: str, scope: Scope, code: str | None) -> list[Any]:
-    filters: list[Any] = [BestScore.campaign_id == campaign_id, BestScore.track == track]
-    if scope == "district":
-        filters.append(BestScore.district == code)
-    elif scope == "school":
-        filters.append(BestScore.school_code == code)
-    return filters
+    area = Area.at(scope, code, code)
+    return [
+        BestScore.campaign_id == campaign_id,
+        BestScore.track == track,
+        *area.where(BestScore.district, BestScore.school_code),
+    ]
 
 
 def top(
@@ -194,12 +195,12 @@ class BoardCache:
 
 def same_board(other: Any, me: Any, scope: Scope) -> list[Any]:
     """``other``'s best score is on ``me``'s board of ``scope`` (two aliases of best_score)."""
-    filters = [other.c.campaign_id == me.c.campaign_id, other.c.track == me.c.track]
-    if scope == "district":
-        filters.append(other.c.district == me.c.district)
-    elif scope == "school":
-        filters.append(other.c.school_code == me.c.school_code)
-    return filters
+    area = Area.at(scope, me.c.district, me.c.school_code)
+    return [
+        other.c.campaign_id == me.c.campaign_id,
+        other.c.track == me.c.track,
+        *area.where(other.c.district, other.c.school_code),
+    ]
 
 
 def _rank_statement(scope: Scope) -> Any:

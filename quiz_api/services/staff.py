@@ -1,11 +1,9 @@
 """Staff accounts (school, district, city), their Argon2 passwords, short-lived signed
-tokens, and the scope each role may read. Every report query goes through ``Scope``."""
+tokens (``quiz_api.core.tokens``); the scope each role may read is ``services.scope.StaffScope``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -122,41 +120,3 @@ def issue_token(secret: str, account: StaffAccount, now: datetime) -> tuple[str,
     expires_at = now + timedelta(minutes=staff_settings().staff_token_minutes)
     expires_at = expires_at.replace(microsecond=0)
     return staff_token(secret, account.id, expires_at), expires_at
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What an account may read: the whole city, one district, or one school."""
-
-    role: StaffRole
-    district: str | None = None
-    school_code: str | None = None
-
-    @classmethod
-    def of(cls, account: StaffAccount) -> Scope:
-        role = StaffRole(account.role)
-        if role is StaffRole.school:
-            return cls(role, account.district, account.school_code)
-        if role is StaffRole.district:
-            return cls(role, account.district)
-        return cls(role)
-
-    def where(self, model: Any) -> list[Any]:
-        """Conditions restricting a table with ``school_code`` and ``district`` columns."""
-        if self.role is StaffRole.school:
-            return [model.school_code == self.school_code]
-        if self.role is StaffRole.district:
-            return [model.district == self.district]
-        return []
-
-    def may_read_school(self, school: School) -> bool:
-        if self.role is StaffRole.school:
-            return school.code == self.school_code
-        if self.role is StaffRole.district:
-            return school.district == self.district
-        return True
-
-    def may_read_district(self, district: str) -> bool:
-        return self.role is StaffRole.city or (
-            self.role is StaffRole.district and district == self.district
-        )

@@ -31,7 +31,7 @@ from quiz_api.db.models import (
     SurveyResponse,
     SurveyVersion,
 )
-from quiz_api.services.staff import Scope
+from quiz_api.services.scope import StaffScope
 
 MIN_GROUP = 10  # smaller groups are not shown on their own (privacy of small groups)
 SCALE_POINTS = 5
@@ -366,7 +366,7 @@ class QuestionReport:
 
 
 def survey_report(
-    session: Session, scope: Scope, survey_id: str | None, by: GroupBy, lang: str
+    session: Session, scope: StaffScope, survey_id: str | None, by: GroupBy, lang: str
 ) -> tuple[SurveySpec, list[QuestionReport]]:
     """Per scale question: a group per track, district or school (or one overall group)."""
     _, spec = current_survey(session, survey_id)
@@ -378,7 +378,10 @@ def survey_report(
     }[by]
     columns: list[Any] = [col(SurveyAnswer.question_id), col(SurveyAnswer.value), func.count()]
     group_by: list[Any] = [col(SurveyAnswer.question_id), col(SurveyAnswer.value)]
-    conditions: list[Any] = [col(SurveyAnswer.survey_id) == spec.id, *scope.where(SurveyAnswer)]
+    conditions: list[Any] = [
+        col(SurveyAnswer.survey_id) == spec.id,
+        *scope.where(SurveyAnswer.district, SurveyAnswer.school_code),
+    ]
     if key_column is not None:
         columns.insert(1, col(key_column))
         group_by.insert(1, col(key_column))
@@ -427,7 +430,7 @@ class Comment:
 
 
 def survey_comments(
-    session: Session, scope: Scope, survey_id: str | None, limit: int, offset: int
+    session: Session, scope: StaffScope, survey_id: str | None, limit: int, offset: int
 ) -> tuple[int, list[Comment]]:
     """Free-text answers, newest first: city staff only (no school, no participant)."""
     from quiz_api.db.models import StaffRole

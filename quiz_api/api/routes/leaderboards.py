@@ -11,16 +11,9 @@ from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.models import BestScore, Track
 from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.leaderboards import BoardCache, Scope, count_rank
+from quiz_api.services.scope import Area
 
 router = APIRouter(prefix="/leaderboards", tags=["leaderboards"])
-
-
-def _in_scope(best: BestScore, scope: Scope, code: str | None) -> bool:
-    if scope == "district":
-        return best.district == code
-    if scope == "school":
-        return best.school_code == code
-    return True
 
 
 async def _board_cache(request: Request, settings: SettingsDep) -> BoardCache:
@@ -72,7 +65,11 @@ def leaderboard(
     me = None
     if participant is not None and participant.track == track.value:
         best = session.get(BestScore, participant.id)
-        if best is not None and best.campaign_id == row.id and _in_scope(best, scope, code):
+        if (
+            best is not None
+            and best.campaign_id == row.id
+            and Area.at(scope, code, code).contains(best.district, best.school_code)
+        ):
             assert participant.id is not None
             connection = session.connection()
             rank = (

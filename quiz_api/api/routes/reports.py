@@ -18,7 +18,8 @@ from quiz_api.db.models import StaffRole
 from quiz_api.services import reports
 from quiz_api.services.campaigns import campaign_spec, resolve_campaign
 from quiz_api.services.exports import CSV_TYPE, XLSX_TYPE, Table, to_csv, to_xlsx
-from quiz_api.services.staff import Scope, staff_settings
+from quiz_api.services.scope import StaffScope as Scope
+from quiz_api.services.staff import staff_settings
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 PROBLEMS = problem_responses(401, 403, 404, 409, 422)

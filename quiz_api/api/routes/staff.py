@@ -15,7 +15,8 @@ from quiz_api.api.problems import problem_responses
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.tokens import staff_from_token
 from quiz_api.db.models import StaffAccount, StaffRole
-from quiz_api.services.staff import Scope, authenticate, issue_token
+from quiz_api.services.scope import StaffScope as Scope
+from quiz_api.services.staff import authenticate, issue_token
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 
