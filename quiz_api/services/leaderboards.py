@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, exists, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -26,6 +26,9 @@ from quiz_api.db.models import (
     Result,
 )
 from quiz_api.services.scope import Area, Level
+
+if TYPE_CHECKING:  # the rank index builds on this module
+    from quiz_api.integrations.ranks import RankIndex
 
 Scope = Level  # the board: the whole city, a district or a school
 
@@ -219,3 +222,13 @@ def count_rank(connection: Connection, participant_id: int, scope: Scope = "city
     None before their first result. Its cost grows with the board: see quiz_api.integrations.ranks."""
     count = connection.execute(_COUNT_RANK[scope], {"participant_id": participant_id}).scalar()
     return None if count is None else count + 1
+
+
+def rank_of(
+    connection: Connection, ranks: RankIndex | None, participant_id: int, scope: Scope = "city"
+) -> int | None:
+    """The participant's rank on their board of ``scope``: from Redis when the application
+    has a rank index, else counted in the database."""
+    if ranks is not None:
+        return ranks.rank(connection, participant_id, scope)
+    return count_rank(connection, participant_id, scope)

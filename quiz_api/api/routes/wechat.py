@@ -11,17 +11,15 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, StringConstraints
-from sqlmodel import select
 
 from quiz_api.api.deps import EngineDep, NowDep, SessionDep, SettingsDep
 from quiz_api.api.problems import problem_responses
-from quiz_api.api.routes.participants import _out
 from quiz_api.api.schemas import JoinRequest, JoinResponse
 from quiz_api.content.bank import I18nText
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.tokens import participant_token
 from quiz_api.db.engine import hot_connection
-from quiz_api.db.models import Campaign, Participant
+from quiz_api.db.models import Campaign
 from quiz_api.integrations.wechat import (
     JS_API_LIST,
     WechatClient,
@@ -33,7 +31,7 @@ from quiz_api.integrations.wechat import (
 )
 from quiz_api.rendering.certificate import render_share_image
 from quiz_api.services.campaigns import campaign_spec, resolve_campaign
-from quiz_api.services.participants import join
+from quiz_api.services.participants import by_openid, join
 
 router = APIRouter(prefix="/wechat", tags=["wechat"])
 
@@ -159,11 +157,7 @@ def oauth_callback(
     except DomainError:
         campaign = None
     if campaign is not None:
-        existing = session.exec(
-            select(Participant).where(
-                Participant.campaign_id == campaign.id, Participant.openid == openid
-            )
-        ).first()
+        existing = by_openid(session.connection(), campaign.id, openid)
         if existing is not None and existing.id is not None:
             found["wx_token"] = participant_token(settings.secret_key, existing.id)
     return back(urlencode(found))
@@ -197,17 +191,12 @@ def wechat_join(
             "the WeChat identity is forged or expired: sign in with WeChat again",
             field="identity",
         )
-    request = JoinRequest.model_validate(body.model_dump(exclude={"identity"}))
     with hot_connection(engine) as connection:
         campaign = resolve_campaign(connection, body.campaign, now)
-        participant, created = join(connection, campaign, request, now, openid=openid)
+        participant, created = join(connection, campaign, body.newcomer(), now, openid=openid)
     if not created:
         response.status_code = status.HTTP_200_OK
-    assert participant.id is not None
-    return JoinResponse(
-        **_out(participant).model_dump(),
-        token=participant_token(settings.secret_key, participant.id),
-    )
+    return JoinResponse.of_joined(participant, settings.secret_key)
 
 
 class ShareCard(BaseModel):
