@@ -542,3 +542,14 @@ def campaign_of(bind: Bind, attempt: Attempt) -> Campaign:
     campaign = get_campaign(bind, attempt.campaign_id)
     assert campaign is not None  # an attempt's campaign is never deleted
     return campaign
+
+
+def passed_result(
+    session: Session, participant_id: int, attempt_id: int
+) -> tuple[Result, Campaign]:
+    """The result of the participant's passed attempt, and its campaign: what a
+    certificate shows."""
+    attempt, result = own_result(session, participant_id, attempt_id)
+    if not result.passed:
+        raise DomainError(ProblemType.not_passed, "certificates are for passed attempts only")
+    return result, campaign_of(session, attempt)

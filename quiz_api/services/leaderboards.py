@@ -5,6 +5,7 @@ docs/benchmarks.md for its cost at city scale)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, col, func, select
 
-from quiz_api.api.schemas import LeaderboardEntry
 from quiz_api.db.models import (
     ATTEMPT,
     BEST_SCORE,
@@ -119,9 +119,19 @@ def _scope_filter(campaign_id: str, track: str, scope: Scope, code: str | None) 
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A place on a board: the participant's best score and the time it took."""
+
+    rank: int
+    nickname: str | None
+    score: int
+    duration_ms: int
+
+
 def top(
     session: Session, campaign_id: str, track: str, scope: Scope, code: str | None, limit: int
-) -> tuple[list[LeaderboardEntry], int]:
+) -> tuple[list[Entry], int]:
     filters = _scope_filter(campaign_id, track, scope, code)
     rows = session.exec(
         select(BestScore.score, BestScore.duration_ms, Participant.nickname)
@@ -137,7 +147,7 @@ def top(
     ).all()
     total = session.exec(select(func.count()).select_from(BestScore).where(*filters)).one()
     entries = [
-        LeaderboardEntry(rank=n, nickname=nickname, score=score, duration_ms=duration)
+        Entry(rank=n, nickname=nickname, score=score, duration_ms=duration)
         for n, (score, duration, nickname) in enumerate(rows, 1)
     ]
     return entries, total
@@ -160,7 +170,7 @@ def ahead_of(other: Any, me: Any) -> Any:
     )
 
 
-Board = tuple[list[LeaderboardEntry], int]  # the top entries and the board's size
+Board = tuple[list[Entry], int]  # the top entries and the board's size
 
 
 class BoardCache:
@@ -232,3 +242,23 @@ def rank_of(
     if ranks is not None:
         return ranks.rank(connection, participant_id, scope)
     return count_rank(connection, participant_id, scope)
+
+
+def my_place(
+    session: Session,
+    ranks: RankIndex | None,
+    participant: Participant,
+    campaign_id: str,
+    scope: Scope,
+    code: str | None,
+) -> Entry | None:
+    """The participant's own place on the board of ``scope`` and ``code`` (never cached),
+    or None when their best score is not on it."""
+    best = session.get(BestScore, participant.id)
+    if best is None or best.campaign_id != campaign_id:
+        return None
+    if not Area.at(scope, code, code).contains(best.district, best.school_code):
+        return None
+    rank = rank_of(session.connection(), ranks, best.participant_id, scope)
+    assert rank is not None  # they have a best score
+    return Entry(rank, participant.nickname, best.score, best.duration_ms)

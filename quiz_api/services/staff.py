@@ -100,6 +100,12 @@ def set_password(session: Session, username: str, password: str) -> None:
     session.commit()
 
 
+def active_account(session: Session, staff_id: int) -> StaffAccount | None:
+    """The account a genuine staff token names, unless it was deactivated since."""
+    account = session.get(StaffAccount, staff_id)
+    return account if account is not None and account.active else None
+
+
 def authenticate(session: Session, username: str, password: str) -> StaffAccount:
     account = session.exec(select(StaffAccount).where(StaffAccount.username == username)).first()
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
 from typing import Annotated
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -12,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, StringConstraints
 
-from quiz_api.api.deps import EngineDep, NowDep, SessionDep, SettingsDep
+from quiz_api.api.deps import ClockDep, EngineDep, NowDep, SessionDep, SettingsDep, quiz_page_url
 from quiz_api.api.problems import problem_responses
 from quiz_api.api.schemas import JoinRequest, JoinResponse
 from quiz_api.content.bank import I18nText
@@ -38,15 +37,6 @@ router = APIRouter(prefix="/wechat", tags=["wechat"])
 WechatSettingsDep = Annotated[WechatSettings, Depends(get_wechat_settings)]
 DEFAULT_NEXT = "/quiz/"
 STATE_COOKIE = "quiz_wx_state"
-LANG_PREFIX = {"zh": "", "en": "en/", "ko": "ko/", "ja": "ja/"}
-
-
-def get_clock() -> float:
-    """Unix time for signatures and identities; tests override it."""
-    return time.time()
-
-
-ClockDep = Annotated[float, Depends(get_clock)]
 
 
 def _client(settings: WechatSettings, now: float) -> WechatClient:
@@ -284,6 +274,6 @@ def share_image(
     lang: Lang = "zh",
 ) -> Response:
     row = resolve_campaign(session, campaign, server_now)
-    url = f"{request.base_url}{LANG_PREFIX[lang]}quiz/?{urlencode({'campaign': row.id})}"
+    url = quiz_page_url(request, lang, campaign=row.id)
     png = render_share_image(lang, _campaign_text(row, "name", lang), url)
     return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=3600"})
