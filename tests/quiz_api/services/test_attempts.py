@@ -67,9 +67,8 @@ def test_the_paper_shows_the_options_in_the_participant_s_language(
     engine: Engine, db: Session, adult: int, clock: Clock
 ) -> None:
     attempt, _ = start(engine, adult, clock)
-    campaign = get_campaign(engine, attempt.campaign_id)
-    assert campaign is not None
-    paper = service.paper_of(engine, attempt, campaign)
+    with hot_connection(engine) as connection:
+        paper = service.paper_of(connection, attempt, service.campaign_of(connection, attempt))
     assert [item.number for item in paper.items] == list(range(1, len(paper.items) + 1))
     assert paper.max_score == sum(item.points for item in paper.items) == 120
     for item in paper.items:
