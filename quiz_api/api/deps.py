@@ -117,7 +117,7 @@ def _require_participant(
 OptionalParticipant = Annotated[Participant | None, Depends(_participant)]
 CurrentParticipant = Annotated[Participant, Depends(_require_participant)]
 # The hot path's form: the id a genuine token names, checked against the database by the
-# route's own query (which answers invalid_token() when the participant is gone).
+# service's own query (which raises invalid-token when the participant is gone).
 ParticipantId = Annotated[int, Depends(_require_participant_id)]
 
 
