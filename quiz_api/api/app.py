@@ -28,6 +28,7 @@ from quiz_api.api.routes import staff as staff_routes
 from quiz_api.api.routes import survey as survey_routes
 from quiz_api.api.staff_dashboard import router as staff_dashboard_router
 from quiz_api.core.config import Settings, get_settings
+from quiz_api.core.errors import DomainError, ProblemType
 
 API_PREFIX = "/api/v1"
 
@@ -38,10 +39,10 @@ class SiteFiles(StaticFiles):
 
     async def get_response(self, path: str, scope: Scope):  # type: ignore[no-untyped-def]
         if scope["method"] not in ("GET", "HEAD"):
-            raise Problem(405, "method-not-allowed", headers={"Allow": "GET, HEAD"})
+            raise Problem(ProblemType.method_not_allowed, headers={"Allow": "GET, HEAD"})
         if path == "api" or path.startswith("api/"):
             # Unknown API paths get a problem body, not the site's HTML 404 page.
-            raise Problem(404, "not-found", f"no API endpoint /{path}")
+            raise DomainError(ProblemType.not_found, f"no API endpoint /{path}")
         response = await super().get_response(path, scope)
         content_type = response.headers.get("content-type", "")
         if content_type.startswith("text/html") or path.endswith((".xml", ".json")):

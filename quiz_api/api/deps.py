@@ -1,21 +1,28 @@
-"""Dependencies shared by the routes, as ``Annotated`` aliases."""
+"""Dependencies shared by the routes, as ``Annotated`` aliases: the clocks, the settings and
+resources, the participant token and the staff token with the account's scope."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from quiz_api.api.problems import Problem
 from quiz_api.core.config import Settings
-from quiz_api.core.tokens import participant_from_token
+from quiz_api.core.errors import DomainError, ProblemType
+from quiz_api.core.languages import DEFAULT_LANG
+from quiz_api.core.tokens import participant_from_token, staff_from_token
 from quiz_api.db.engine import engine_dependency, get_session
-from quiz_api.db.models import Participant
+from quiz_api.db.models import Participant, StaffAccount
 from quiz_api.integrations.ranks import RankIndex
+from quiz_api.services.participants import get_participant, unknown_participant
+from quiz_api.services.scope import StaffScope
+from quiz_api.services.staff import active_account
 
 # The dependencies a hot-path request runs are ``async def``, so that FastAPI calls them in
 # the event loop: a plain ``def`` dependency costs a hand-off to the thread pool and back,
@@ -28,6 +35,11 @@ async def get_now() -> datetime:
     return datetime.now(UTC)
 
 
+def get_clock() -> float:
+    """Unix time for WeChat's signatures and identities; tests override it."""
+    return time.time()
+
+
 async def app_settings(request: Request) -> Settings:
     """The settings the application was made with (``create_app``)."""
     settings: Settings = request.app.state.settings
@@ -38,6 +50,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 EngineDep = Annotated[Engine, Depends(engine_dependency)]
 SettingsDep = Annotated[Settings, Depends(app_settings)]
 NowDep = Annotated[datetime, Depends(get_now)]
+ClockDep = Annotated[float, Depends(get_clock)]
 
 
 async def rank_index(request: Request, settings: SettingsDep) -> RankIndex | None:
@@ -57,14 +70,9 @@ RanksDep = Annotated[RankIndex | None, Depends(rank_index)]
 _bearer = HTTPBearer(auto_error=False, description="The token returned by POST /participants")
 
 
-def invalid_token() -> Problem:
+def invalid_token() -> DomainError:
     """The answer to a token that is forged, or whose participant no longer exists."""
-    return Problem(
-        401,
-        "invalid-token",
-        "the token is not valid: join again",
-        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-    )
+    return unknown_participant()
 
 
 async def _token_participant_id(
@@ -86,19 +94,14 @@ TokenParticipantId = Annotated[int | None, Depends(_token_participant_id)]
 def _participant(session: SessionDep, participant_id: TokenParticipantId) -> Participant | None:
     if participant_id is None:
         return None
-    participant = session.get(Participant, participant_id)
-    if participant is None:
-        raise invalid_token()
-    return participant
+    return get_participant(session, participant_id)
 
 
 async def _require_participant_id(participant_id: TokenParticipantId) -> int:
     if participant_id is None:
-        raise Problem(
-            401,
-            "not-authenticated",
+        raise DomainError(
+            ProblemType.not_authenticated,
             "send the participant token as `Authorization: Bearer ...`",
-            headers={"WWW-Authenticate": "Bearer"},
         )
     return participant_id
 
@@ -114,5 +117,47 @@ def _require_participant(
 OptionalParticipant = Annotated[Participant | None, Depends(_participant)]
 CurrentParticipant = Annotated[Participant, Depends(_require_participant)]
 # The hot path's form: the id a genuine token names, checked against the database by the
-# route's own query (which answers invalid_token() when the participant is gone).
+# service's own query (which raises invalid-token when the participant is gone).
 ParticipantId = Annotated[int, Depends(_require_participant_id)]
+
+
+def quiz_page_url(request: Request, lang: str, **query: str) -> str:
+    """The address of the quiz page in ``lang`` on this site (Chinese at the root)."""
+    prefix = "" if lang == DEFAULT_LANG else f"{lang}/"
+    return f"{request.base_url}{prefix}quiz/?{urlencode(query)}"
+
+
+_staff_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="StaffToken",
+    description="The token returned by POST /api/v1/staff/token",
+)
+
+
+def _staff(
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_staff_bearer)],
+) -> StaffAccount:
+    if credentials is None:
+        raise DomainError(
+            ProblemType.not_authenticated,
+            "send the staff token as `Authorization: Bearer ...` (POST /api/v1/staff/token)",
+        )
+    staff_id = staff_from_token(settings.secret_key, credentials.credentials, now)
+    account = active_account(session, staff_id) if staff_id else None
+    if account is None:
+        raise DomainError(
+            ProblemType.invalid_token, "the staff token is not valid or has expired: log in again"
+        )
+    return account
+
+
+def _scope(account: Annotated[StaffAccount, Depends(_staff)]) -> StaffScope:
+    return StaffScope.of(account)
+
+
+CurrentStaff = Annotated[StaffAccount, Depends(_staff)]
+# What the staff account of the request may read.
+CurrentScope = Annotated[StaffScope, Depends(_scope)]

@@ -23,6 +23,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from quiz_api.api.problems import problem_response
+from quiz_api.core.errors import ProblemType
 
 logger = logging.getLogger(__name__)
 LOG_EVERY_SECONDS = 10.0
@@ -40,8 +41,7 @@ def _log(kind: str, method: str, path: str, detail: object) -> None:
 
 def _busy_response(path: str) -> JSONResponse:
     return problem_response(
-        503,
-        "server-busy",
+        ProblemType.server_busy,
         "the server is busy: try again in a moment",
         path,
         {"Retry-After": BUSY_RETRY_AFTER},
@@ -144,8 +144,7 @@ def install_overload_handlers(
     async def _database(request: Request, exc: OperationalError) -> JSONResponse:
         _log("database unavailable", request.method, request.url.path, exc)
         return problem_response(
-            503,
-            "database-unavailable",
+            ProblemType.database_unavailable,
             "the database is briefly unavailable: try again in a moment",
             request.url.path,
             {"Retry-After": "1"},

@@ -1,10 +1,12 @@
 """One place for error mapping: every error leaves the API as RFC 9457 problem details
-(``application/problem+json``) with a stable ``type`` that clients switch on."""
+(``application/problem+json``) with a stable ``type`` that clients switch on. Services raise
+``quiz_api.core.errors.DomainError``; the table below gives each problem type its status
+and title."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, NamedTuple, Unpack
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,44 +15,78 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from quiz_api.core.errors import DomainError, FieldFault, ProblemExtras, ProblemType
+
 PROBLEM_BASE = "/problems/"
 logger = logging.getLogger(__name__)
 
-# Titles of the problems the API raises itself, by type; documented in docs/api.md.
-TITLES: dict[str, str] = {
-    "validation-error": "The request is not valid",
-    "unknown-school": "Unknown school",
-    "unknown-class": "Unknown class",
-    "unknown-campaign": "Unknown campaign",
-    "no-open-campaign": "No campaign is open",
-    "track-not-offered": "Track not offered",
-    "campaign-not-started": "The campaign has not started",
-    "campaign-ended": "The campaign has ended",
-    "attempt-limit-reached": "No attempts left",
-    "daily-attempt-limit-reached": "No attempts left today",
-    "already-submitted": "Attempt already submitted with other answers",
-    "attempt-expired": "Attempt expired",
-    "not-authenticated": "Authentication required",
-    "invalid-token": "Invalid token",
-    "not-found": "Not found",
-    "method-not-allowed": "Method not allowed",
-    "bank-incomplete": "The question bank cannot fill a paper",
-    "rate-limited": "Too many requests",
-    "server-busy": "The server is busy",
-    "database-unavailable": "The database is unavailable",
-    "internal-error": "Internal server error",
-    "http-error": "HTTP error",
-    "wechat-not-configured": "WeChat login is not configured",
-    "wechat-unavailable": "WeChat is not answering",
-    "invalid-wechat-identity": "Invalid WeChat identity",
-    "not-passed": "The attempt did not pass",
-    "invalid-credentials": "Wrong username or password",
-    "outside-scope": "Outside your account's scope",
-    "unknown-district": "Unknown district",
-    "no-survey": "No survey is open",
-    "survey-not-available": "Finish an attempt before the survey",
-    "survey-already-answered": "Survey already answered",
+
+class HttpProblem(NamedTuple):
+    status: int
+    title: str
+
+
+# Every problem type's status and title; docs/api.md lists them (a test checks both).
+PROBLEMS: dict[ProblemType, HttpProblem] = {
+    ProblemType.validation_error: HttpProblem(422, "The request is not valid"),
+    ProblemType.unknown_school: HttpProblem(422, "Unknown school"),
+    ProblemType.unknown_class: HttpProblem(422, "Unknown class"),
+    ProblemType.unknown_campaign: HttpProblem(404, "Unknown campaign"),
+    ProblemType.unknown_district: HttpProblem(404, "Unknown district"),
+    ProblemType.no_open_campaign: HttpProblem(409, "No campaign is open"),
+    ProblemType.track_not_offered: HttpProblem(422, "Track not offered"),
+    ProblemType.campaign_not_started: HttpProblem(409, "The campaign has not started"),
+    ProblemType.campaign_ended: HttpProblem(409, "The campaign has ended"),
+    ProblemType.attempt_limit_reached: HttpProblem(403, "No attempts left"),
+    ProblemType.daily_attempt_limit_reached: HttpProblem(403, "No attempts left today"),
+    ProblemType.already_submitted: HttpProblem(409, "Attempt already submitted with other answers"),
+    ProblemType.attempt_expired: HttpProblem(409, "Attempt expired"),
+    ProblemType.not_passed: HttpProblem(403, "The attempt did not pass"),
+    ProblemType.bank_incomplete: HttpProblem(503, "The question bank cannot fill a paper"),
+    ProblemType.not_authenticated: HttpProblem(401, "Authentication required"),
+    ProblemType.invalid_token: HttpProblem(401, "Invalid token"),
+    ProblemType.invalid_credentials: HttpProblem(401, "Wrong username or password"),
+    ProblemType.outside_scope: HttpProblem(403, "Outside your account's scope"),
+    ProblemType.not_found: HttpProblem(404, "Not found"),
+    ProblemType.no_survey: HttpProblem(404, "No survey is open"),
+    ProblemType.survey_not_available: HttpProblem(409, "Finish an attempt before the survey"),
+    ProblemType.survey_already_answered: HttpProblem(409, "Survey already answered"),
+    ProblemType.wechat_not_configured: HttpProblem(404, "WeChat login is not configured"),
+    ProblemType.wechat_unavailable: HttpProblem(503, "WeChat is not answering"),
+    ProblemType.invalid_wechat_identity: HttpProblem(401, "Invalid WeChat identity"),
+    ProblemType.method_not_allowed: HttpProblem(405, "Method not allowed"),
+    ProblemType.rate_limited: HttpProblem(429, "Too many requests"),
+    ProblemType.server_busy: HttpProblem(503, "The server is busy"),
+    ProblemType.database_unavailable: HttpProblem(503, "The database is unavailable"),
+    ProblemType.internal_error: HttpProblem(500, "Internal server error"),
+    # Any other HTTP error (Starlette's); it keeps the status it was raised with.
+    ProblemType.http_error: HttpProblem(400, "HTTP error"),
 }
+
+# The challenge of a 401 names the token's fault (RFC 6750).
+_CHALLENGES = {
+    ProblemType.not_authenticated: "Bearer",
+    ProblemType.invalid_token: 'Bearer error="invalid_token"',
+}
+
+
+def status_of(error: DomainError) -> int:
+    """The HTTP status of a domain error: its type's, but a school named by the path (a
+    report, a school's classes) rather than by a body ``field`` is a missing resource."""
+    if error.type is ProblemType.unknown_school and "field" not in error.extra:
+        return 404
+    return PROBLEMS[error.type].status
+
+
+def headers_of(error: DomainError) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if error.type in _CHALLENGES:
+        headers["WWW-Authenticate"] = _CHALLENGES[error.type]
+    if error.retry_in_seconds is not None:
+        headers["Retry-After"] = str(error.retry_in_seconds)
+    if isinstance(error, Problem):
+        headers.update(error.headers)
+    return headers
 
 
 class ProblemDetails(BaseModel):
@@ -89,39 +125,37 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-class Problem(Exception):
-    """Raise from services and routes; the handler renders it."""
+class Problem(DomainError):
+    """A problem of HTTP itself, raised in ``api/`` only, with headers of its own (``Allow``
+    of a 405)."""
 
     def __init__(
         self,
-        status: int,
-        type_: str,
+        type_: ProblemType,
         detail: str | None = None,
         *,
         headers: dict[str, str] | None = None,
-        **extra: Any,
+        **extra: Unpack[ProblemExtras],
     ) -> None:
-        super().__init__(detail or type_)
-        self.status = status
-        self.type = type_
-        self.detail = detail
-        self.headers = headers
-        self.extra = extra
+        super().__init__(type_, detail, **extra)
+        self.headers = headers or {}
 
 
 def problem_response(
-    status: int,
-    type_: str,
+    type_: ProblemType,
     detail: str | None = None,
     instance: str | None = None,
     headers: dict[str, str] | None = None,
+    *,
+    status: int | None = None,
     **extra: Any,
 ) -> JSONResponse:
-    body: dict[str, Any] = {
-        "type": PROBLEM_BASE + type_,
-        "title": TITLES.get(type_, TITLES["http-error"]),
-        "status": status,
-    }
+    """The problem's body; ``status`` only where it is not the type's own (a Starlette
+    error of any status)."""
+    known = PROBLEMS[type_]
+    status = status or known.status
+    body: dict[str, Any] = {"type": PROBLEM_BASE + type_.value, "title": known.title}
+    body["status"] = status
     if detail:
         body["detail"] = detail
     if instance:
@@ -132,19 +166,28 @@ def problem_response(
     )
 
 
-_STATUS_TYPES = {404: "not-found", 405: "method-not-allowed", 401: "not-authenticated"}
+_STATUS_TYPES = {
+    404: ProblemType.not_found,
+    405: ProblemType.method_not_allowed,
+    401: ProblemType.not_authenticated,
+}
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    @app.exception_handler(Problem)
-    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         return problem_response(
-            exc.status, exc.type, exc.detail, request.url.path, exc.headers, **exc.extra
+            exc.type,
+            exc.detail,
+            request.url.path,
+            headers_of(exc) or None,
+            status=status_of(exc),
+            **exc.extra,
         )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
+        errors: list[FieldFault] = [
             {
                 "field": ".".join(str(part) for part in err.get("loc", ()) if part != "body"),
                 "message": err.get("msg", ""),
@@ -153,14 +196,16 @@ def install_problem_handlers(app: FastAPI) -> None:
             for err in exc.errors()
         ]
         detail = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors[:5])
-        return problem_response(422, "validation-error", detail, request.url.path, errors=errors)
+        return problem_response(
+            ProblemType.validation_error, detail, request.url.path, errors=errors
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        type_ = _STATUS_TYPES.get(exc.status_code, "http-error")
+        type_ = _STATUS_TYPES.get(exc.status_code, ProblemType.http_error)
         detail = exc.detail if isinstance(exc.detail, str) else None
         return problem_response(
-            exc.status_code, type_, detail, request.url.path, dict(exc.headers or {})
+            type_, detail, request.url.path, dict(exc.headers or {}), status=exc.status_code
         )
 
     @app.exception_handler(DataError)
@@ -169,8 +214,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         # input's fault, whichever route let it through.
         logger.warning("database refused a value on %s: %s", request.url.path, exc.orig)
         return problem_response(
-            422,
-            "validation-error",
+            ProblemType.validation_error,
             "a value cannot be stored (control characters or out of range)",
             request.url.path,
             errors=[],
@@ -179,4 +223,4 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(500, "internal-error", None, request.url.path)
+        return problem_response(ProblemType.internal_error, None, request.url.path)

@@ -26,8 +26,8 @@ from typing import Annotated, Any, Protocol
 from fastapi import Depends, Request
 
 from quiz_api.api.deps import NowDep, ParticipantId, SettingsDep
-from quiz_api.api.problems import Problem
 from quiz_api.core.config import Settings
+from quiz_api.core.errors import DomainError, ProblemType
 
 logger = logging.getLogger(__name__)
 
@@ -274,11 +274,10 @@ class RateLimiter:
             retry_after = max(1, math.ceil(wait_ms / 1000))
             name = named[index][0]
             what = "this address" if name.endswith("address") else "this participant"
-            raise Problem(
-                429,
-                "rate-limited",
+            raise DomainError(
+                ProblemType.rate_limited,
                 f"too many requests from {what}: try again in {retry_after} s",
-                headers={"Retry-After": str(retry_after)},
+                retry_in_seconds=retry_after,
                 retry_after=retry_after,
             )
 

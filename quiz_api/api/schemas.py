@@ -9,7 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from typing_extensions import TypedDict
 
 from quiz_api.core.languages import Lang
-from quiz_api.db.models import Track
+from quiz_api.core.tokens import participant_token
+from quiz_api.db.models import Participant, Track
+from quiz_api.services.participants import Newcomer
 
 # No control characters in any text from clients (PostgreSQL refuses NUL in text columns).
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
@@ -53,6 +55,11 @@ class JoinRequest(BaseModel):
             raise ValueError("school_code, grade and class_name are for the student track only")
         return self
 
+    def newcomer(self) -> Newcomer:
+        return Newcomer(
+            self.track, self.lang, self.nickname, self.school_code, self.grade, self.class_name
+        )
+
 
 class ParticipantOut(BaseModel):
     participant_id: int
@@ -64,10 +71,31 @@ class ParticipantOut(BaseModel):
     grade: int | None
     class_name: str | None
 
+    @classmethod
+    def of(cls, participant: Participant) -> ParticipantOut:
+        assert participant.id is not None
+        return cls(
+            participant_id=participant.id,
+            campaign=participant.campaign_id,
+            track=participant.track,
+            lang=participant.lang,
+            nickname=participant.nickname,
+            school_code=participant.school_code,
+            grade=participant.grade,
+            class_name=participant.class_name,
+        )
+
 
 class JoinResponse(ParticipantOut):
     token: str
     token_type: Literal["bearer"] = "bearer"
+
+    @classmethod
+    def of_joined(cls, participant: Participant, secret: str) -> JoinResponse:
+        """The participant with the bearer token that names them."""
+        assert participant.id is not None
+        token = participant_token(secret, participant.id)
+        return cls(**ParticipantOut.of(participant).model_dump(), token=token)
 
 
 class StartAttemptRequest(BaseModel):

@@ -1,30 +1,79 @@
-"""Participant tokens: stateless HMAC-signed bearer tokens, so any worker can check them
-without a database round trip."""
+"""Signed values: one HMAC-SHA256 signer for every token the platform hands out, and the
+formats of the participant and staff bearer tokens. They are stateless, so any worker can
+check them without a database round trip. A signed message starts with its purpose
+(``participant:``, ``staff:``, ``wechat:``), so that no value passes for another kind."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+from datetime import datetime
 
-TOKEN_PREFIX = "p1"
+PARTICIPANT_PREFIX = "p1"
+STAFF_PREFIX = "s1"  # "s1" and "p1": the two kinds of token never pass for each other
+# Ids and expiry times are bounded: a number with more digits is no token of ours.
+_MAX_ID_DIGITS = 18
+_MAX_TIME_DIGITS = 12
 
 
-def _signature(secret: str, participant_id: int) -> str:
-    digest = hmac.new(secret.encode(), f"participant:{participant_id}".encode(), hashlib.sha256)
-    return base64.urlsafe_b64encode(digest.digest()[:24]).decode().rstrip("=")
+def b64encode(data: bytes) -> str:
+    """URL-safe base64 without padding (tokens travel in headers, URLs and fragments)."""
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def b64decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def sign(secret: str, message: str, size: int = 24) -> str:
+    """The HMAC-SHA256 of ``message`` under ``secret``: its first ``size`` bytes, encoded."""
+    digest = hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
+    return b64encode(digest[:size])
+
+
+def verify(secret: str, message: str, signature: str, size: int = 24) -> bool:
+    """Whether ``signature`` is ``sign(secret, message, size)``, compared in constant time."""
+    return hmac.compare_digest(signature, sign(secret, message, size))
+
+
+def _is_number(text: str, max_digits: int) -> bool:
+    return text.isdigit() and len(text) <= max_digits
 
 
 def participant_token(secret: str, participant_id: int) -> str:
-    return f"{TOKEN_PREFIX}.{participant_id}.{_signature(secret, participant_id)}"
+    """``p1.<id>.<signature>``: it never expires (a participant has no password to log in
+    again with)."""
+    return f"{PARTICIPANT_PREFIX}.{participant_id}.{sign(secret, f'participant:{participant_id}')}"
 
 
 def participant_from_token(secret: str, token: str) -> int | None:
     """The participant id a token was issued for, or None when it is not genuine."""
     parts = token.split(".")
-    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1].isdigit() or len(parts[1]) > 18:
+    if (
+        len(parts) != 3
+        or parts[0] != PARTICIPANT_PREFIX
+        or not _is_number(parts[1], _MAX_ID_DIGITS)
+    ):
         return None
     participant_id = int(parts[1])
-    if hmac.compare_digest(parts[2], _signature(secret, participant_id)):
-        return participant_id
-    return None
+    return participant_id if verify(secret, f"participant:{participant_id}", parts[2]) else None
+
+
+def staff_token(secret: str, staff_id: int, expires_at: datetime) -> str:
+    """``s1.<id>.<expiry, unix seconds>.<signature>``: the expiry inside."""
+    expires = int(expires_at.timestamp())
+    return f"{STAFF_PREFIX}.{staff_id}.{expires}.{sign(secret, f'staff:{staff_id}:{expires}')}"
+
+
+def staff_from_token(secret: str, token: str, now: datetime) -> int | None:
+    """The account id of a genuine, unexpired staff token, else None."""
+    parts = token.split(".")
+    if len(parts) != 4 or parts[0] != STAFF_PREFIX:
+        return None
+    if not (_is_number(parts[1], _MAX_ID_DIGITS) and _is_number(parts[2], _MAX_TIME_DIGITS)):
+        return None
+    staff_id, expires = int(parts[1]), int(parts[2])
+    if not verify(secret, f"staff:{staff_id}:{expires}", parts[3]):
+        return None
+    return staff_id if now.timestamp() < expires else None

@@ -1,15 +1,15 @@
 """Attempts: drawing a paper, freezing it, and scoring a submission on the server.
 
-The paper and the result are built with ``model_construct``: their values come from
-validated content and the database, and validating them again cost a tenth of a request's
-time under load (docs/benchmarks.md). The routes send them without FastAPI's second pass
-(``quiz_api.api.routes.attempts``); the response shapes are pinned by the tests."""
+The paper and the review are plain slotted dataclasses: on the hot path they are built for
+every start and submit, and the API renders them straight to JSON without validating them
+again (``quiz_api.api.routes.attempts``; docs/benchmarks.md)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,18 +17,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
-from quiz_api.api.problems import Problem
-from quiz_api.api.schemas import (
-    AttemptOut,
-    OptionOut,
-    PaperQuestion,
-    ResultOut,
-    ReviewItem,
-    SubmitRequest,
-)
 from quiz_api.content.bank import LETTERS, CampaignSpec, TrackRules, level_of_school
-from quiz_api.core.languages import Lang
+from quiz_api.core.errors import DomainError, FieldFault, ProblemType
 from quiz_api.db.engine import Bind
 from quiz_api.db.models import (
     ATTEMPT,
@@ -43,6 +35,7 @@ from quiz_api.db.models import (
 )
 from quiz_api.services.campaigns import campaign_spec, get_campaign, require_open
 from quiz_api.services.leaderboards import store_result
+from quiz_api.services.participants import participant_exists, unknown_participant
 from quiz_api.services.questions import PoolKey, Question, question_cache
 
 # The texts of the two options of a true/false question, in the participant's language.
@@ -158,9 +151,8 @@ def draw_paper(
     for rule in rules.draw:
         pool = pools.get((track, level, rule.category.value, rule.difficulty.value), [])
         if len(pool) < rule.count:
-            raise Problem(
-                503,
-                "bank-incomplete",
+            raise DomainError(
+                ProblemType.bank_incomplete,
                 f"the bank has {len(pool)} {rule.category.value}/{rule.difficulty.value} "
                 f"question(s) for {track}, the campaign draws {rule.count}",
             )
@@ -215,9 +207,8 @@ def start_attempt(
     used = len(mine)
     if used >= rules.attempts_total:
         connection.commit()
-        raise Problem(
-            403,
-            "attempt-limit-reached",
+        raise DomainError(
+            ProblemType.attempt_limit_reached,
             f"all {rules.attempts_total} attempts of this campaign are used",
             limit=rules.attempts_total,
         )
@@ -226,11 +217,10 @@ def start_attempt(
     if used_today >= rules.attempts_per_day:
         connection.commit()
         retry = int((_next_local_midnight(spec, now) - now).total_seconds()) + 1
-        raise Problem(
-            403,
-            "daily-attempt-limit-reached",
+        raise DomainError(
+            ProblemType.daily_attempt_limit_reached,
             f"all {rules.attempts_per_day} attempts of today are used; come back tomorrow",
-            headers={"Retry-After": str(retry)},
+            retry_in_seconds=retry,
             limit=rules.attempts_per_day,
         )
     pools = question_cache.pools(connection)
@@ -270,12 +260,13 @@ def _paper_questions(bind: Bind, attempt: Attempt) -> list[tuple[str, Question, 
     return [(f"q{n}", questions[item["v"]], item["order"]) for n, item in enumerate(items, 1)]
 
 
-def _options(question: Question, order: list[int], lang: str) -> list[OptionOut]:
+def _options(question: Question, order: list[int], lang: str) -> list[tuple[str, str]]:
+    """(letter, text) of each option, in the paper's order."""
     if question.type == "true_false":
         texts = list(TRUE_FALSE_LABELS[lang])
     else:
         texts = [option[lang] for option in question.body["options"]]
-    return [OptionOut(id=LETTERS[pos], text=texts[index]) for pos, index in enumerate(order)]
+    return [(LETTERS[pos], texts[index]) for pos, index in enumerate(order)]
 
 
 def _points(rules: TrackRules, question: Question) -> int:
@@ -286,67 +277,72 @@ def _rules(campaign: Campaign, attempt: Attempt) -> TrackRules:
     return campaign_spec(campaign).tracks[Track(attempt.track)]
 
 
-def render_paper(bind: Bind, attempt: Attempt, campaign: Campaign, now: datetime) -> AttemptOut:
-    """The paper as the participant sees it: no answer keys, nothing that reveals them."""
-    rules = _rules(campaign, attempt)
-    questions: list[PaperQuestion] = []
-    max_score = 0
-    for qid, question, order in _paper_questions(bind, attempt):
-        points = _points(rules, question)
-        max_score += points
-        questions.append(
-            PaperQuestion(
-                id=qid,
-                number=len(questions) + 1,
-                type=question.type,  # type: ignore[typeddict-item]  # one of the three: content.py
-                category=question.category,
-                points=points,
-                stem=question.body["stem"][attempt.lang],
-                options=_options(question, order, attempt.lang),
-            )
+@dataclass(frozen=True, slots=True)
+class PaperItem:
+    """A question of a paper as the participant sees it: no answer key."""
+
+    id: str  # "q1", "q2", ... in the paper's order
+    number: int
+    question: Question
+    points: int
+    stem: str
+    options: list[tuple[str, str]]  # (letter, text), in the paper's order
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    attempt: Attempt
+    max_score: int
+    items: list[PaperItem]
+
+
+def _paper_items(
+    attempt: Attempt, rules: TrackRules, paper: list[tuple[str, Question, list[int]]]
+) -> list[PaperItem]:
+    lang = attempt.lang
+    return [
+        PaperItem(
+            qid,
+            number,
+            question,
+            _points(rules, question),
+            question.body["stem"][lang],
+            _options(question, order, lang),
         )
-    assert attempt.id is not None
-    return AttemptOut.model_construct(
-        attempt_id=attempt.id,
-        campaign=attempt.campaign_id,
-        track=Track(attempt.track),
-        lang=Lang(attempt.lang),
-        attempt_no=attempt.attempt_no,
-        status=AttemptStatus(attempt.status).value,
-        started_at=attempt.started_at,
-        deadline=attempt.deadline,
-        server_time=now,
-        time_limit_seconds=int((attempt.deadline - attempt.started_at).total_seconds()),
-        max_score=max_score,
-        questions=questions,
-    )
+        for number, (qid, question, order) in enumerate(paper, 1)
+    ]
+
+
+def paper_of(bind: Bind, attempt: Attempt, campaign: Campaign) -> Paper:
+    """The frozen paper of an attempt: nothing in it reveals the answers."""
+    rules = _rules(campaign, attempt)
+    items = _paper_items(attempt, rules, _paper_questions(bind, attempt))
+    return Paper(attempt, sum(item.points for item in items), items)
+
+
+Answers = Sequence[tuple[str, Sequence[str]]]  # (question id, chosen letters), as sent
 
 
 def _normalise(
-    request: SubmitRequest, paper: list[tuple[str, Question, list[int]]]
+    submitted: Answers, paper: list[tuple[str, Question, list[int]]]
 ) -> dict[str, list[str]]:
     """Check the answers against the paper; every fault is reported at once (422)."""
     by_id = {qid: question for qid, question, _ in paper}
     answers: dict[str, list[str]] = {}
-    errors: list[dict[str, str]] = []
+    errors: list[FieldFault] = []
 
     def fault(index: int, field: str, message: str, code: str) -> None:
         errors.append({"field": f"answers.{index}.{field}", "message": message, "code": code})
 
-    for index, answer in enumerate(request.answers):
-        question = by_id.get(answer.question_id)
+    for index, (question_id, chosen) in enumerate(submitted):
+        question = by_id.get(question_id)
         if question is None:
-            fault(
-                index,
-                "question_id",
-                f"{answer.question_id!r} is not on this paper",
-                "unknown_question",
-            )
+            fault(index, "question_id", f"{question_id!r} is not on this paper", "unknown_question")
             continue
-        if answer.question_id in answers:
+        if question_id in answers:
             fault(index, "question_id", "answered twice", "duplicate_answer")
             continue
-        choices = sorted({c.strip().upper() for c in answer.choices})
+        choices = sorted({c.strip().upper() for c in chosen})
         allowed = LETTERS[: question.option_count]
         bad = [c for c in choices if len(c) != 1 or c not in allowed]
         if bad:
@@ -361,10 +357,10 @@ def _normalise(
         if question.type != "multiple" and len(choices) > 1:
             fault(index, "choices", "this question takes one choice", "too_many_choices")
             continue
-        answers[answer.question_id] = choices
+        answers[question_id] = choices
     if errors:
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
-        raise Problem(422, "validation-error", detail, errors=errors)
+        raise DomainError(ProblemType.validation_error, detail, errors=errors)
     return answers
 
 
@@ -405,7 +401,7 @@ def submit(
     connection: Connection,
     participant_id: int,
     attempt_id: int,
-    request: SubmitRequest,
+    submitted: Answers,
     now: datetime,
     grace_seconds: int,
 ) -> tuple[Result, Attempt]:
@@ -414,17 +410,21 @@ def submit(
     submission costs two statements (read, write); the write is atomic. Commits."""
     found = load_submission(connection, participant_id, attempt_id)
     if found is None:
-        raise Problem(404, "not-found", "no such attempt for this participant")
+        if not participant_exists(connection, participant_id):
+            raise unknown_participant()  # a genuine token of a participant since removed
+        raise DomainError(ProblemType.not_found, "no such attempt for this participant")
     attempt = found.attempt
     campaign = get_campaign(connection, attempt.campaign_id)
     assert campaign is not None
     paper = _paper_questions(connection, attempt)
-    answers = _normalise(request, paper)
+    answers = _normalise(submitted, paper)
     digest = _answers_hash(answers)
     if found.has_result:
         return _stored(connection, attempt, digest), attempt
     if attempt.status == AttemptStatus.expired:
-        raise Problem(409, "attempt-expired", "this attempt expired before it was submitted")
+        raise DomainError(
+            ProblemType.attempt_expired, "this attempt expired before it was submitted"
+        )
     rules = _rules(campaign, attempt)
     late = now > attempt.deadline + timedelta(seconds=grace_seconds)
     score = max_score = correct_count = 0
@@ -468,51 +468,88 @@ def _stored(connection: Connection, attempt: Attempt, digest: str) -> Result:
     result = load_result(connection, attempt.id)
     assert result is not None
     if result.answers_hash != digest:
-        raise Problem(
-            409,
-            "already-submitted",
+        raise DomainError(
+            ProblemType.already_submitted,
             "this attempt was already submitted with other answers; its result stands",
             attempt_id=result.attempt_id,
         )
     return result
 
 
-def render_result(
+@dataclass(frozen=True, slots=True)
+class Reviewed:
+    """A question of a submitted paper with the answer given and the right one."""
+
+    item: PaperItem
+    your_choices: list[str]
+    correct_choices: list[str]
+    correct: bool
+    explanation: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A scored attempt: its result, the campaign's pass mark, the participant's rank on
+    the city board, and the review of every question."""
+
+    result: Result
+    pass_mark: int
+    rank: int | None
+    review: list[Reviewed]
+
+
+def outcome_of(
     bind: Bind, result: Result, attempt: Attempt, campaign: Campaign, rank: int | None
-) -> ResultOut:
+) -> Outcome:
     rules = _rules(campaign, attempt)
+    paper = _paper_questions(bind, attempt)
     review = []
-    for number, (qid, question, order) in enumerate(_paper_questions(bind, attempt), 1):
-        correct_letters = [LETTERS[order.index(i)] for i in question.correct]
-        mine = result.answers.get(qid, [])
+    for item, (_, question, order) in zip(_paper_items(attempt, rules, paper), paper, strict=True):
+        correct_letters = sorted(LETTERS[order.index(i)] for i in question.correct)
+        mine = result.answers.get(item.id, [])
         review.append(
-            ReviewItem(
-                question_id=qid,
-                number=number,
-                type=question.type,
-                stem=question.body["stem"][attempt.lang],
-                options=_options(question, order, attempt.lang),
-                your_choices=mine,
-                correct_choices=sorted(correct_letters),
-                correct=not result.late and sorted(mine) == sorted(correct_letters),
-                points=_points(rules, question),
-                explanation=question.body["explanation"][attempt.lang],
-                source=question.body["source"],
+            Reviewed(
+                item,
+                mine,
+                correct_letters,
+                not result.late and sorted(mine) == correct_letters,
+                question.body["explanation"][attempt.lang],
+                question.body["source"],
             )
         )
-    return ResultOut.model_construct(
-        attempt_id=result.attempt_id,
-        campaign=result.campaign_id,
-        track=Track(result.track),
-        score=result.score,
-        max_score=result.max_score,
-        correct_count=result.correct_count,
-        question_count=result.question_count,
-        duration_ms=result.duration_ms,
-        passed=result.passed,
-        pass_mark=rules.pass_mark,
-        late=result.late,
-        submitted_at=result.submitted_at,
-        rank=rank,
-        review=review,
-    )
+    return Outcome(result, rules.pass_mark, rank, review)
+
+
+def own_attempt(session: Session, participant_id: int, attempt_id: int) -> Attempt:
+    """The participant's attempt; ``not-found`` for anyone else's, as for no attempt."""
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None or attempt.participant_id != participant_id:
+        raise DomainError(ProblemType.not_found, "no such attempt for this participant")
+    return attempt
+
+
+def own_result(session: Session, participant_id: int, attempt_id: int) -> tuple[Attempt, Result]:
+    """The participant's submitted attempt and its result."""
+    attempt = own_attempt(session, participant_id, attempt_id)
+    result = session.get(Result, attempt_id)
+    if result is None:
+        raise DomainError(ProblemType.not_found, "this attempt has no result yet")
+    return attempt, result
+
+
+def campaign_of(bind: Bind, attempt: Attempt) -> Campaign:
+    campaign = get_campaign(bind, attempt.campaign_id)
+    assert campaign is not None  # an attempt's campaign is never deleted
+    return campaign
+
+
+def passed_result(
+    session: Session, participant_id: int, attempt_id: int
+) -> tuple[Result, Campaign]:
+    """The result of the participant's passed attempt, and its campaign: what a
+    certificate shows."""
+    attempt, result = own_result(session, participant_id, attempt_id)
+    if not result.passed:
+        raise DomainError(ProblemType.not_passed, "certificates are for passed attempts only")
+    return result, campaign_of(session, attempt)

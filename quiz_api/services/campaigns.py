@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlmodel import select
 
-from quiz_api.api.problems import Problem
 from quiz_api.content.bank import CampaignSpec
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.engine import Bind, orm_session
 from quiz_api.db.models import Campaign, Track
 
@@ -75,11 +75,11 @@ def resolve_campaign(bind: Bind, campaign_id: str | None, now: datetime) -> Camp
     if campaign_id:
         row = get_campaign(bind, campaign_id)
         if row is None:
-            raise Problem(404, "unknown-campaign", f"no campaign with id {campaign_id!r}")
+            raise DomainError(ProblemType.unknown_campaign, f"no campaign with id {campaign_id!r}")
         return row
     rows = campaign_cache.all(bind)
     if not rows:
-        raise Problem(409, "no-open-campaign", "no campaign has been imported yet")
+        raise DomainError(ProblemType.no_open_campaign, "no campaign has been imported yet")
     open_now = [r for r in rows if r.starts_at <= now <= r.ends_at]
     candidates = open_now or rows
     return max(candidates, key=lambda r: (r.ends_at, r.id))
@@ -87,16 +87,14 @@ def resolve_campaign(bind: Bind, campaign_id: str | None, now: datetime) -> Camp
 
 def require_open(row: Campaign, now: datetime) -> None:
     if now < row.starts_at:
-        raise Problem(
-            409,
-            "campaign-not-started",
+        raise DomainError(
+            ProblemType.campaign_not_started,
             f"the campaign opens at {row.starts_at.isoformat()}",
             starts_at=row.starts_at.isoformat(),
         )
     if now > row.ends_at:
-        raise Problem(
-            409,
-            "campaign-ended",
+        raise DomainError(
+            ProblemType.campaign_ended,
             f"the campaign closed at {row.ends_at.isoformat()}",
             ends_at=row.ends_at.isoformat(),
         )
@@ -105,4 +103,4 @@ def require_open(row: Campaign, now: datetime) -> None:
 def require_track(spec: CampaignSpec, track: Track) -> None:
     if track not in spec.tracks:
         offered = ", ".join(t.value for t in spec.tracks)
-        raise Problem(422, "track-not-offered", f"this campaign offers: {offered}")
+        raise DomainError(ProblemType.track_not_offered, f"this campaign offers: {offered}")

@@ -5,9 +5,10 @@ docs/benchmarks.md for its cost at city scale)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, exists, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -15,7 +16,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, col, func, select
 
-from quiz_api.api.schemas import LeaderboardEntry
 from quiz_api.db.models import (
     ATTEMPT,
     BEST_SCORE,
@@ -25,8 +25,12 @@ from quiz_api.db.models import (
     Participant,
     Result,
 )
+from quiz_api.services.scope import Area, Level
 
-Scope = Literal["city", "district", "school"]
+if TYPE_CHECKING:  # the rank index builds on this module
+    from quiz_api.integrations.ranks import RankIndex
+
+Scope = Level  # the board: the whole city, a district or a school
 
 
 # The columns of a participant's best score, each taken from the result that set it.
@@ -107,17 +111,27 @@ def _keep_best(insert: Any) -> Any:
 
 
 def _scope_filter(campaign_id: str, track: str, scope: Scope, code: str | None) -> list[Any]:
-    filters: list[Any] = [BestScore.campaign_id == campaign_id, BestScore.track == track]
-    if scope == "district":
-        filters.append(BestScore.district == code)
-    elif scope == "school":
-        filters.append(BestScore.school_code == code)
-    return filters
+    area = Area.at(scope, code, code)
+    return [
+        BestScore.campaign_id == campaign_id,
+        BestScore.track == track,
+        *area.where(BestScore.district, BestScore.school_code),
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A place on a board: the participant's best score and the time it took."""
+
+    rank: int
+    nickname: str | None
+    score: int
+    duration_ms: int
 
 
 def top(
     session: Session, campaign_id: str, track: str, scope: Scope, code: str | None, limit: int
-) -> tuple[list[LeaderboardEntry], int]:
+) -> tuple[list[Entry], int]:
     filters = _scope_filter(campaign_id, track, scope, code)
     rows = session.exec(
         select(BestScore.score, BestScore.duration_ms, Participant.nickname)
@@ -133,7 +147,7 @@ def top(
     ).all()
     total = session.exec(select(func.count()).select_from(BestScore).where(*filters)).one()
     entries = [
-        LeaderboardEntry(rank=n, nickname=nickname, score=score, duration_ms=duration)
+        Entry(rank=n, nickname=nickname, score=score, duration_ms=duration)
         for n, (score, duration, nickname) in enumerate(rows, 1)
     ]
     return entries, total
@@ -156,7 +170,7 @@ def ahead_of(other: Any, me: Any) -> Any:
     )
 
 
-Board = tuple[list[LeaderboardEntry], int]  # the top entries and the board's size
+Board = tuple[list[Entry], int]  # the top entries and the board's size
 
 
 class BoardCache:
@@ -194,12 +208,12 @@ class BoardCache:
 
 def same_board(other: Any, me: Any, scope: Scope) -> list[Any]:
     """``other``'s best score is on ``me``'s board of ``scope`` (two aliases of best_score)."""
-    filters = [other.c.campaign_id == me.c.campaign_id, other.c.track == me.c.track]
-    if scope == "district":
-        filters.append(other.c.district == me.c.district)
-    elif scope == "school":
-        filters.append(other.c.school_code == me.c.school_code)
-    return filters
+    area = Area.at(scope, me.c.district, me.c.school_code)
+    return [
+        other.c.campaign_id == me.c.campaign_id,
+        other.c.track == me.c.track,
+        *area.where(other.c.district, other.c.school_code),
+    ]
 
 
 def _rank_statement(scope: Scope) -> Any:
@@ -218,3 +232,33 @@ def count_rank(connection: Connection, participant_id: int, scope: Scope = "city
     None before their first result. Its cost grows with the board: see quiz_api.integrations.ranks."""
     count = connection.execute(_COUNT_RANK[scope], {"participant_id": participant_id}).scalar()
     return None if count is None else count + 1
+
+
+def rank_of(
+    connection: Connection, ranks: RankIndex | None, participant_id: int, scope: Scope = "city"
+) -> int | None:
+    """The participant's rank on their board of ``scope``: from Redis when the application
+    has a rank index, else counted in the database."""
+    if ranks is not None:
+        return ranks.rank(connection, participant_id, scope)
+    return count_rank(connection, participant_id, scope)
+
+
+def my_place(
+    session: Session,
+    ranks: RankIndex | None,
+    participant: Participant,
+    campaign_id: str,
+    scope: Scope,
+    code: str | None,
+) -> Entry | None:
+    """The participant's own place on the board of ``scope`` and ``code`` (never cached),
+    or None when their best score is not on it."""
+    best = session.get(BestScore, participant.id)
+    if best is None or best.campaign_id != campaign_id:
+        return None
+    if not Area.at(scope, code, code).contains(best.district, best.school_code):
+        return None
+    rank = rank_of(session.connection(), ranks, best.participant_id, scope)
+    assert rank is not None  # they have a best score
+    return Entry(rank, participant.nickname, best.score, best.duration_ms)

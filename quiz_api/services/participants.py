@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, exists, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
-from quiz_api.api.problems import Problem
-from quiz_api.api.schemas import JoinRequest
+from quiz_api.core.errors import DomainError, ProblemType
+from quiz_api.core.languages import Lang
 from quiz_api.db.models import PARTICIPANT, SCHOOL, SCHOOL_CLASS, Campaign, Participant, Track
 from quiz_api.services.campaigns import campaign_spec, require_track
 
@@ -31,47 +33,72 @@ _BY_OPENID = select(PARTICIPANT).where(
     PARTICIPANT.c.openid == bindparam("openid"),
 )
 _NEW_PARTICIPANT = insert(PARTICIPANT).returning(PARTICIPANT.c.id)  # values as parameters
+_EXISTS = select(PARTICIPANT.c.id).where(PARTICIPANT.c.id == bindparam("participant_id"))
 
 
-def _school_district(connection: Connection, request: JoinRequest) -> str:
+def unknown_participant() -> DomainError:
+    """A genuine token whose participant no longer exists, or a forged one."""
+    return DomainError(ProblemType.invalid_token, "the token is not valid: join again")
+
+
+def participant_exists(connection: Connection, participant_id: int) -> bool:
+    return connection.execute(_EXISTS, {"participant_id": participant_id}).first() is not None
+
+
+def get_participant(session: Session, participant_id: int) -> Participant:
+    """The participant a genuine token names; ``invalid-token`` when they are gone."""
+    participant = session.get(Participant, participant_id)
+    if participant is None:
+        raise unknown_participant()
+    return participant
+
+
+def _school_district(
+    connection: Connection, school_code: str | None, grade: int | None, class_name: str | None
+) -> str:
     """The district of the student's school, after checking the school and its class."""
-    row = connection.execute(
-        _SCHOOL,
-        {
-            "school_code": request.school_code,
-            "grade": request.grade,
-            "class_name": request.class_name,
-        },
-    ).first()
+    parameters = {"school_code": school_code, "grade": grade, "class_name": class_name}
+    row = connection.execute(_SCHOOL, parameters).first()
     if row is None:
-        raise Problem(
-            422,
-            "unknown-school",
-            f"no school with code {request.school_code!r}: pick your school from the list",
+        raise DomainError(
+            ProblemType.unknown_school,
+            f"no school with code {school_code!r}: pick your school from the list",
             field="school_code",
         )
     # A school whose roster lists classes only takes its own classes.
     if row.has_roster and not row.has_class:
-        raise Problem(
-            422,
-            "unknown-class",
-            f"school {request.school_code} has no class {request.class_name!r} "
-            f"in grade {request.grade}",
+        raise DomainError(
+            ProblemType.unknown_class,
+            f"school {school_code} has no class {class_name!r} in grade {grade}",
             field="class_name",
         )
     return str(row.district)
 
 
-def _by_openid(connection: Connection, campaign_id: str, openid: str) -> Participant | None:
+def by_openid(connection: Connection, campaign_id: str, openid: str) -> Participant | None:
+    """The participant this WeChat user already is in the campaign, if any."""
     parameters = {"campaign_id": campaign_id, "openid": openid}
     row = connection.execute(_BY_OPENID, parameters).first()
     return Participant(**row._mapping) if row is not None else None
 
 
+@dataclass(frozen=True)
+class Newcomer:
+    """Who joins a track: students name their school, grade and class (checked against the
+    roster), adults nothing but a language and perhaps a nickname."""
+
+    track: Track
+    lang: Lang
+    nickname: str | None = None
+    school_code: str | None = None
+    grade: int | None = None
+    class_name: str | None = None
+
+
 def join(
     connection: Connection,
     campaign: Campaign,
-    request: JoinRequest,
+    newcomer: Newcomer,
     now: datetime,
     openid: str | None = None,
 ) -> tuple[Participant, bool]:
@@ -79,26 +106,28 @@ def join(
 
     Returns the participant and whether it was created. Commits."""
     spec = campaign_spec(campaign)
-    require_track(spec, request.track)
+    require_track(spec, newcomer.track)
     if now > campaign.ends_at:
-        raise Problem(409, "campaign-ended", "the campaign has closed")
+        raise DomainError(ProblemType.campaign_ended, "the campaign has closed")
     if openid is not None:
-        existing = _by_openid(connection, campaign.id, openid)
+        existing = by_openid(connection, campaign.id, openid)
         if existing is not None:
             return existing, False
     district = None
-    if request.track is Track.student:
-        district = _school_district(connection, request)
+    if newcomer.track is Track.student:
+        district = _school_district(
+            connection, newcomer.school_code, newcomer.grade, newcomer.class_name
+        )
     participant = Participant(
         campaign_id=campaign.id,
-        track=request.track.value,
-        lang=request.lang.value,
-        nickname=request.nickname,
+        track=newcomer.track.value,
+        lang=newcomer.lang.value,
+        nickname=newcomer.nickname,
         openid=openid,
-        school_code=request.school_code,
+        school_code=newcomer.school_code,
         district=district,
-        grade=request.grade,
-        class_name=request.class_name,
+        grade=newcomer.grade,
+        class_name=newcomer.class_name,
         day=spec.local_day(now),
         created_at=now,
     )
@@ -110,7 +139,7 @@ def join(
         connection.rollback()
         if openid is None:
             raise
-        existing = _by_openid(connection, campaign.id, openid)
+        existing = by_openid(connection, campaign.id, openid)
         if existing is None:
             raise
         return existing, False

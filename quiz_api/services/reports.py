@@ -9,7 +9,7 @@ Definitions (docs/schools-and-survey.md):
   above 100 % (more registrations than enrolment) is kept and flagged, never capped;
 - attempts: finished attempts; average score and pass rate are over finished attempts.
 
-Every query carries the staff account's scope (``Scope.where``): a school account's
+Every query carries the staff account's scope (``StaffScope.where``): a school account's
 queries name its school, a district account's its district. The city's figures are counted
 per school in single-table grouped queries (denormalised ``school_code``/``district``
 columns), then rolled up in Python; the class level joins participants and is only asked
@@ -29,10 +29,10 @@ from sqlalchemy import ColumnElement, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from quiz_api.api.problems import Problem
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.models import BestScore, Participant, Result, School, SchoolClass, StaffRole
 from quiz_api.services.schools import natural_key, resolve_district
-from quiz_api.services.staff import Scope
+from quiz_api.services.scope import Area, StaffScope
 
 Level = Literal["city", "district", "school", "grade", "class"]
 
@@ -114,27 +114,16 @@ class Report:
     daily: list[Day]
 
 
-@dataclass(frozen=True)
-class Unit:
-    """The part of the city a report is about: all of it, one district or one school."""
-
-    district: str | None = None
-    school_code: str | None = None
-
-
-def _where(model: Any, unit: Unit, scope: Scope) -> list[ColumnElement[bool]]:
+def _where(model: Any, unit: Area, scope: StaffScope) -> list[ColumnElement[bool]]:
     """Conditions of the unit asked for AND of the account's scope, on a table with
     ``district`` and ``school_code`` columns (``School``: ``district`` and ``code``)."""
-    school_column = model.code if model is School else model.school_code
-    conditions: list[ColumnElement[bool]] = []
-    for district, code in ((unit.district, unit.school_code), (scope.district, scope.school_code)):
-        if code is not None:
-            conditions.append(col(school_column) == code)
-        elif district is not None:
-            conditions.append(col(model.district) == district)
     if scope.role is StaffRole.school and scope.school_code is None:  # pragma: no cover
-        raise Problem(403, "outside-scope", "this account has no school")
-    return conditions
+        raise DomainError(ProblemType.outside_scope, "this account has no school")
+    district, school = (
+        col(model.district),
+        col(model.code if model is School else model.school_code),
+    )
+    return [*unit.where(district, school), *scope.where(district, school)]
 
 
 def _rows(session: Session, statement: Any) -> list[tuple[Any, ...]]:
@@ -143,7 +132,7 @@ def _rows(session: Session, statement: Any) -> list[tuple[Any, ...]]:
 
 
 def _enrolled(
-    session: Session, unit: Unit, scope: Scope, by_class: bool
+    session: Session, unit: Area, scope: StaffScope, by_class: bool
 ) -> Iterable[tuple[Any, ...]]:
     keys: list[Any] = [col(SchoolClass.school_code)]
     if by_class:
@@ -180,8 +169,8 @@ ALL_DAYS = Days()
 def _participants(
     session: Session,
     campaign_id: str,
-    unit: Unit,
-    scope: Scope,
+    unit: Area,
+    scope: StaffScope,
     by_class: bool,
     days: Days = ALL_DAYS,
 ) -> list[tuple[Any, ...]]:
@@ -204,7 +193,7 @@ def _participants(
 
 
 def _completed(
-    session: Session, campaign_id: str, unit: Unit, scope: Scope, by_class: bool
+    session: Session, campaign_id: str, unit: Area, scope: StaffScope, by_class: bool
 ) -> Iterable[tuple[Any, ...]]:
     # best_score holds one row per participant with a finished attempt.
     conditions = [
@@ -237,8 +226,8 @@ def _completed(
 def _results(
     session: Session,
     campaign_id: str,
-    unit: Unit,
-    scope: Scope,
+    unit: Area,
+    scope: StaffScope,
     by_class: bool,
     days: Days = ALL_DAYS,
 ) -> list[tuple[Any, ...]]:
@@ -334,14 +323,14 @@ def _accumulate(
 
 
 def _compute_past(
-    session: Session, campaign_id: str, scope: Scope, today: str, now: datetime
+    session: Session, campaign_id: str, scope: StaffScope, today: str, now: datetime
 ) -> _Past:
     before = Days(before=today)
     figures: dict[tuple[Any, ...], Figures] = defaultdict(Figures)
     days: dict[str, Day] = {}
     _accumulate(
-        _participants(session, campaign_id, Unit(), scope, False, before),
-        _results(session, campaign_id, Unit(), scope, False, before),
+        _participants(session, campaign_id, Area(), scope, False, before),
+        _results(session, campaign_id, Area(), scope, False, before),
         figures,
         days,
     )
@@ -352,7 +341,7 @@ def _compute_past(
     )
 
 
-def _refresh(engine: Any, key: tuple[str, str, str], scope: Scope, now: datetime) -> None:
+def _refresh(engine: Any, key: tuple[str, str, str], scope: StaffScope, now: datetime) -> None:
     try:
         with Session(engine) as session:
             _past_cache[key] = _compute_past(session, key[1], scope, key[2], now)
@@ -363,7 +352,9 @@ def _refresh(engine: Any, key: tuple[str, str, str], scope: Scope, now: datetime
             _refreshing.pop(key, None)
 
 
-def _past(session: Session, campaign_id: str, scope: Scope, today: str, now: datetime) -> _Past:
+def _past(
+    session: Session, campaign_id: str, scope: StaffScope, today: str, now: datetime
+) -> _Past:
     engine = session.connection().engine
     key = (str(engine.url), campaign_id, today)
     cached = _past_cache.get(key)
@@ -385,8 +376,8 @@ def _past(session: Session, campaign_id: str, scope: Scope, today: str, now: dat
 def _figures(
     session: Session,
     campaign_id: str,
-    unit: Unit,
-    scope: Scope,
+    unit: Area,
+    scope: StaffScope,
     by_class: bool,
     live_since: tuple[str, datetime] | None = None,
 ) -> tuple[dict[tuple[Any, ...], Figures], dict[str, Day]]:
@@ -400,7 +391,7 @@ def _figures(
         participant_rows = _participants(session, campaign_id, unit, scope, by_class)
         result_rows = _results(session, campaign_id, unit, scope, by_class)
     else:
-        assert unit == Unit() and scope.role is StaffRole.city and not by_class
+        assert unit == Area() and scope.role is StaffRole.city and not by_class
         today, now = live_since
         past = _past(session, campaign_id, scope, today, now)
         for school, (registered, attempts, score_sum, passed) in past.per_key.items():
@@ -459,7 +450,7 @@ def _schools(session: Session, codes: Iterable[str]) -> dict[str, SchoolName]:
 def city_report(
     session: Session,
     campaign_id: str,
-    scope: Scope,
+    scope: StaffScope,
     target: float,
     today: str | None = None,
     now: datetime | None = None,
@@ -467,8 +458,8 @@ def city_report(
     """The city by district and school. Given ``today`` (the campaign's local day) and
     ``now``, past days' rows come from a cache (see ``PAST_TTL``)."""
     if scope.role is not StaffRole.city:
-        raise Problem(403, "outside-scope", "the city report is for city staff")
-    unit = Unit()
+        raise DomainError(ProblemType.outside_scope, "the city report is for city staff")
+    unit = Area()
     live = (today, now) if today is not None and now is not None else None
     per_school, days = _figures(session, campaign_id, unit, scope, False, live)
     schools = _schools(session, (k[0] for k in per_school))
@@ -507,14 +498,14 @@ def city_report(
 
 
 def district_report(
-    session: Session, campaign_id: str, scope: Scope, district: str, target: float
+    session: Session, campaign_id: str, scope: StaffScope, district: str, target: float
 ) -> Report:
     resolved = resolve_district(district)
     if resolved is None:
-        raise Problem(404, "unknown-district", f"no district {district!r}")
+        raise DomainError(ProblemType.unknown_district, f"no district {district!r}")
     if not scope.may_read_district(resolved.name):
-        raise Problem(403, "outside-scope", "this account may not read that district")
-    unit = Unit(district=resolved.name)
+        raise DomainError(ProblemType.outside_scope, "this account may not read that district")
+    unit = Area(district=resolved.name)
     per_class, days = _figures(session, campaign_id, unit, scope, by_class=True)
     schools = _schools(session, {k[0] for k in per_class})
     totals = Figures()
@@ -569,15 +560,15 @@ def _class_sort(key: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def school_report(
-    session: Session, campaign_id: str, scope: Scope, code: str, target: float
+    session: Session, campaign_id: str, scope: StaffScope, code: str, target: float
 ) -> Report:
     # The school is looked up within the account's scope: another school is "unknown".
     school = session.exec(
-        select(School).where(col(School.code) == code, *_where(School, Unit(), scope))
+        select(School).where(col(School.code) == code, *_where(School, Area(), scope))
     ).first()
     if school is None:
-        raise Problem(404, "unknown-school", f"no school {code!r} in this account's scope")
-    unit = Unit(school_code=school.code)
+        raise DomainError(ProblemType.unknown_school, f"no school {code!r} in this account's scope")
+    unit = Area(school_code=school.code)
     per_class, days = _figures(session, campaign_id, unit, scope, by_class=True)
     totals = Figures()
     grades: dict[int | None, Row] = {}

@@ -23,7 +23,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from quiz_api.api.problems import Problem
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.models import (
     Participant,
     Result,
@@ -31,7 +31,7 @@ from quiz_api.db.models import (
     SurveyResponse,
     SurveyVersion,
 )
-from quiz_api.services.staff import Scope
+from quiz_api.services.scope import StaffScope
 
 MIN_GROUP = 10  # smaller groups are not shown on their own (privacy of small groups)
 SCALE_POINTS = 5
@@ -185,9 +185,8 @@ def current_survey(
         statement = statement.where(SurveyVersion.survey_id == survey_id)
     row = session.exec(statement.order_by(col(SurveyVersion.survey_id).desc())).first()
     if row is None:
-        raise Problem(
-            404,
-            "no-survey",
+        raise DomainError(
+            ProblemType.no_survey,
             "no survey has been imported" if not survey_id else f"no survey {survey_id!r}",
         )
     return row, _spec(row)
@@ -241,17 +240,20 @@ def submit(
     assert participant.id is not None
     version, spec = current_survey(session, survey_id)
     if not has_finished_attempt(session, participant.id):
-        raise Problem(409, "survey-not-available", "the survey opens after a finished attempt")
+        raise DomainError(
+            ProblemType.survey_not_available, "the survey opens after a finished attempt"
+        )
     unknown = sorted(set(answers) - set(spec.scale_ids))
     if unknown:
-        raise Problem(
-            422, "validation-error", f"unknown question(s): {', '.join(unknown)}", field="answers"
+        raise DomainError(
+            ProblemType.validation_error,
+            f"unknown question(s): {', '.join(unknown)}",
+            field="answers",
         )
     bad = sorted(k for k, v in answers.items() if not 1 <= v <= SCALE_POINTS)
     if bad:
-        raise Problem(
-            422,
-            "validation-error",
+        raise DomainError(
+            ProblemType.validation_error,
             f"answers are 1 to {SCALE_POINTS}: {', '.join(bad)}",
             field="answers",
         )
@@ -259,24 +261,26 @@ def submit(
     comment = (comment or "").strip() or None
     if comment is not None:
         if text_question is None:
-            raise Problem(
-                422, "validation-error", "this survey has no free-text question", field="comment"
+            raise DomainError(
+                ProblemType.validation_error,
+                "this survey has no free-text question",
+                field="comment",
             )
         if len(comment) > text_question.max_length or _CONTROL.search(comment):
-            raise Problem(
-                422,
-                "validation-error",
+            raise DomainError(
+                ProblemType.validation_error,
                 f"the comment takes at most {text_question.max_length} characters, no control characters",
                 field="comment",
             )
     if not answers and comment is None:
-        raise Problem(
-            422,
-            "validation-error",
+        raise DomainError(
+            ProblemType.validation_error,
             "nothing to submit: answer a question, or simply skip the survey",
         )
     if has_answered(session, participant.id, spec.id):
-        raise Problem(409, "survey-already-answered", "you have already answered this survey")
+        raise DomainError(
+            ProblemType.survey_already_answered, "you have already answered this survey"
+        )
     assert version.id is not None
     response = SurveyResponse(
         survey_id=spec.id,
@@ -309,8 +313,8 @@ def submit(
         session.commit()
     except IntegrityError as exc:  # a concurrent submission won
         session.rollback()
-        raise Problem(
-            409, "survey-already-answered", "you have already answered this survey"
+        raise DomainError(
+            ProblemType.survey_already_answered, "you have already answered this survey"
         ) from exc
     return response
 
@@ -362,7 +366,7 @@ class QuestionReport:
 
 
 def survey_report(
-    session: Session, scope: Scope, survey_id: str | None, by: GroupBy, lang: str
+    session: Session, scope: StaffScope, survey_id: str | None, by: GroupBy, lang: str
 ) -> tuple[SurveySpec, list[QuestionReport]]:
     """Per scale question: a group per track, district or school (or one overall group)."""
     _, spec = current_survey(session, survey_id)
@@ -374,7 +378,10 @@ def survey_report(
     }[by]
     columns: list[Any] = [col(SurveyAnswer.question_id), col(SurveyAnswer.value), func.count()]
     group_by: list[Any] = [col(SurveyAnswer.question_id), col(SurveyAnswer.value)]
-    conditions: list[Any] = [col(SurveyAnswer.survey_id) == spec.id, *scope.where(SurveyAnswer)]
+    conditions: list[Any] = [
+        col(SurveyAnswer.survey_id) == spec.id,
+        *scope.where(SurveyAnswer.district, SurveyAnswer.school_code),
+    ]
     if key_column is not None:
         columns.insert(1, col(key_column))
         group_by.insert(1, col(key_column))
@@ -423,13 +430,13 @@ class Comment:
 
 
 def survey_comments(
-    session: Session, scope: Scope, survey_id: str | None, limit: int, offset: int
+    session: Session, scope: StaffScope, survey_id: str | None, limit: int, offset: int
 ) -> tuple[int, list[Comment]]:
     """Free-text answers, newest first: city staff only (no school, no participant)."""
     from quiz_api.db.models import StaffRole
 
     if scope.role is not StaffRole.city:
-        raise Problem(403, "outside-scope", "free-text answers are for city staff only")
+        raise DomainError(ProblemType.outside_scope, "free-text answers are for city staff only")
     _, spec = current_survey(session, survey_id)
     condition = [
         col(SurveyResponse.survey_id) == spec.id,

@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from quiz_api.api.schemas import AnswerIn, SubmitRequest
 from quiz_api.content.bank import LETTERS
 from quiz_api.db.engine import hot_connection
 from quiz_api.db.models import Attempt, Participant, QuestionVersion, Result
@@ -209,9 +208,7 @@ def test_concurrent_duplicate_submissions_store_one_result(
 ) -> None:
     paper = start(client, adult)
     answers = key(db, paper["attempt_id"])
-    request = SubmitRequest(
-        answers=[AnswerIn(question_id=q, choices=c) for q, c in answers.items()]
-    )
+    request = list(answers.items())
     participant = db.exec(select(Participant)).one()
     assert participant.id is not None
     barrier = threading.Barrier(6)

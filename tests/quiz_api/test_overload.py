@@ -62,9 +62,11 @@ def test_an_unreachable_database_answers_unavailable(settings: Settings) -> None
 
 
 def test_busy_and_unavailable_are_documented_problem_types() -> None:
-    from quiz_api.api.problems import TITLES
+    from quiz_api.api.problems import PROBLEMS
+    from quiz_api.core.errors import ProblemType
 
-    assert TITLES["server-busy"] and TITLES["database-unavailable"]
+    assert PROBLEMS[ProblemType.server_busy].title
+    assert PROBLEMS[ProblemType.database_unavailable].title
 
 
 class Gate:

@@ -8,9 +8,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from quiz_api.core.tokens import staff_from_token, staff_token
 from quiz_api.db.engine import session_scope
 from quiz_api.db.models import StaffAccount, StaffRole
-from quiz_api.services.staff import StaffInvalid, create_account, staff_from_token, staff_token
+from quiz_api.services.staff import StaffInvalid, create_account
 
 from . import factories
 from .conftest import SECRET, Clock

@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from quiz_api.api.problems import Problem
 from quiz_api.core.config import PROJECT_ROOT
+from quiz_api.core.errors import DomainError
 from quiz_api.db.engine import session_scope
 from quiz_api.db.models import Participant, SurveyResponse, SurveyVersion
 from quiz_api.services import survey as service
@@ -194,8 +194,8 @@ def test_concurrent_submissions_store_one_response(
                     None,
                     datetime.now(UTC),
                 )
-            except Problem as exc:
-                return exc.type
+            except DomainError as exc:
+                return exc.type.value
             return "created"
 
     with ThreadPoolExecutor(6) as pool:

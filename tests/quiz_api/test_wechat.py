@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from quiz_api.api.routes.wechat import get_clock
+from quiz_api.api.deps import get_clock
 from quiz_api.integrations.wechat import (
     INVALID_CODE,
     INVALID_CREDENTIAL,

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
-from sqlmodel import Session
 
 from quiz_api.api.deps import (
     CurrentParticipant,
@@ -16,15 +15,23 @@ from quiz_api.api.deps import (
     SettingsDep,
     invalid_token,
 )
-from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.api.problems import problem_responses
 from quiz_api.api.ratelimit import StartRateLimit
-from quiz_api.api.schemas import AttemptOut, ResultOut, StartAttemptRequest, SubmitRequest
-from quiz_api.db.engine import Bind, hot_connection
-from quiz_api.db.models import PARTICIPANT, Attempt, Campaign, Participant, Result
-from quiz_api.integrations.ranks import RankIndex
+from quiz_api.api.schemas import (
+    AttemptOut,
+    OptionOut,
+    PaperQuestion,
+    ResultOut,
+    ReviewItem,
+    StartAttemptRequest,
+    SubmitRequest,
+)
+from quiz_api.core.languages import Lang
+from quiz_api.db.engine import hot_connection
+from quiz_api.db.models import AttemptStatus, Track
 from quiz_api.services import attempts as service
 from quiz_api.services.campaigns import get_campaign
-from quiz_api.services.leaderboards import count_rank
+from quiz_api.services.leaderboards import rank_of
 
 router = APIRouter(prefix="/attempts", tags=["attempts"])
 
@@ -32,31 +39,85 @@ PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
 AttemptId = Path(ge=1, le=2**62, description="The attempt id returned by POST /attempts")
 
 
-def _campaign(bind: Bind, campaign_id: str) -> Campaign:
-    campaign = get_campaign(bind, campaign_id)
-    assert campaign is not None
-    return campaign
+# The paper and the result are built with ``model_construct`` from the services' dataclasses:
+# their values come from validated content and the database, and validating them again cost a
+# tenth of a request's time under load (docs/benchmarks.md). The items are TypedDicts (plain
+# dicts) for the same reason; the response shapes are pinned by the tests.
+def _options(options: list[tuple[str, str]]) -> list[OptionOut]:
+    return [{"id": letter, "text": text} for letter, text in options]
 
 
-def _own_attempt(session: Session, participant: Participant, attempt_id: int) -> Attempt:
-    attempt = session.get(Attempt, attempt_id)
-    if attempt is None or attempt.participant_id != participant.id:
-        raise Problem(404, "not-found", "no such attempt for this participant")
-    return attempt
+def _paper_out(paper: service.Paper, now: datetime) -> AttemptOut:
+    attempt = paper.attempt
+    assert attempt.id is not None
+    questions: list[PaperQuestion] = [
+        {
+            "id": item.id,
+            "number": item.number,
+            "type": item.question.type,  # type: ignore[typeddict-item]  # one of the three
+            "category": item.question.category,
+            "points": item.points,
+            "stem": item.stem,
+            "options": _options(item.options),
+        }
+        for item in paper.items
+    ]
+    return AttemptOut.model_construct(
+        attempt_id=attempt.id,
+        campaign=attempt.campaign_id,
+        track=Track(attempt.track),
+        lang=Lang(attempt.lang),
+        attempt_no=attempt.attempt_no,
+        status=AttemptStatus(attempt.status).value,
+        started_at=attempt.started_at,
+        deadline=attempt.deadline,
+        server_time=now,
+        time_limit_seconds=int((attempt.deadline - attempt.started_at).total_seconds()),
+        max_score=paper.max_score,
+        questions=questions,
+    )
 
 
-def _rank(connection: Connection, ranks: RankIndex | None, participant_id: int) -> int | None:
-    """The participant's city rank: from Redis when configured, else counted."""
-    if ranks:
-        return ranks.rank(connection, participant_id)
-    return count_rank(connection, participant_id)
+def _result_out(outcome: service.Outcome) -> ResultOut:
+    result = outcome.result
+    review: list[ReviewItem] = [
+        {
+            "question_id": reviewed.item.id,
+            "number": reviewed.item.number,
+            "type": reviewed.item.question.type,
+            "stem": reviewed.item.stem,
+            "options": _options(reviewed.item.options),
+            "your_choices": reviewed.your_choices,
+            "correct_choices": reviewed.correct_choices,
+            "correct": reviewed.correct,
+            "points": reviewed.item.points,
+            "explanation": reviewed.explanation,
+            "source": reviewed.source,
+        }
+        for reviewed in outcome.review
+    ]
+    return ResultOut.model_construct(
+        attempt_id=result.attempt_id,
+        campaign=result.campaign_id,
+        track=Track(result.track),
+        score=result.score,
+        max_score=result.max_score,
+        correct_count=result.correct_count,
+        question_count=result.question_count,
+        duration_ms=result.duration_ms,
+        passed=result.passed,
+        pass_mark=outcome.pass_mark,
+        late=result.late,
+        submitted_at=result.submitted_at,
+        rank=outcome.rank,
+        review=review,
+    )
 
 
-def _result_out(
-    connection: Connection, result: Result, attempt: Attempt, rank: int | None
-) -> ResultOut:
-    campaign = _campaign(connection, attempt.campaign_id)
-    return service.render_result(connection, result, attempt, campaign, rank)
+def _json(body: BaseModel, status_code: int = status.HTTP_200_OK) -> Response:
+    """The body as JSON, without FastAPI validating it again against the route's response
+    model (see above)."""
+    return Response(body.model_dump_json(), status_code, media_type="application/json")
 
 
 @router.post(
@@ -78,7 +139,8 @@ def start(
         starter = service.load_starter(connection, participant_id)
         if starter is None:
             raise invalid_token()
-        campaign = _campaign(connection, starter.campaign_id)
+        campaign = get_campaign(connection, starter.campaign_id)
+        assert campaign is not None  # a participant's campaign is never deleted
         attempt, created = service.start_attempt(
             connection,
             starter,
@@ -87,8 +149,8 @@ def start(
             settings.submit_grace_seconds,
             primary_last_grade=settings.primary_last_grade,
         )
-        paper = service.render_paper(connection, attempt, campaign, now)
-    return _json(paper, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        paper = service.paper_of(connection, attempt, campaign)
+    return _json(_paper_out(paper, now), status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 @router.get(
@@ -100,8 +162,11 @@ def start(
 def paper(
     participant: CurrentParticipant, session: SessionDep, now: NowDep, attempt_id: int = AttemptId
 ) -> AttemptOut:
-    attempt = _own_attempt(session, participant, attempt_id)
-    return service.render_paper(session, attempt, _campaign(session, attempt.campaign_id), now)
+    assert participant.id is not None
+    attempt = service.own_attempt(session, participant.id, attempt_id)
+    return _paper_out(
+        service.paper_of(session, attempt, service.campaign_of(session, attempt)), now
+    )
 
 
 @router.post(
@@ -119,15 +184,11 @@ def submit(
     ranks: RanksDep,
     attempt_id: int = AttemptId,
 ) -> Response:
+    answers = [(answer.question_id, answer.choices) for answer in body.answers]
     with hot_connection(engine) as connection:
-        try:
-            result, attempt = service.submit(
-                connection, participant_id, attempt_id, body, now, settings.submit_grace_seconds
-            )
-        except Problem as problem:
-            if problem.status == 404 and not _exists(connection, participant_id):
-                raise invalid_token() from None
-            raise
+        result, attempt = service.submit(
+            connection, participant_id, attempt_id, answers, now, settings.submit_grace_seconds
+        )
         if ranks:  # idempotent: a repeated submission records the same result again
             ranks.record(
                 result.campaign_id,
@@ -138,20 +199,11 @@ def submit(
                 result.score,
                 result.duration_ms,
             )
-        rank = _rank(connection, ranks, participant_id)
+        rank = rank_of(connection, ranks, participant_id)
         connection.commit()  # the last read: on SQLite, free the writer's turn before rendering
-        return _json(_result_out(connection, result, attempt, rank))
-
-
-def _json(body: BaseModel, status_code: int = status.HTTP_200_OK) -> Response:
-    """The body as JSON, without FastAPI validating it again against the route's response
-    model: the services build it from validated data (see quiz_api.services.attempts)."""
-    return Response(body.model_dump_json(), status_code, media_type="application/json")
-
-
-def _exists(connection: Connection, participant_id: int) -> bool:
-    query = select(PARTICIPANT.c.id).where(PARTICIPANT.c.id == participant_id)
-    return connection.execute(query).first() is not None
+        campaign = service.campaign_of(connection, attempt)
+        outcome = service.outcome_of(connection, result, attempt, campaign, rank)
+    return _json(_result_out(outcome))
 
 
 @router.get(
@@ -166,9 +218,9 @@ def result(
     ranks: RanksDep,
     attempt_id: int = AttemptId,
 ) -> ResultOut:
-    attempt = _own_attempt(session, participant, attempt_id)
-    stored = session.get(Result, attempt_id)
-    if stored is None:
-        raise Problem(404, "not-found", "this attempt has no result yet")
+    assert participant.id is not None
+    attempt, stored = service.own_result(session, participant.id, attempt_id)
     connection = session.connection()
-    return _result_out(connection, stored, attempt, _rank(connection, ranks, stored.participant_id))
+    rank = rank_of(connection, ranks, stored.participant_id)
+    campaign = service.campaign_of(connection, attempt)
+    return _result_out(service.outcome_of(connection, stored, attempt, campaign, rank))

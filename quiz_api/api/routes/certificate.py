@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request, Response
 
-from quiz_api.api.deps import CurrentParticipant, SessionDep
-from quiz_api.api.problems import Problem, problem_responses
-from quiz_api.db.models import Attempt, Campaign, Result
+from quiz_api.api.deps import CurrentParticipant, SessionDep, quiz_page_url
+from quiz_api.api.problems import problem_responses
+from quiz_api.core.languages import DEFAULT_LANG, LANGUAGES
 from quiz_api.rendering.certificate import CertificateData, render_certificate
+from quiz_api.services.attempts import passed_result
 from quiz_api.services.campaigns import campaign_spec
 
 router = APIRouter(prefix="/attempts", tags=["certificates"])
 
-LANG_PREFIX = {"zh": "", "en": "en/", "ko": "ko/", "ja": "ja/"}
 AttemptId = Path(ge=1, le=2**62, description="The attempt id returned by POST /attempts")
 
 
@@ -31,19 +30,10 @@ def certificate(
     session: SessionDep,
     attempt_id: int = AttemptId,
 ) -> Response:
-    attempt = session.get(Attempt, attempt_id)
-    if attempt is None or attempt.participant_id != participant.id:
-        raise Problem(404, "not-found", "no such attempt for this participant")
-    result = session.get(Result, attempt_id)
-    if result is None:
-        raise Problem(404, "not-found", "this attempt has no result yet")
-    if not result.passed:
-        raise Problem(403, "not-passed", "certificates are for passed attempts only")
-    campaign = session.get(Campaign, attempt.campaign_id)
-    assert campaign is not None
+    assert participant.id is not None
+    result, campaign = passed_result(session, participant.id, attempt_id)
     spec = campaign_spec(campaign)
-    lang = participant.lang if participant.lang in LANG_PREFIX else "zh"
-    query = urlencode({"campaign": campaign.id, "src": "certificate"})
+    lang = participant.lang if participant.lang in LANGUAGES else DEFAULT_LANG
     png = render_certificate(
         CertificateData(
             lang=lang,
@@ -53,7 +43,7 @@ def certificate(
             max_score=result.max_score,
             day=result.submitted_at.astimezone(ZoneInfo(spec.timezone)).date(),
             campaign_name=getattr(spec.name, lang),
-            url=f"{request.base_url}{LANG_PREFIX[lang]}quiz/?{query}",
+            url=quiz_page_url(request, lang, campaign=campaign.id, src="certificate"),
         )
     )
     return Response(

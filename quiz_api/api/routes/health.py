@@ -4,12 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from quiz_api.api.schemas import HealthOut
-from quiz_api.db.engine import engine_dependency
+from quiz_api.db.engine import database_reachable, engine_dependency
 
 router = APIRouter(tags=["health"])
 
@@ -21,10 +19,7 @@ router = APIRouter(tags=["health"])
     summary="Liveness and database reachability",
 )
 def healthz(engine: Annotated[Engine, Depends(engine_dependency)]) -> JSONResponse:
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except SQLAlchemyError:
+    if not database_reachable(engine):
         body = HealthOut(status="unavailable", database="unreachable")
         return JSONResponse(body.model_dump(), status_code=503)
     return JSONResponse(HealthOut(status="ok", database="ok").model_dump())

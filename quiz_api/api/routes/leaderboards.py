@@ -5,21 +5,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from quiz_api.api.deps import NowDep, OptionalParticipant, RanksDep, SessionDep, SettingsDep
-from quiz_api.api.problems import Problem, problem_responses
-from quiz_api.api.schemas import PRINTABLE, LeaderboardOut, MyRank
-from quiz_api.db.models import BestScore, Track
+from quiz_api.api.problems import problem_responses
+from quiz_api.api.schemas import PRINTABLE, LeaderboardEntry, LeaderboardOut, MyRank
+from quiz_api.core.errors import DomainError, ProblemType
+from quiz_api.db.models import Track
 from quiz_api.services.campaigns import resolve_campaign
-from quiz_api.services.leaderboards import BoardCache, Scope, count_rank
+from quiz_api.services.leaderboards import BoardCache, Scope, my_place
 
 router = APIRouter(prefix="/leaderboards", tags=["leaderboards"])
-
-
-def _in_scope(best: BestScore, scope: Scope, code: str | None) -> bool:
-    if scope == "district":
-        return best.district == code
-    if scope == "school":
-        return best.school_code == code
-    return True
 
 
 async def _board_cache(request: Request, settings: SettingsDep) -> BoardCache:
@@ -58,7 +51,7 @@ def leaderboard(
     if scope != "city" and code is None and participant is not None:
         code = participant.district if scope == "district" else participant.school_code
     if scope != "city" and not code:
-        raise Problem(422, "validation-error", f"scope={scope} needs `code`", field="code")
+        raise DomainError(ProblemType.validation_error, f"scope={scope} needs `code`", field="code")
     entries, total = boards.top(
         session,
         row.id,
@@ -70,23 +63,20 @@ def leaderboard(
     )
     me = None
     if participant is not None and participant.track == track.value:
-        best = session.get(BestScore, participant.id)
-        if best is not None and best.campaign_id == row.id and _in_scope(best, scope, code):
-            assert participant.id is not None
-            connection = session.connection()
-            rank = (
-                ranks.rank(connection, participant.id, scope)
-                if ranks
-                else count_rank(connection, participant.id, scope)
-            )
-            assert rank is not None  # they have a best score
-            me = MyRank(rank=rank, score=best.score, duration_ms=best.duration_ms)
+        mine = my_place(session, ranks, participant, row.id, scope, code)
+        if mine is not None:
+            me = MyRank(rank=mine.rank, score=mine.score, duration_ms=mine.duration_ms)
     return LeaderboardOut(
         campaign=row.id,
         track=track,
         scope=scope,
         code=code if scope != "city" else None,
         total=total,
-        entries=entries,
+        entries=[
+            LeaderboardEntry(
+                rank=e.rank, nickname=e.nickname, score=e.score, duration_ms=e.duration_ms
+            )
+            for e in entries
+        ],
         me=me,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from quiz_api.api.deps import SettingsDep
-from quiz_api.api.problems import Problem
+from quiz_api.core.errors import DomainError, ProblemType
 
 router = APIRouter(tags=["benchmark"], include_in_schema=False)
 
@@ -16,5 +16,5 @@ router = APIRouter(tags=["benchmark"], include_in_schema=False)
 @router.get("/noop")
 def noop(settings: SettingsDep) -> dict[str, bool]:
     if not settings.benchmark_endpoints:
-        raise Problem(404, "not-found", "no API endpoint /api/v1/noop")
+        raise DomainError(ProblemType.not_found, "no API endpoint /api/v1/noop")
     return {"ok": True}

@@ -3,30 +3,24 @@ and XLSX downloads of the same figures. The account's scope is applied in every 
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
-from quiz_api.api.deps import NowDep, SessionDep
-from quiz_api.api.problems import Problem, problem_responses
-from quiz_api.api.routes.staff import StaffScope
+from quiz_api.api.deps import CurrentScope, NowDep, SessionDep
+from quiz_api.api.downloads import DOWNLOADS, Format, FormatQ, LangQ, Table, download
+from quiz_api.api.problems import problem_responses
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.languages import Lang
 from quiz_api.db.models import StaffRole
 from quiz_api.services import reports
 from quiz_api.services.campaigns import campaign_spec, resolve_campaign
-from quiz_api.services.exports import CSV_TYPE, XLSX_TYPE, Table, to_csv, to_xlsx
-from quiz_api.services.staff import Scope, staff_settings
+from quiz_api.services.scope import StaffScope
+from quiz_api.services.staff import staff_settings
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 PROBLEMS = problem_responses(401, 403, 404, 409, 422)
-
-
-class Format(StrEnum):
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
 
 
 class FiguresOut(BaseModel):
@@ -162,18 +156,7 @@ def respond(out: ReportOut, fmt: Format, lang: Lang, filename: str) -> Any:
     if fmt is Format.json:
         return out
     units, days = _tables(out)
-    if fmt is Format.csv:
-        body, media = to_csv([units, days], lang.value), CSV_TYPE
-    else:
-        body, media = to_xlsx([("units", units), ("daily", days)], lang.value), XLSX_TYPE
-    return Response(
-        body,
-        media_type=media,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}.{fmt.value}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return download([("units", units), ("daily", days)], fmt, lang, filename)
 
 
 Campaign = Annotated[str | None, Query(max_length=64, description="default: the open one")]
@@ -181,14 +164,6 @@ Target = Annotated[
     float | None,
     Query(gt=0, le=1, description="target registration rate (0-1); default from settings"),
 ]
-FormatQ = Annotated[Format, Query(alias="format", description="json, csv or xlsx")]
-LangQ = Annotated[Lang, Query(description="language of the CSV/XLSX column headers")]
-DOWNLOADS: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {"text/csv": {}, XLSX_TYPE: {}},
-        "description": "The report (JSON, or CSV/XLSX with format=csv|xlsx)",
-    }
-}
 
 
 def _target(target: float | None) -> float:
@@ -203,7 +178,7 @@ def _target(target: float | None) -> float:
 )
 def my_report(
     session: SessionDep,
-    scope: StaffScope,
+    scope: CurrentScope,
     now: NowDep,
     campaign: Campaign = None,
     target: Target = None,
@@ -228,7 +203,7 @@ def my_report(
 )
 def city(
     session: SessionDep,
-    scope: StaffScope,
+    scope: CurrentScope,
     now: NowDep,
     campaign: Campaign = None,
     target: Target = None,
@@ -250,7 +225,7 @@ def city(
 )
 def district(
     session: SessionDep,
-    scope: StaffScope,
+    scope: CurrentScope,
     now: NowDep,
     district: Annotated[str, Path(max_length=100, description="district code or name")],
     campaign: Campaign = None,
@@ -272,7 +247,7 @@ def district(
 )
 def school(
     session: SessionDep,
-    scope: StaffScope,
+    scope: CurrentScope,
     now: NowDep,
     code: Annotated[str, Path(max_length=32)],
     campaign: Campaign = None,
@@ -285,6 +260,6 @@ def school(
     return respond(report_out(report), fmt, lang, f"report-{report.code}")
 
 
-def _require(scope: Scope, *roles: StaffRole) -> None:
+def _require(scope: StaffScope, *roles: StaffRole) -> None:
     if scope.role not in roles:
-        raise Problem(403, "outside-scope", "this report is outside the account's scope")
+        raise DomainError(ProblemType.outside_scope, "this report is outside the account's scope")

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
 from quiz_api.api.deps import SessionDep
-from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.api.problems import problem_responses
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.services.schools import load_districts, school_classes, search_schools
 
 router = APIRouter(prefix="/schools", tags=["schools"])
@@ -79,7 +80,7 @@ def classes(
 ) -> SchoolClassesOut:
     found = school_classes(session, code)
     if found is None:
-        raise Problem(404, "unknown-school", f"no school with code {code!r}")
+        raise DomainError(ProblemType.unknown_school, f"no school with code {code!r}")
     school, grades = found
     response.headers["Cache-Control"] = CACHE
     return SchoolClassesOut(

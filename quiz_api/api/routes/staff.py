@@ -1,27 +1,19 @@
-"""Staff login (short-lived signed tokens) and the ``CurrentStaff`` dependency of the
-reports."""
+"""Staff login (short-lived signed tokens); ``CurrentStaff`` in ``api/deps.py`` checks them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from quiz_api.api.deps import NowDep, SessionDep, SettingsDep
-from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.api.deps import CurrentStaff, NowDep, SessionDep, SettingsDep
+from quiz_api.api.problems import problem_responses
 from quiz_api.db.models import StaffAccount, StaffRole
-from quiz_api.services.staff import Scope, authenticate, issue_token, staff_from_token
+from quiz_api.services.staff import authenticate, issue_token
 
 router = APIRouter(prefix="/staff", tags=["staff"])
-
-_bearer = HTTPBearer(
-    auto_error=False,
-    scheme_name="StaffToken",
-    description="The token returned by POST /api/v1/staff/token",
-)
 
 
 class LoginRequest(BaseModel):
@@ -42,41 +34,6 @@ class TokenOut(StaffOut):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_at: datetime
-
-
-def _staff(
-    session: SessionDep,
-    settings: SettingsDep,
-    now: NowDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> StaffAccount:
-    if credentials is None:
-        raise Problem(
-            401,
-            "not-authenticated",
-            "send the staff token as `Authorization: Bearer ...` (POST /api/v1/staff/token)",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    staff_id = staff_from_token(settings.secret_key, credentials.credentials, now)
-    account = session.get(StaffAccount, staff_id) if staff_id else None
-    if account is None or not account.active:
-        raise Problem(
-            401,
-            "invalid-token",
-            "the staff token is not valid or has expired: log in again",
-            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-        )
-    return account
-
-
-CurrentStaff = Annotated[StaffAccount, Depends(_staff)]
-
-
-def _scope(account: CurrentStaff) -> Scope:
-    return Scope.of(account)
-
-
-StaffScope = Annotated[Scope, Depends(_scope)]
 
 
 def _out(account: StaffAccount) -> StaffOut:

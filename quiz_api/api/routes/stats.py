@@ -6,7 +6,8 @@ from fastapi import APIRouter, Query
 
 from quiz_api.api.deps import NowDep, SessionDep
 from quiz_api.api.problems import problem_responses
-from quiz_api.api.schemas import PRINTABLE, StatsOut
+from quiz_api.api.schemas import PRINTABLE, DayStats, StatsOut, TrackStats
+from quiz_api.db.models import Track
 from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.stats import campaign_stats
 
@@ -24,4 +25,13 @@ def stats(
     now: NowDep,
     campaign: Annotated[str | None, Query(max_length=64, pattern=PRINTABLE)] = None,
 ) -> StatsOut:
-    return campaign_stats(session, resolve_campaign(session, campaign, now).id)
+    figures = campaign_stats(session, resolve_campaign(session, campaign, now).id)
+    return StatsOut(
+        campaign=figures.campaign,
+        **vars(figures.totals),
+        by_track={track: TrackStats(**vars(counts)) for track, counts in figures.by_track.items()},
+        by_day=[
+            DayStats(day=day, track=Track(track), **vars(counts))
+            for day, track, counts in figures.by_day
+        ],
+    )

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from quiz_api.api.deps import CurrentParticipant, NowDep, OptionalParticipant, SessionDep
+from quiz_api.api.deps import (
+    CurrentParticipant,
+    CurrentScope,
+    NowDep,
+    OptionalParticipant,
+    SessionDep,
+)
+from quiz_api.api.downloads import DOWNLOADS, Format, FormatQ, LangQ, download
 from quiz_api.api.problems import problem_responses
-from quiz_api.api.routes.reports import DOWNLOADS, Format, FormatQ, LangQ
-from quiz_api.api.routes.staff import StaffScope
 from quiz_api.core.languages import Lang
 from quiz_api.services import survey
-from quiz_api.services.exports import CSV_TYPE, XLSX_TYPE, to_csv, to_xlsx
 from quiz_api.services.survey import GroupBy
 
 router = APIRouter(tags=["survey"])
@@ -190,7 +194,7 @@ def _group(g: survey.Group) -> GroupOut:
 )
 def survey_report(
     session: SessionDep,
-    scope: StaffScope,
+    scope: CurrentScope,
     survey_id: SurveyQ = None,
     by: Annotated[GroupBy, Query(description="overall, track, district or school")] = "overall",
     fmt: FormatQ = Format.json,
@@ -234,19 +238,7 @@ def survey_report(
         for q in out.questions
         for g in q.groups
     ]
-    table = (columns, rows)
-    if fmt is Format.csv:
-        body, media = to_csv([table], lang.value), CSV_TYPE
-    else:
-        body, media = to_xlsx([("units", table)], lang.value), XLSX_TYPE
-    return Response(
-        body,
-        media_type=media,
-        headers={
-            "Content-Disposition": f'attachment; filename="survey-{spec.id}-{by}.{fmt.value}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return download([("units", (columns, rows))], fmt, lang, f"survey-{spec.id}-{by}")
 
 
 @router.get(
@@ -258,7 +250,7 @@ def survey_report(
 )
 def survey_comments(
     session: SessionDep,
-    scope: StaffScope,
+    scope: CurrentScope,
     survey_id: SurveyQ = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,

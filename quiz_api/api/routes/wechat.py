@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
 from typing import Annotated
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, StringConstraints
-from sqlmodel import select
 
-from quiz_api.api.deps import EngineDep, NowDep, SessionDep, SettingsDep
-from quiz_api.api.problems import Problem, problem_responses
-from quiz_api.api.routes.participants import _out
+from quiz_api.api.deps import ClockDep, EngineDep, NowDep, SessionDep, SettingsDep, quiz_page_url
+from quiz_api.api.problems import problem_responses
 from quiz_api.api.schemas import JoinRequest, JoinResponse
 from quiz_api.content.bank import I18nText
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.tokens import participant_token
 from quiz_api.db.engine import hot_connection
-from quiz_api.db.models import Campaign, Participant
+from quiz_api.db.models import Campaign
 from quiz_api.integrations.wechat import (
     JS_API_LIST,
     WechatClient,
@@ -32,29 +30,19 @@ from quiz_api.integrations.wechat import (
 )
 from quiz_api.rendering.certificate import render_share_image
 from quiz_api.services.campaigns import campaign_spec, resolve_campaign
-from quiz_api.services.participants import join
+from quiz_api.services.participants import by_openid, join
 
 router = APIRouter(prefix="/wechat", tags=["wechat"])
 
 WechatSettingsDep = Annotated[WechatSettings, Depends(get_wechat_settings)]
 DEFAULT_NEXT = "/quiz/"
 STATE_COOKIE = "quiz_wx_state"
-LANG_PREFIX = {"zh": "", "en": "en/", "ko": "ko/", "ja": "ja/"}
-
-
-def get_clock() -> float:
-    """Unix time for signatures and identities; tests override it."""
-    return time.time()
-
-
-ClockDep = Annotated[float, Depends(get_clock)]
 
 
 def _client(settings: WechatSettings, now: float) -> WechatClient:
     if not settings.enabled:
-        raise Problem(
-            404,
-            "wechat-not-configured",
+        raise DomainError(
+            ProblemType.wechat_not_configured,
             "WeChat is not configured on this server: use the device token flow",
         )
     return WechatClient(settings, clock=lambda: now)
@@ -156,14 +144,10 @@ def oauth_callback(
     campaign_id = parse_qs(urlsplit(target).query).get("campaign", [None])[0]
     try:
         campaign = resolve_campaign(session, campaign_id, server_now)
-    except Problem:
+    except DomainError:
         campaign = None
     if campaign is not None:
-        existing = session.exec(
-            select(Participant).where(
-                Participant.campaign_id == campaign.id, Participant.openid == openid
-            )
-        ).first()
+        existing = by_openid(session.connection(), campaign.id, openid)
         if existing is not None and existing.id is not None:
             found["wx_token"] = participant_token(settings.secret_key, existing.id)
     return back(urlencode(found))
@@ -192,23 +176,17 @@ def wechat_join(
 ) -> JoinResponse:
     openid = read_identity(settings.secret_key, body.identity, clock)
     if openid is None:
-        raise Problem(
-            401,
-            "invalid-wechat-identity",
+        raise DomainError(
+            ProblemType.invalid_wechat_identity,
             "the WeChat identity is forged or expired: sign in with WeChat again",
             field="identity",
         )
-    request = JoinRequest.model_validate(body.model_dump(exclude={"identity"}))
     with hot_connection(engine) as connection:
         campaign = resolve_campaign(connection, body.campaign, now)
-        participant, created = join(connection, campaign, request, now, openid=openid)
+        participant, created = join(connection, campaign, body.newcomer(), now, openid=openid)
     if not created:
         response.status_code = status.HTTP_200_OK
-    assert participant.id is not None
-    return JoinResponse(
-        **_out(participant).model_dump(),
-        token=participant_token(settings.secret_key, participant.id),
-    )
+    return JoinResponse.of_joined(participant, settings.secret_key)
 
 
 class ShareCard(BaseModel):
@@ -256,9 +234,8 @@ def jssdk_config(
     try:
         config = client.jssdk_config(url)
     except WechatError as exc:
-        raise Problem(
-            503,
-            "wechat-unavailable",
+        raise DomainError(
+            ProblemType.wechat_unavailable,
             f"WeChat did not give a jsapi_ticket (errcode {exc.errcode})",
             errcode=exc.errcode,
         ) from exc
@@ -297,6 +274,6 @@ def share_image(
     lang: Lang = "zh",
 ) -> Response:
     row = resolve_campaign(session, campaign, server_now)
-    url = f"{request.base_url}{LANG_PREFIX[lang]}quiz/?{urlencode({'campaign': row.id})}"
+    url = quiz_page_url(request, lang, campaign=row.id)
     png = render_share_image(lang, _campaign_text(row, "name", lang), url)
     return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=3600"})

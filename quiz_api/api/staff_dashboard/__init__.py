@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, RedirectResponse
 
-from quiz_api.api.problems import Problem
+from quiz_api.core.errors import DomainError, ProblemType
 
 STATIC = Path(__file__).resolve().parent / "static"
 ASSETS = {"app.js": "text/javascript", "app.css": "text/css"}
@@ -39,5 +39,5 @@ def staff_page() -> FileResponse:
 @router.get("/staff/{name}")
 def staff_asset(name: str) -> FileResponse:
     if name not in ASSETS:
-        raise Problem(404, "not-found", f"no file /staff/{name}")
+        raise DomainError(ProblemType.not_found, f"no file /staff/{name}")
     return FileResponse(STATIC / name, media_type=ASSETS[name], headers=HEADERS)
