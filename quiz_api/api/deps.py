@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -11,11 +12,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from quiz_api.api.problems import Problem
+from quiz_api.api.resources import Resources
 from quiz_api.core.config import Settings
 from quiz_api.core.tokens import participant_from_token
-from quiz_api.db.engine import engine_dependency, get_session
 from quiz_api.db.models import Participant
 from quiz_api.integrations.ranks import RankIndex
+from quiz_api.services.caches import ContentCaches
 
 # The dependencies a hot-path request runs are ``async def``, so that FastAPI calls them in
 # the event loop: a plain ``def`` dependency costs a hand-off to the thread pool and back,
@@ -34,25 +36,45 @@ async def app_settings(request: Request) -> Settings:
     return settings
 
 
+# The application's resources (quiz_api/api/resources.py), made by its lifespan: these
+# dependencies only hand them out, they never make anything.
+async def app_resources(request: Request) -> Resources:
+    resources: Resources = request.state.resources
+    return resources
+
+
+async def app_engine(request: Request) -> Engine:
+    engine: Engine = request.state.resources.engine
+    return engine
+
+
+async def content_caches(request: Request) -> ContentCaches:
+    content: ContentCaches = request.state.resources.content
+    return content
+
+
+async def rank_index(request: Request) -> RankIndex | None:
+    """The application's ranks in Redis, or None without Redis: then ranks are counted in
+    the database."""
+    ranks: RankIndex | None = request.state.resources.ranks
+    return ranks
+
+
+EngineDep = Annotated[Engine, Depends(app_engine)]
+
+
+def get_session(engine: EngineDep) -> Iterator[Session]:
+    """One session per request."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+ResourcesDep = Annotated[Resources, Depends(app_resources)]
 SessionDep = Annotated[Session, Depends(get_session)]
-EngineDep = Annotated[Engine, Depends(engine_dependency)]
 SettingsDep = Annotated[Settings, Depends(app_settings)]
-NowDep = Annotated[datetime, Depends(get_now)]
-
-
-async def rank_index(request: Request, settings: SettingsDep) -> RankIndex | None:
-    """The application's ranks in Redis (one per worker process), or None without Redis:
-    then ranks are counted in the database."""
-    state: Any = request.app.state
-    if not settings.redis_url:
-        return None
-    index: RankIndex | None = getattr(state, "rank_index", None)
-    if index is None:
-        index = state.rank_index = RankIndex(settings.redis_url, settings.redis_namespace)
-    return index
-
-
+ContentDep = Annotated[ContentCaches, Depends(content_caches)]
 RanksDep = Annotated[RankIndex | None, Depends(rank_index)]
+NowDep = Annotated[datetime, Depends(get_now)]
 
 _bearer = HTTPBearer(auto_error=False, description="The token returned by POST /participants")
 

@@ -18,7 +18,7 @@ DEMO_ROSTER = PROJECT_ROOT / "content" / "schools" / "demo-roster.csv"
 
 def import_roster_command(path: Path, quiet: bool = False) -> None:
     """Import a roster file in one transaction; exit 1 with the rejected rows on failure."""
-    from quiz_api.db.engine import session_scope
+    from quiz_api.cli.database import command_session
     from quiz_api.services.schools import (
         RosterError,
         RosterInvalid,
@@ -34,7 +34,7 @@ def import_roster_command(path: Path, quiet: bool = False) -> None:
         total = len(parse_roster(header, rows)[0])
         with Progress(console=err, transient=True, disable=quiet) as progress:
             task = progress.add_task(f"importing {path.name}", total=total)
-            with session_scope() as session:
+            with command_session() as session:
                 report = import_roster_file(session, path, lambda n: progress.advance(task, n))
     except RosterInvalid as exc:
         raise fail(

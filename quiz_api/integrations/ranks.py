@@ -100,6 +100,9 @@ class RankIndex:
         self._rebuilding: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
+    def close(self) -> None:
+        self._redis.close()
+
     # Keys -------------------------------------------------------------------------------
 
     def _board(self, campaign_id: str, track: str, scope: str, code: str | None) -> str:

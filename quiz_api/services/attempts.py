@@ -41,9 +41,10 @@ from quiz_api.db.models import (
     Result,
     Track,
 )
-from quiz_api.services.campaigns import campaign_spec, get_campaign, require_open
+from quiz_api.services.caches import ContentCaches
+from quiz_api.services.campaigns import require_open
 from quiz_api.services.leaderboards import store_result
-from quiz_api.services.questions import PoolKey, Question, question_cache
+from quiz_api.services.questions import PoolKey, Question
 
 # The texts of the two options of a true/false question, in the participant's language.
 TRUE_FALSE_LABELS: dict[str, tuple[str, str]] = {
@@ -191,6 +192,7 @@ def _next_local_midnight(spec: CampaignSpec, now: datetime) -> datetime:
 
 def start_attempt(
     connection: Connection,
+    content: ContentCaches,
     starter: Starter,
     campaign: Campaign,
     now: datetime,
@@ -200,7 +202,7 @@ def start_attempt(
 ) -> tuple[Attempt, bool]:
     """Start an attempt, or return the one still open. Returns it and whether it is new.
     A new attempt costs one statement after ``load_starter``'s query. Commits."""
-    spec = campaign_spec(campaign)
+    spec = content.campaigns.spec(campaign)
     require_open(campaign, now)
     rules = spec.tracks[Track(starter.track)]
     mine = starter.attempts
@@ -233,9 +235,9 @@ def start_attempt(
             headers={"Retry-After": str(retry)},
             limit=rules.attempts_per_day,
         )
-    pools = question_cache.pools(connection)
+    pools = content.questions.pools(connection)
     wanted = {v for ids in pools.values() for v in ids}
-    questions = question_cache.versions(connection, wanted)
+    questions = content.questions.versions(connection, wanted)
     items = draw_paper(
         pools, questions, rules, starter.track, _level(starter, primary_last_grade), rng
     )
@@ -264,9 +266,11 @@ def start_attempt(
     return attempt, True
 
 
-def _paper_questions(bind: Bind, attempt: Attempt) -> list[tuple[str, Question, list[int]]]:
+def _paper_questions(
+    bind: Bind, content: ContentCaches, attempt: Attempt
+) -> list[tuple[str, Question, list[int]]]:
     items = attempt.paper["items"]
-    questions = question_cache.versions(bind, [item["v"] for item in items])
+    questions = content.questions.versions(bind, [item["v"] for item in items])
     return [(f"q{n}", questions[item["v"]], item["order"]) for n, item in enumerate(items, 1)]
 
 
@@ -282,16 +286,18 @@ def _points(rules: TrackRules, question: Question) -> int:
     return next(v for k, v in rules.points.items() if k.value == question.difficulty)
 
 
-def _rules(campaign: Campaign, attempt: Attempt) -> TrackRules:
-    return campaign_spec(campaign).tracks[Track(attempt.track)]
+def _rules(content: ContentCaches, campaign: Campaign, attempt: Attempt) -> TrackRules:
+    return content.campaigns.spec(campaign).tracks[Track(attempt.track)]
 
 
-def render_paper(bind: Bind, attempt: Attempt, campaign: Campaign, now: datetime) -> AttemptOut:
+def render_paper(
+    bind: Bind, content: ContentCaches, attempt: Attempt, campaign: Campaign, now: datetime
+) -> AttemptOut:
     """The paper as the participant sees it: no answer keys, nothing that reveals them."""
-    rules = _rules(campaign, attempt)
+    rules = _rules(content, campaign, attempt)
     questions: list[PaperQuestion] = []
     max_score = 0
-    for qid, question, order in _paper_questions(bind, attempt):
+    for qid, question, order in _paper_questions(bind, content, attempt):
         points = _points(rules, question)
         max_score += points
         questions.append(
@@ -403,6 +409,7 @@ def load_result(connection: Connection, attempt_id: int) -> Result | None:
 
 def submit(
     connection: Connection,
+    content: ContentCaches,
     participant_id: int,
     attempt_id: int,
     request: SubmitRequest,
@@ -416,16 +423,16 @@ def submit(
     if found is None:
         raise Problem(404, "not-found", "no such attempt for this participant")
     attempt = found.attempt
-    campaign = get_campaign(connection, attempt.campaign_id)
+    campaign = content.campaigns.get(connection, attempt.campaign_id)
     assert campaign is not None
-    paper = _paper_questions(connection, attempt)
+    paper = _paper_questions(connection, content, attempt)
     answers = _normalise(request, paper)
     digest = _answers_hash(answers)
     if found.has_result:
         return _stored(connection, attempt, digest), attempt
     if attempt.status == AttemptStatus.expired:
         raise Problem(409, "attempt-expired", "this attempt expired before it was submitted")
-    rules = _rules(campaign, attempt)
+    rules = _rules(content, campaign, attempt)
     late = now > attempt.deadline + timedelta(seconds=grace_seconds)
     score = max_score = correct_count = 0
     for qid, question, order in paper:
@@ -452,7 +459,7 @@ def submit(
         passed=score * 100 >= rules.pass_mark * max_score,
         late=late,
         submitted_at=now,
-        day=campaign_spec(campaign).local_day(now),
+        day=content.campaigns.spec(campaign).local_day(now),
         answers_hash=digest,
         answers=answers,
     )
@@ -478,11 +485,16 @@ def _stored(connection: Connection, attempt: Attempt, digest: str) -> Result:
 
 
 def render_result(
-    bind: Bind, result: Result, attempt: Attempt, campaign: Campaign, rank: int | None
+    bind: Bind,
+    content: ContentCaches,
+    result: Result,
+    attempt: Attempt,
+    campaign: Campaign,
+    rank: int | None,
 ) -> ResultOut:
-    rules = _rules(campaign, attempt)
+    rules = _rules(content, campaign, attempt)
     review = []
-    for number, (qid, question, order) in enumerate(_paper_questions(bind, attempt), 1):
+    for number, (qid, question, order) in enumerate(_paper_questions(bind, content, attempt), 1):
         correct_letters = [LETTERS[order.index(i)] for i in question.correct]
         mine = result.answers.get(qid, [])
         review.append(

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from quiz_api.api.problems import Problem
 from quiz_api.api.schemas import JoinRequest
 from quiz_api.db.models import PARTICIPANT, SCHOOL, SCHOOL_CLASS, Campaign, Participant, Track
-from quiz_api.services.campaigns import campaign_spec, require_track
+from quiz_api.services.campaigns import CampaignCache, require_track
 
 _CLASSES = SCHOOL_CLASS.c
 _OF_SCHOOL = _CLASSES.school_code == SCHOOL.c.code
@@ -70,6 +70,7 @@ def _by_openid(connection: Connection, campaign_id: str, openid: str) -> Partici
 
 def join(
     connection: Connection,
+    campaigns: CampaignCache,
     campaign: Campaign,
     request: JoinRequest,
     now: datetime,
@@ -78,7 +79,7 @@ def join(
     """Create the participant, or return the one this WeChat openid already has.
 
     Returns the participant and whether it was created. Commits."""
-    spec = campaign_spec(campaign)
+    spec = campaigns.spec(campaign)
     require_track(spec, request.track)
     if now > campaign.ends_at:
         raise Problem(409, "campaign-ended", "the campaign has closed")

@@ -12,7 +12,6 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -25,20 +24,6 @@ MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 # Verified when the username is unknown, so that both answers take as long.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
-
-
-class StaffSettings(BaseSettings):
-    """Settings of the staff side (environment variables prefixed ``QUIZ_``)."""
-
-    model_config = SettingsConfigDict(env_prefix="QUIZ_", env_file=".env", extra="ignore")
-
-    staff_token_minutes: int = 30
-    # Target registration rate: classes and schools below it are listed first.
-    report_target_rate: float = 0.9
-
-
-def staff_settings() -> StaffSettings:
-    return StaffSettings()
 
 
 class StaffInvalid(ValueError):
@@ -150,9 +135,12 @@ def staff_from_token(secret: str, token: str, now: datetime) -> int | None:
     return staff_id
 
 
-def issue_token(secret: str, account: StaffAccount, now: datetime) -> tuple[str, datetime]:
+def issue_token(
+    secret: str, account: StaffAccount, now: datetime, minutes: int
+) -> tuple[str, datetime]:
+    """A token valid for ``minutes`` (QUIZ_STAFF_TOKEN_MINUTES)."""
     assert account.id is not None
-    expires_at = now + timedelta(minutes=staff_settings().staff_token_minutes)
+    expires_at = now + timedelta(minutes=minutes)
     expires_at = expires_at.replace(microsecond=0)
     return staff_token(secret, account.id, expires_at), expires_at
 

@@ -21,9 +21,8 @@ from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
 from quiz_api.content.importer import import_content
 from quiz_api.core.config import Settings
-from quiz_api.db.engine import engine_dependency, make_engine, session_scope
+from quiz_api.db.engine import make_engine, session_scope
 from quiz_api.db.migrate import alembic_config
-from quiz_api.services.questions import question_cache
 
 from . import factories
 
@@ -118,7 +117,6 @@ def inspector_engine(settings: Settings, engine: Engine) -> Iterator[Engine]:
 
 @pytest.fixture
 def db(engine: Engine, inspector_engine: Engine) -> Iterator[Session]:
-    question_cache.clear()
     with Session(inspector_engine, expire_on_commit=False) as session:
         yield session
     with engine.begin() as connection:
@@ -133,8 +131,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def client(settings: Settings, engine: Engine, db: Session, clock: Clock) -> Iterator[TestClient]:
-    app = create_app(settings)
-    app.dependency_overrides[engine_dependency] = lambda: engine
+    app = create_app(settings)  # its own engine on the test database, its own caches
     app.dependency_overrides[get_now] = clock
     with TestClient(app) as test_client:
         yield test_client

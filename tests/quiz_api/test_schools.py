@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from quiz_api.cli.schools import DEMO_ROSTER
+from quiz_api.core.config import Settings
 from quiz_api.db.engine import session_scope
 from quiz_api.db.models import School, SchoolClass
 from quiz_api.services.schools import (
@@ -149,12 +150,12 @@ def test_csv_saved_by_chinese_excel_gb18030(engine: Engine, db: Session, tmp_pat
 
 
 def test_cli_import_exit_codes(
-    engine: Engine, db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, engine: Engine, db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import quiz_api.db.engine as dbmodule
+    import quiz_api.cli.database
     from quiz_api.cli.main import app
 
-    monkeypatch.setattr(dbmodule, "get_engine", lambda: engine)
+    monkeypatch.setattr(quiz_api.cli.database, "get_settings", lambda: settings)
     runner = CliRunner()
     bad = write(tmp_path, "T01,Demo,Atlantis,junior,7,1班,40\n")
     result = runner.invoke(app, ["schools", "import", str(bad)])

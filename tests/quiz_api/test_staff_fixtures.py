@@ -13,7 +13,6 @@ from sqlmodel import Session
 
 from quiz_api.db.engine import session_scope
 from quiz_api.db.models import StaffRole
-from quiz_api.services.reports import clear_cache
 from quiz_api.services.staff import create_account
 
 from .conftest import Clock
@@ -27,9 +26,7 @@ _names = count()
 
 @pytest.fixture
 def staff_tables(engine: Engine, db: Session) -> Iterator[None]:
-    clear_cache()
     yield
-    clear_cache()  # the city report's cache of past days
     with engine.begin() as connection:
         for table in TABLES:
             connection.execute(text(f"DELETE FROM {table}"))

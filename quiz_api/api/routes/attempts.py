@@ -7,11 +7,12 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from quiz_api.api.deps import (
+    ContentDep,
     CurrentParticipant,
-    EngineDep,
     NowDep,
     ParticipantId,
     RanksDep,
+    ResourcesDep,
     SessionDep,
     SettingsDep,
     invalid_token,
@@ -23,7 +24,7 @@ from quiz_api.db.engine import Bind, hot_connection
 from quiz_api.db.models import PARTICIPANT, Attempt, Campaign, Participant, Result
 from quiz_api.integrations.ranks import RankIndex
 from quiz_api.services import attempts as service
-from quiz_api.services.campaigns import get_campaign
+from quiz_api.services.caches import ContentCaches
 from quiz_api.services.leaderboards import count_rank
 
 router = APIRouter(prefix="/attempts", tags=["attempts"])
@@ -32,8 +33,8 @@ PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
 AttemptId = Path(ge=1, le=2**62, description="The attempt id returned by POST /attempts")
 
 
-def _campaign(bind: Bind, campaign_id: str) -> Campaign:
-    campaign = get_campaign(bind, campaign_id)
+def _campaign(bind: Bind, content: ContentCaches, campaign_id: str) -> Campaign:
+    campaign = content.campaigns.get(bind, campaign_id)
     assert campaign is not None
     return campaign
 
@@ -53,10 +54,14 @@ def _rank(connection: Connection, ranks: RankIndex | None, participant_id: int) 
 
 
 def _result_out(
-    connection: Connection, result: Result, attempt: Attempt, rank: int | None
+    connection: Connection,
+    content: ContentCaches,
+    result: Result,
+    attempt: Attempt,
+    rank: int | None,
 ) -> ResultOut:
-    campaign = _campaign(connection, attempt.campaign_id)
-    return service.render_result(connection, result, attempt, campaign, rank)
+    campaign = _campaign(connection, content, attempt.campaign_id)
+    return service.render_result(connection, content, result, attempt, campaign, rank)
 
 
 @router.post(
@@ -69,25 +74,27 @@ def _result_out(
 )
 def start(
     participant_id: ParticipantId,
-    engine: EngineDep,
+    resources: ResourcesDep,
     settings: SettingsDep,
     now: NowDep,
     body: StartAttemptRequest | None = None,
 ) -> Response:
-    with hot_connection(engine) as connection:
+    content = resources.content
+    with hot_connection(resources.engine) as connection:
         starter = service.load_starter(connection, participant_id)
         if starter is None:
             raise invalid_token()
-        campaign = _campaign(connection, starter.campaign_id)
+        campaign = _campaign(connection, content, starter.campaign_id)
         attempt, created = service.start_attempt(
             connection,
+            content,
             starter,
             campaign,
             now,
             settings.submit_grace_seconds,
             primary_last_grade=settings.primary_last_grade,
         )
-        paper = service.render_paper(connection, attempt, campaign, now)
+        paper = service.render_paper(connection, content, attempt, campaign, now)
     return _json(paper, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
@@ -98,10 +105,15 @@ def start(
     summary="The frozen paper of an attempt (the same on every request)",
 )
 def paper(
-    participant: CurrentParticipant, session: SessionDep, now: NowDep, attempt_id: int = AttemptId
+    participant: CurrentParticipant,
+    session: SessionDep,
+    content: ContentDep,
+    now: NowDep,
+    attempt_id: int = AttemptId,
 ) -> AttemptOut:
     attempt = _own_attempt(session, participant, attempt_id)
-    return service.render_paper(session, attempt, _campaign(session, attempt.campaign_id), now)
+    campaign = _campaign(session, content, attempt.campaign_id)
+    return service.render_paper(session, content, attempt, campaign, now)
 
 
 @router.post(
@@ -113,16 +125,22 @@ def paper(
 def submit(
     body: SubmitRequest,
     participant_id: ParticipantId,
-    engine: EngineDep,
+    resources: ResourcesDep,
     settings: SettingsDep,
     now: NowDep,
-    ranks: RanksDep,
     attempt_id: int = AttemptId,
 ) -> Response:
-    with hot_connection(engine) as connection:
+    content, ranks = resources.content, resources.ranks
+    with hot_connection(resources.engine) as connection:
         try:
             result, attempt = service.submit(
-                connection, participant_id, attempt_id, body, now, settings.submit_grace_seconds
+                connection,
+                content,
+                participant_id,
+                attempt_id,
+                body,
+                now,
+                settings.submit_grace_seconds,
             )
         except Problem as problem:
             if problem.status == 404 and not _exists(connection, participant_id):
@@ -140,7 +158,7 @@ def submit(
             )
         rank = _rank(connection, ranks, participant_id)
         connection.commit()  # the last read: on SQLite, free the writer's turn before rendering
-        return _json(_result_out(connection, result, attempt, rank))
+        return _json(_result_out(connection, content, result, attempt, rank))
 
 
 def _json(body: BaseModel, status_code: int = status.HTTP_200_OK) -> Response:
@@ -163,6 +181,7 @@ def _exists(connection: Connection, participant_id: int) -> bool:
 def result(
     participant: CurrentParticipant,
     session: SessionDep,
+    content: ContentDep,
     ranks: RanksDep,
     attempt_id: int = AttemptId,
 ) -> ResultOut:
@@ -171,4 +190,5 @@ def result(
     if stored is None:
         raise Problem(404, "not-found", "this attempt has no result yet")
     connection = session.connection()
-    return _result_out(connection, stored, attempt, _rank(connection, ranks, stored.participant_id))
+    rank = _rank(connection, ranks, stored.participant_id)
+    return _result_out(connection, content, stored, attempt, rank)

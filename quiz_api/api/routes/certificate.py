@@ -7,11 +7,10 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request, Response
 
-from quiz_api.api.deps import CurrentParticipant, SessionDep
+from quiz_api.api.deps import ContentDep, CurrentParticipant, SessionDep
 from quiz_api.api.problems import Problem, problem_responses
 from quiz_api.db.models import Attempt, Campaign, Result
 from quiz_api.rendering.certificate import CertificateData, render_certificate
-from quiz_api.services.campaigns import campaign_spec
 
 router = APIRouter(prefix="/attempts", tags=["certificates"])
 
@@ -29,6 +28,7 @@ def certificate(
     request: Request,
     participant: CurrentParticipant,
     session: SessionDep,
+    content: ContentDep,
     attempt_id: int = AttemptId,
 ) -> Response:
     attempt = session.get(Attempt, attempt_id)
@@ -41,7 +41,7 @@ def certificate(
         raise Problem(403, "not-passed", "certificates are for passed attempts only")
     campaign = session.get(Campaign, attempt.campaign_id)
     assert campaign is not None
-    spec = campaign_spec(campaign)
+    spec = content.campaigns.spec(campaign)
     lang = participant.lang if participant.lang in LANG_PREFIX else "zh"
     query = urlencode({"campaign": campaign.id, "src": "certificate"})
     png = render_certificate(

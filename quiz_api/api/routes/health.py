@@ -1,15 +1,12 @@
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from quiz_api.api.deps import EngineDep
 from quiz_api.api.schemas import HealthOut
-from quiz_api.db.engine import engine_dependency
 
 router = APIRouter(tags=["health"])
 
@@ -20,7 +17,7 @@ router = APIRouter(tags=["health"])
     responses={503: {"model": HealthOut, "description": "The database is unreachable"}},
     summary="Liveness and database reachability",
 )
-def healthz(engine: Annotated[Engine, Depends(engine_dependency)]) -> JSONResponse:
+def healthz(engine: EngineDep) -> JSONResponse:
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from quiz_api.api.deps import CurrentParticipant, EngineDep, NowDep, SettingsDep
+from quiz_api.api.deps import CurrentParticipant, NowDep, ResourcesDep, SettingsDep
 from quiz_api.api.problems import Problem, problem_responses
 from quiz_api.api.ratelimit import JoinRateLimit
 from quiz_api.api.schemas import JoinRequest, JoinResponse, ParticipantOut
@@ -41,14 +41,15 @@ def _out(participant: Participant) -> ParticipantOut:
 )
 def join_track(
     body: JoinRequest,
-    engine: EngineDep,
+    resources: ResourcesDep,
     settings: SettingsDep,
     now: NowDep,
     response: Response,
 ) -> JoinResponse:
-    with hot_connection(engine) as connection:
-        campaign = resolve_campaign(connection, body.campaign, now)
-        participant, created = join(connection, campaign, body, now)
+    campaigns = resources.content.campaigns
+    with hot_connection(resources.engine) as connection:
+        campaign = resolve_campaign(campaigns, connection, body.campaign, now)
+        participant, created = join(connection, campaigns, campaign, body, now)
     if not created:
         response.status_code = status.HTTP_200_OK
     if participant.id is None:  # pragma: no cover - set by the database

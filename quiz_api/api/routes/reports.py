@@ -9,15 +9,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
-from quiz_api.api.deps import NowDep, SessionDep
+from quiz_api.api.deps import NowDep, ResourcesDep, SessionDep
 from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.api.resources import Resources
 from quiz_api.api.routes.staff import StaffScope
 from quiz_api.core.languages import Lang
 from quiz_api.db.models import StaffRole
 from quiz_api.services import reports
-from quiz_api.services.campaigns import campaign_spec, resolve_campaign
+from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.exports import CSV_TYPE, XLSX_TYPE, Table, to_csv, to_xlsx
-from quiz_api.services.staff import Scope, staff_settings
+from quiz_api.services.staff import Scope
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 PROBLEMS = problem_responses(401, 403, 404, 409, 422)
@@ -191,8 +192,8 @@ DOWNLOADS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _target(target: float | None) -> float:
-    return target if target is not None else staff_settings().report_target_rate
+def _target(target: float | None, resources: Resources) -> float:
+    return target if target is not None else resources.settings.report.target_rate
 
 
 @router.get(
@@ -203,6 +204,7 @@ def _target(target: float | None) -> float:
 )
 def my_report(
     session: SessionDep,
+    resources: ResourcesDep,
     scope: StaffScope,
     now: NowDep,
     campaign: Campaign = None,
@@ -212,12 +214,12 @@ def my_report(
 ) -> Any:
     # The same reports as the scoped routes below, for the account's own unit.
     if scope.role is StaffRole.city:
-        return city(session, scope, now, campaign, target, fmt, lang)
+        return city(session, resources, scope, now, campaign, target, fmt, lang)
     if scope.role is StaffRole.district:
         assert scope.district is not None
-        return district(session, scope, now, scope.district, campaign, target, fmt, lang)
+        return district(session, resources, scope, now, scope.district, campaign, target, fmt, lang)
     assert scope.school_code is not None
-    return school(session, scope, now, scope.school_code, campaign, target, fmt, lang)
+    return school(session, resources, scope, now, scope.school_code, campaign, target, fmt, lang)
 
 
 @router.get(
@@ -228,6 +230,7 @@ def my_report(
 )
 def city(
     session: SessionDep,
+    resources: ResourcesDep,
     scope: StaffScope,
     now: NowDep,
     campaign: Campaign = None,
@@ -236,9 +239,13 @@ def city(
     lang: LangQ = Lang.zh,
 ) -> Any:
     _require(scope, StaffRole.city)
-    row = resolve_campaign(session, campaign, now)
-    today = campaign_spec(row).local_day(now)
-    report = reports.city_report(session, row.id, scope, _target(target), today, now)
+    campaigns = resources.content.campaigns
+    row = resolve_campaign(campaigns, session, campaign, now)
+    today = campaigns.spec(row).local_day(now)
+    target_rate = _target(target, resources)
+    report = reports.city_report(
+        session, row.id, scope, target_rate, today, now, resources.past_days
+    )
     return respond(report_out(report), fmt, lang, "report-city")
 
 
@@ -250,6 +257,7 @@ def city(
 )
 def district(
     session: SessionDep,
+    resources: ResourcesDep,
     scope: StaffScope,
     now: NowDep,
     district: Annotated[str, Path(max_length=100, description="district code or name")],
@@ -259,8 +267,10 @@ def district(
     lang: LangQ = Lang.zh,
 ) -> Any:
     _require(scope, StaffRole.city, StaffRole.district)
-    campaign_id = resolve_campaign(session, campaign, now).id
-    report = reports.district_report(session, campaign_id, scope, district, _target(target))
+    campaign_id = resolve_campaign(resources.content.campaigns, session, campaign, now).id
+    report = reports.district_report(
+        session, campaign_id, scope, district, _target(target, resources)
+    )
     return respond(report_out(report), fmt, lang, f"report-{report.code}")
 
 
@@ -272,6 +282,7 @@ def district(
 )
 def school(
     session: SessionDep,
+    resources: ResourcesDep,
     scope: StaffScope,
     now: NowDep,
     code: Annotated[str, Path(max_length=32)],
@@ -280,8 +291,8 @@ def school(
     fmt: FormatQ = Format.json,
     lang: LangQ = Lang.zh,
 ) -> Any:
-    campaign_id = resolve_campaign(session, campaign, now).id
-    report = reports.school_report(session, campaign_id, scope, code, _target(target))
+    campaign_id = resolve_campaign(resources.content.campaigns, session, campaign, now).id
+    report = reports.school_report(session, campaign_id, scope, code, _target(target, resources))
     return respond(report_out(report), fmt, lang, f"report-{report.code}")
 
 
