@@ -18,6 +18,7 @@ from quiz_api.core.tokens import participant_from_token
 from quiz_api.db.models import Participant
 from quiz_api.integrations.ranks import RankIndex
 from quiz_api.services.caches import ContentCaches
+from quiz_api.services.schools import Districts
 
 # The dependencies a hot-path request runs are ``async def``, so that FastAPI calls them in
 # the event loop: a plain ``def`` dependency costs a hand-off to the thread pool and back,
@@ -53,6 +54,11 @@ async def content_caches(request: Request) -> ContentCaches:
     return content
 
 
+async def districts(request: Request) -> Districts:
+    loaded: Districts = request.state.resources.districts
+    return loaded
+
+
 async def rank_index(request: Request) -> RankIndex | None:
     """The application's ranks in Redis, or None without Redis: then ranks are counted in
     the database."""
@@ -74,6 +80,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(app_settings)]
 ContentDep = Annotated[ContentCaches, Depends(content_caches)]
 RanksDep = Annotated[RankIndex | None, Depends(rank_index)]
+DistrictsDep = Annotated[Districts, Depends(districts)]
 NowDep = Annotated[datetime, Depends(get_now)]
 
 _bearer = HTTPBearer(auto_error=False, description="The token returned by POST /participants")

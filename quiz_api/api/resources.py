@@ -21,6 +21,7 @@ from quiz_api.integrations.wechat import TokenCache, token_cache
 from quiz_api.services.caches import ContentCaches
 from quiz_api.services.leaderboards import BoardCache
 from quiz_api.services.reports import PastDaysCache
+from quiz_api.services.schools import Districts, load_districts
 
 if TYPE_CHECKING:
     # Imported where it is made: quiz_api.api.ratelimit depends on quiz_api.api.deps, which
@@ -33,6 +34,7 @@ class Resources:
     settings: Settings
     engine: Engine
     content: ContentCaches
+    districts: Districts  # read from the content folder (QUIZ_CONTENT_DIR) at start-up
     past_days: PastDaysCache  # the city report's sums of past days, refreshed in threads
     boards: BoardCache
     rate_limiter: RateLimiter
@@ -48,6 +50,7 @@ class Resources:
             settings=settings,
             engine=engine,
             content=ContentCaches(),
+            districts=load_districts(settings.content_dir),
             past_days=PastDaysCache(engine),
             boards=BoardCache(settings.leaderboard_cache_seconds),
             rate_limiter=RateLimiter(settings),

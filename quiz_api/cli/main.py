@@ -171,7 +171,7 @@ def setup(content: Annotated[Path | None, typer.Option(help="Content folder")] =
     With Redis configured, also drops the ranks kept there (a new database starts anew)."""
     db_upgrade("head")
     _import_all(_content_dir(content))
-    import_demo_roster()
+    import_demo_roster(_content_dir(content))
     import_surveys_command(_content_dir(content) / "survey")
     if _forget_ranks():
         out.print("ranks in Redis: dropped, rebuilt from the database at the next rank")

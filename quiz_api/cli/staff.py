@@ -35,6 +35,8 @@ def staff_create(
 ) -> None:
     """Create an account; the password is prompted for (or read from standard input)."""
     from quiz_api.cli.database import command_session
+    from quiz_api.core.config import get_settings
+    from quiz_api.services.schools import load_districts
     from quiz_api.services.staff import StaffInvalid, create_account
 
     password = _password(password_stdin)
@@ -48,6 +50,7 @@ def staff_create(
                 school_code=school,
                 district=district,
                 now=datetime.now(UTC),
+                districts=load_districts(get_settings().content_dir),
             )
     except StaffInvalid as exc:
         raise fail(str(exc)) from exc

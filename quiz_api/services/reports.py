@@ -32,7 +32,7 @@ from sqlmodel import Session, col, select
 
 from quiz_api.api.problems import Problem
 from quiz_api.db.models import BestScore, Participant, Result, School, SchoolClass, StaffRole
-from quiz_api.services.schools import natural_key, resolve_district
+from quiz_api.services.schools import Districts, natural_key, resolve_district
 from quiz_api.services.staff import Scope
 
 Level = Literal["city", "district", "school", "grade", "class"]
@@ -384,6 +384,11 @@ class PastDaysCache:
         for thread in threads:
             thread.join()
 
+    def clear(self) -> None:
+        """Forget the sums: the next city report reads every past day again (benchmarks)."""
+        self.wait_for_refreshes()
+        self._sums.clear()
+
     def age(self, by: timedelta) -> None:
         """Make every cached sum older (benchmarks: force the next report to refresh)."""
         for past in self._sums.values():
@@ -516,9 +521,14 @@ def city_report(
 
 
 def district_report(
-    session: Session, campaign_id: str, scope: Scope, district: str, target: float
+    session: Session,
+    districts: Districts,
+    campaign_id: str,
+    scope: Scope,
+    district: str,
+    target: float,
 ) -> Report:
-    resolved = resolve_district(district)
+    resolved = resolve_district(districts, district)
     if resolved is None:
         raise Problem(404, "unknown-district", f"no district {district!r}")
     if not scope.may_read_district(resolved.name):

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from quiz_api.api.problems import Problem
 from quiz_api.db.models import School, StaffAccount, StaffRole
-from quiz_api.services.schools import resolve_district
+from quiz_api.services.schools import Districts, resolve_district
 
 TOKEN_PREFIX = "s1"  # participant tokens start with "p1": the two never pass for each other
 MIN_PASSWORD = 10
@@ -39,6 +39,7 @@ def create_account(
     school_code: str | None,
     district: str | None,
     now: datetime,
+    districts: Districts,
 ) -> StaffAccount:
     """Create an account; raises ``StaffInvalid`` with the reason. Commits."""
     username = username.strip()
@@ -56,7 +57,7 @@ def create_account(
     elif role is StaffRole.district:
         if not district or school_code:
             raise StaffInvalid("a district account needs --district (and no --school)")
-        resolved = resolve_district(district)
+        resolved = resolve_district(districts, district)
         if resolved is None:
             raise StaffInvalid(f"unknown district {district!r}")
         district = resolved.name

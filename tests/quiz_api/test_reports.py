@@ -121,7 +121,7 @@ def add_student(
 def roster(engine: Engine, db: Session) -> None:
     header = ["school_code", "school_name", "district", "level", "grade", "class", "enrolled"]
     rows = [(n, [str(v) for v in row]) for n, row in enumerate(ROSTER, start=2)]
-    valid, rejected = parse_roster(header, rows)
+    valid, rejected = parse_roster(header, rows, factories.DISTRICTS)
     assert not rejected
     with session_scope(engine) as session:
         import_roster(session, valid)

@@ -33,6 +33,7 @@ def test_accounts_need_the_right_scope(
                 school_code=kw.get("school"),
                 district=kw.get("district"),
                 now=clock.now,
+                districts=factories.DISTRICTS,
             )
 
     bad = [
@@ -63,6 +64,7 @@ def test_accounts_need_the_right_scope(
             school_code=None,
             district=None,
             now=clock.now,
+            districts=factories.DISTRICTS,
         )
 
 

@@ -16,6 +16,7 @@ from quiz_api.db.models import StaffRole
 from quiz_api.services.staff import create_account
 
 from .conftest import Clock
+from .factories import DISTRICTS
 
 PASSWORD = "correct horse battery"
 # Tables of this feature, children first; emptied before the participants' tables are.
@@ -59,6 +60,7 @@ def staff(engine: Engine, client: TestClient, clock: Clock, staff_tables: None) 
                 school_code=school,
                 district=district,
                 now=clock.now,
+                districts=DISTRICTS,
             )
         return login(client, username)
 

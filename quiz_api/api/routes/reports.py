@@ -269,7 +269,7 @@ def district(
     _require(scope, StaffRole.city, StaffRole.district)
     campaign_id = resolve_campaign(resources.content.campaigns, session, campaign, now).id
     report = reports.district_report(
-        session, campaign_id, scope, district, _target(target, resources)
+        session, resources.districts, campaign_id, scope, district, _target(target, resources)
     )
     return respond(report_out(report), fmt, lang, f"report-{report.code}")
 
