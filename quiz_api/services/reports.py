@@ -288,6 +288,7 @@ class _Past:
 # one refresh at most.
 PAST_TTL = timedelta(minutes=10)
 PAST_KEYS = 32  # (campaign, day) pairs kept before the cache starts anew
+REFRESH_THREAD = "past-days-refresh"
 logger = logging.getLogger(__name__)
 
 
@@ -361,7 +362,10 @@ class PastDaysCache:
             with self._lock:
                 if key not in self._refreshing:
                     thread = threading.Thread(
-                        target=self._refresh, args=(key, scope, now), daemon=True
+                        target=self._refresh,
+                        args=(key, scope, now),
+                        name=REFRESH_THREAD,
+                        daemon=True,
                     )
                     self._refreshing[key] = thread
                     thread.start()
