@@ -104,7 +104,7 @@ class Settings(BaseSettings):
     admission_wait_seconds: float = Field(default=0.5, ge=0)
     # Production: Redis shared by all workers for rate limits, ranks and WeChat's tokens
     # (redis://host:6379/0). Without it every worker process counts on its own (logged once
-    # at the first limited request).
+    # when the worker starts).
     redis_url: str | None = None
     rate_limit: RateLimitConfig = RateLimitConfig()
     # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed.

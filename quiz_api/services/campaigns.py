@@ -11,6 +11,7 @@ from quiz_api.api.problems import Problem
 from quiz_api.content.bank import CampaignSpec
 from quiz_api.db.engine import Bind, orm_session
 from quiz_api.db.models import Campaign, Track
+from quiz_api.services.validated import ValidatedVersions
 
 # Campaign rows are read on every join, start and submit and change only on an import: each
 # worker keeps them for a few seconds (an import reaches every worker within the TTL).
@@ -24,15 +25,10 @@ class CampaignCache:
     def __init__(self) -> None:
         self._rows: dict[str, Campaign] = {}
         self._loaded_at = float("-inf")
-        self._specs: dict[tuple[str, str], CampaignSpec] = {}
+        self._specs = ValidatedVersions(CampaignSpec)
 
     def spec(self, row: Campaign) -> CampaignSpec:
-        # Keyed by the content hash, so an imported change is picked up by every worker.
-        key = (row.id, row.content_hash)
-        spec = self._specs.get(key)
-        if spec is None:
-            spec = self._specs[key] = CampaignSpec.model_validate(row.config)
-        return spec
+        return self._specs.get(row.id, row.content_hash, row.config)
 
     def _load(self, bind: Bind) -> dict[str, Campaign]:
         # No lock around the read: a request holding SQLite's writer turn may come here while

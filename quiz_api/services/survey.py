@@ -32,6 +32,7 @@ from quiz_api.db.models import (
     SurveyVersion,
 )
 from quiz_api.services.staff import Scope
+from quiz_api.services.validated import ValidatedVersions
 
 MIN_GROUP = 10  # smaller groups are not shown on their own (privacy of small groups)
 SCALE_POINTS = 5
@@ -182,14 +183,10 @@ class SurveyCache:
     than the request's queries."""
 
     def __init__(self) -> None:
-        self._specs: dict[tuple[int | None, str], SurveySpec] = {}
+        self._specs = ValidatedVersions(SurveySpec)
 
     def spec(self, row: SurveyVersion) -> SurveySpec:
-        key = (row.id, row.content_hash)
-        spec = self._specs.get(key)
-        if spec is None:
-            spec = self._specs[key] = SurveySpec.model_validate(row.body)
-        return spec
+        return self._specs.get(row.id, row.content_hash, row.body)
 
 
 def current_survey(

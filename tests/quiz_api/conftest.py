@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -83,16 +84,22 @@ def content_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
-@pytest.fixture(scope="session")
-def settings(database_url: str, content_dir: Path) -> Settings:
+def make_settings(database_url: str, content_dir: Path, **changes: Any) -> Settings:
+    """The settings of a test application on ``database_url``."""
     return Settings(
         env="test",
         database_url=database_url,
         secret_key=SECRET,
         content_dir=content_dir,
         site_dir=Path("/nonexistent"),
-        leaderboard_cache_seconds=0,  # boards read right after a submission show it
+        **changes,
     )
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, content_dir: Path) -> Settings:
+    # Boards read right after a submission show it.
+    return make_settings(database_url, content_dir, leaderboard_cache_seconds=0)
 
 
 @pytest.fixture(scope="session")

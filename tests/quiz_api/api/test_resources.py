@@ -20,7 +20,7 @@ from quiz_api.db.migrate import alembic_config
 from quiz_api.db.models import School, StaffRole
 from quiz_api.services import reports
 from quiz_api.services.staff import Scope
-from tests.quiz_api.conftest import SECRET
+from tests.quiz_api.conftest import make_settings
 
 NOW = datetime(2026, 6, 10, 2, 0, tzinfo=UTC)
 
@@ -29,13 +29,7 @@ def _settings(tmp_path: Path, content_dir: Path, name: str) -> Settings:
     """Settings of an application on a migrated SQLite file of its own."""
     url = f"sqlite:///{tmp_path / name}"
     command.upgrade(alembic_config(url), "head")
-    return Settings(
-        env="test",
-        database_url=url,
-        secret_key=SECRET,
-        content_dir=content_dir,
-        site_dir=Path("/nonexistent"),
-    )
+    return make_settings(url, content_dir)
 
 
 def _resources(client: TestClient) -> Resources:
