@@ -187,11 +187,10 @@ def main(
     from quiz_api.api.app import create_app
     from quiz_api.api.deps import get_now
     from quiz_api.core.config import Settings
-    from quiz_api.db.engine import engine_dependency, make_engine, session_scope
+    from quiz_api.db.engine import make_engine, session_scope
     from quiz_api.db.migrate import alembic_config
     from quiz_api.db.models import StaffRole
     from quiz_api.services import reports
-    from quiz_api.services.reports import clear_cache
     from quiz_api.services.staff import create_account
 
     url = make_url(server).set(database=database).render_as_string(False)
@@ -230,9 +229,10 @@ def main(
                 school_code=school,
                 district=None,
                 now=now,
+                districts=(),  # school and city accounts name no district
             )
+    engine.dispose()  # the accounts are made; the app makes its own engine from the settings
     app = create_app(settings)
-    app.dependency_overrides[engine_dependency] = lambda: engine
     # The last day of the campaign: the city report reads that day's rows live (1/30 of the
     # data) and the 29 days before from its cache of past days.
     app.dependency_overrides[get_now] = lambda: LAST_DAY_NOON
@@ -252,23 +252,23 @@ def main(
             response.raise_for_status()
             return response.json()
 
+        past_days = client.app_state["resources"].past_days
         city_headers = login("bench-city")
         city = get("/api/v1/reports/city", city_headers)
         cold_times = []  # past days read again (once per worker every ten minutes)
         for _ in range(3):
-            clear_cache()
+            past_days.clear()
             start = time.perf_counter()
             get("/api/v1/reports/city", city_headers)
             cold_times.append(time.perf_counter() - start)
         city_times = timed(lambda: get("/api/v1/reports/city", city_headers), runs)
         refresh_times = []  # requests answered while the sums are refreshed in the background
         for _ in range(3):
-            for entry in reports._past_cache.values():
-                entry.computed_at -= reports.PAST_TTL
+            past_days.age(reports.PAST_TTL)
             start = time.perf_counter()
             get("/api/v1/reports/city", city_headers)
             refresh_times.append(time.perf_counter() - start)
-            reports.wait_for_refreshes()
+            past_days.wait_for_refreshes()
         school_times: list[float] = []
         per_school: dict[str, float] = {}
         for code in schools:
@@ -277,7 +277,6 @@ def main(
             times = timed(lambda p=path, h=headers: get(p, h), runs)
             per_school[code] = statistics.median(times)
             school_times += times
-    engine.dispose()
 
     totals = city["totals"]
     city_median = statistics.median(city_times)

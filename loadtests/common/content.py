@@ -25,6 +25,8 @@ def synthetic_content(shipped: Path, target: Path, per_rule_factor: int = 4) -> 
     ``per_rule_factor`` times over (question types mixed as in the real bank)."""
     (target / "quiz").mkdir(parents=True, exist_ok=True)
     shutil.copytree(shipped / "campaigns", target / "campaigns", dirs_exist_ok=True)
+    # The districts: the API reads them from its content folder (QUIZ_CONTENT_DIR).
+    shutil.copytree(shipped / "schools", target / "schools", dirs_exist_ok=True)
     needs: dict[tuple[str, str, str], int] = {}
     for path in sorted((shipped / "campaigns").glob("*.yaml")):
         campaign = yaml.safe_load(path.read_text("utf-8"))

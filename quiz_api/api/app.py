@@ -11,6 +11,7 @@ from starlette.types import Scope
 from quiz_api import __version__
 from quiz_api.api.overload import install_overload_handlers
 from quiz_api.api.problems import Problem, install_problem_handlers
+from quiz_api.api.resources import lifespan
 from quiz_api.api.routes import (
     attempts,
     certificate,
@@ -62,8 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
+        lifespan=lifespan,  # the engine, caches and clients of these settings
     )
-    app.state.settings = settings  # what SettingsDep gives the routes
+    app.state.settings = settings  # what SettingsDep gives the routes, and the lifespan reads
     install_problem_handlers(app)
     install_overload_handlers(app, settings.max_in_flight, settings.admission_wait_seconds)
     api = APIRouter(prefix=API_PREFIX)

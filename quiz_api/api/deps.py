@@ -4,8 +4,9 @@ resources, the participant token and the staff token with the account's scope.""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import Depends, Request
@@ -13,14 +14,16 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from quiz_api.api.resources import Resources
 from quiz_api.core.config import Settings
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.languages import DEFAULT_LANG
 from quiz_api.core.tokens import participant_from_token, staff_from_token
-from quiz_api.db.engine import engine_dependency, get_session
 from quiz_api.db.models import Participant, StaffAccount
 from quiz_api.integrations.ranks import RankIndex
+from quiz_api.services.caches import ContentCaches
 from quiz_api.services.participants import get_participant, unknown_participant
+from quiz_api.services.schools import Districts
 from quiz_api.services.scope import StaffScope
 from quiz_api.services.staff import active_account
 
@@ -46,26 +49,52 @@ async def app_settings(request: Request) -> Settings:
     return settings
 
 
+# The application's resources (quiz_api/api/resources.py), made by its lifespan: these
+# dependencies only hand them out, they never make anything.
+async def app_resources(request: Request) -> Resources:
+    resources: Resources = request.state.resources
+    return resources
+
+
+async def app_engine(request: Request) -> Engine:
+    engine: Engine = request.state.resources.engine
+    return engine
+
+
+async def content_caches(request: Request) -> ContentCaches:
+    content: ContentCaches = request.state.resources.content
+    return content
+
+
+async def districts(request: Request) -> Districts:
+    loaded: Districts = request.state.resources.districts
+    return loaded
+
+
+async def rank_index(request: Request) -> RankIndex | None:
+    """The application's ranks in Redis, or None without Redis: then ranks are counted in
+    the database."""
+    ranks: RankIndex | None = request.state.resources.ranks
+    return ranks
+
+
+EngineDep = Annotated[Engine, Depends(app_engine)]
+
+
+def get_session(engine: EngineDep) -> Iterator[Session]:
+    """One session per request."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+ResourcesDep = Annotated[Resources, Depends(app_resources)]
 SessionDep = Annotated[Session, Depends(get_session)]
-EngineDep = Annotated[Engine, Depends(engine_dependency)]
 SettingsDep = Annotated[Settings, Depends(app_settings)]
-NowDep = Annotated[datetime, Depends(get_now)]
 ClockDep = Annotated[float, Depends(get_clock)]
-
-
-async def rank_index(request: Request, settings: SettingsDep) -> RankIndex | None:
-    """The application's ranks in Redis (one per worker process), or None without Redis:
-    then ranks are counted in the database."""
-    state: Any = request.app.state
-    if not settings.redis_url:
-        return None
-    index: RankIndex | None = getattr(state, "rank_index", None)
-    if index is None:
-        index = state.rank_index = RankIndex(settings.redis_url, settings.redis_namespace)
-    return index
-
-
+ContentDep = Annotated[ContentCaches, Depends(content_caches)]
 RanksDep = Annotated[RankIndex | None, Depends(rank_index)]
+DistrictsDep = Annotated[Districts, Depends(districts)]
+NowDep = Annotated[datetime, Depends(get_now)]
 
 _bearer = HTTPBearer(auto_error=False, description="The token returned by POST /participants")
 

@@ -28,15 +28,20 @@ from quiz_api.core.errors import ProblemType
 logger = logging.getLogger(__name__)
 LOG_EVERY_SECONDS = 10.0
 BUSY_RETRY_AFTER = "2"  # seconds; the phone app adds a random part of a second
-_last_logged: dict[str, float] = {}
 
 
-def _log(kind: str, method: str, path: str, detail: object) -> None:
-    """One line per kind every few seconds: an outage must not flood the log."""
-    now = time.monotonic()
-    if now - _last_logged.get(kind, float("-inf")) >= LOG_EVERY_SECONDS:
-        _last_logged[kind] = now
-        logger.warning("%s on %s %s: %s", kind, method, path, detail)
+class ThrottledLog:
+    """One line per kind every few seconds: an outage must not flood the log. One per
+    application (its handlers and its admission control share it)."""
+
+    def __init__(self) -> None:
+        self._last_logged: dict[str, float] = {}
+
+    def __call__(self, kind: str, method: str, path: str, detail: object) -> None:
+        now = time.monotonic()
+        if now - self._last_logged.get(kind, float("-inf")) >= LOG_EVERY_SECONDS:
+            self._last_logged[kind] = now
+            logger.warning("%s on %s %s: %s", kind, method, path, detail)
 
 
 def _busy_response(path: str) -> JSONResponse:
@@ -62,9 +67,15 @@ class AdmissionControl:
     loop: no lock). ``/healthz`` and the static site are never held or refused."""
 
     def __init__(
-        self, app: ASGIApp, limit: int, wait_seconds: float, prefix: str = "/api/"
+        self,
+        app: ASGIApp,
+        limit: int,
+        wait_seconds: float,
+        prefix: str = "/api/",
+        log: ThrottledLog | None = None,
     ) -> None:
         self.app = app
+        self.log = log or ThrottledLog()
         self.limit = limit
         self.wait_seconds = wait_seconds
         self.prefix = prefix
@@ -78,7 +89,7 @@ class AdmissionControl:
             return
         if not await self._admit():
             self.refused += 1
-            _log(
+            self.log(
                 "server busy",
                 scope["method"],
                 scope["path"],
@@ -130,19 +141,20 @@ def install_overload_handlers(
 ) -> None:
     """The 503 answers of overload and outages; admission control when ``max_in_flight``
     is above 0."""
+    log = ThrottledLog()
     if max_in_flight > 0:
         app.add_middleware(
-            AdmissionControl, limit=max_in_flight, wait_seconds=admission_wait_seconds
+            AdmissionControl, limit=max_in_flight, wait_seconds=admission_wait_seconds, log=log
         )
 
     @app.exception_handler(PoolTimeoutError)
     async def _busy(request: Request, exc: PoolTimeoutError) -> JSONResponse:
-        _log("server busy", request.method, request.url.path, exc)
+        log("server busy", request.method, request.url.path, exc)
         return _busy_response(request.url.path)
 
     @app.exception_handler(OperationalError)
     async def _database(request: Request, exc: OperationalError) -> JSONResponse:
-        _log("database unavailable", request.method, request.url.path, exc)
+        log("database unavailable", request.method, request.url.path, exc)
         return problem_response(
             ProblemType.database_unavailable,
             "the database is briefly unavailable: try again in a moment",

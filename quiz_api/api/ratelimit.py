@@ -25,7 +25,7 @@ from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request
 
-from quiz_api.api.deps import NowDep, ParticipantId, SettingsDep
+from quiz_api.api.deps import NowDep, ParticipantId
 from quiz_api.core.config import Settings
 from quiz_api.core.errors import DomainError, ProblemType
 
@@ -87,6 +87,9 @@ class Store(Protocol):
     def hit(self, key: str, now_ms: int, limit: Limit) -> int:
         """One key: milliseconds to wait before retrying, 0 when allowed."""
 
+    def close(self) -> None:
+        """Release the store's connection, if it has one."""
+
 
 class MemoryStore:
     """Per-process counters: exact within one worker, N workers allow up to N times more."""
@@ -94,6 +97,9 @@ class MemoryStore:
     def __init__(self) -> None:
         self._tats: dict[str, int] = {}
         self._lock = Lock()
+
+    def close(self) -> None:
+        """Nothing to release."""
 
     def hit_all(self, hits: list[Hit], now_ms: int) -> tuple[int, int]:
         with self._lock:
@@ -207,6 +213,10 @@ class RedisStore:
     def hit(self, key: str, now_ms: int, limit: Limit) -> int:
         return self.hit_all([(key, limit)], now_ms)[0]
 
+    def close(self) -> None:
+        with self._lock:
+            self._connection.disconnect()
+
 
 def _safe_url(url: str) -> str:
     """The Redis URL without its password, for logs."""
@@ -244,9 +254,9 @@ def client_address(peer: str | None, forwarded_for: list[str], trusted: tuple[Ne
 class RateLimiter:
     def __init__(self, settings: Settings, store: Store | None = None) -> None:
         self.settings = settings
-        self.join_per_address = Limit.parse(settings.rate_limit_join_per_address)
-        self.start_per_address = Limit.parse(settings.rate_limit_start_per_address)
-        self.start_per_participant = Limit.parse(settings.rate_limit_start_per_participant)
+        self.join_per_address = Limit.parse(settings.rate_limit.join_per_address)
+        self.start_per_address = Limit.parse(settings.rate_limit.start_per_address)
+        self.start_per_participant = Limit.parse(settings.rate_limit.start_per_participant)
         self.trusted = parse_networks(settings.trusted_proxies)
         if store is None:
             if settings.redis_url:
@@ -257,6 +267,9 @@ class RateLimiter:
                 )
                 store = MemoryStore()
         self.store = store
+
+    def close(self) -> None:
+        self.store.close()
 
     def address(self, request: Request) -> str:
         peer = request.client.host if request.client else None
@@ -282,12 +295,9 @@ class RateLimiter:
             )
 
 
-async def get_rate_limiter(request: Request, settings: SettingsDep) -> RateLimiter:
-    """The application's limiter, made at its first use (one per worker process)."""
-    state: Any = request.app.state
-    limiter: RateLimiter | None = getattr(state, "rate_limiter", None)
-    if limiter is None or limiter.settings is not settings:
-        limiter = state.rate_limiter = RateLimiter(settings)
+async def get_rate_limiter(request: Request) -> RateLimiter:
+    """The application's limiter (made by its lifespan, one per worker process)."""
+    limiter: RateLimiter = request.state.resources.rate_limiter
     return limiter
 
 

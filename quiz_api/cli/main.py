@@ -102,8 +102,8 @@ def bank_validate(
 
 
 def _import_all(content: Path) -> None:
+    from quiz_api.cli.database import command_session
     from quiz_api.content.importer import import_content
-    from quiz_api.db.engine import session_scope
 
     try:
         bank = load_bank(content / "quiz")
@@ -112,7 +112,7 @@ def _import_all(content: Path) -> None:
         raise _report_invalid(exc) from exc
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("importing questions", total=len(bank.questions))
-        with session_scope() as session:
+        with command_session() as session:
             report = import_content(session, content, lambda n: progress.advance(task, n))
     out.print(f"questions: {report.bank}")
     for line in report.campaigns:
@@ -132,11 +132,11 @@ def campaign_import(
     directory: Annotated[Path | None, typer.Argument(help="Campaign folder")] = None,
 ) -> None:
     """Import campaigns, checking their draw rules against the bank in the database."""
+    from quiz_api.cli.database import command_session
     from quiz_api.content.importer import import_campaign_files
-    from quiz_api.db.engine import session_scope
 
     try:
-        with session_scope() as session:
+        with command_session() as session:
             lines = import_campaign_files(session, directory or _content_dir(None) / "campaigns")
     except ContentInvalid as exc:
         raise _report_invalid(exc) from exc
@@ -171,7 +171,7 @@ def setup(content: Annotated[Path | None, typer.Option(help="Content folder")] =
     With Redis configured, also drops the ranks kept there (a new database starts anew)."""
     db_upgrade("head")
     _import_all(_content_dir(content))
-    import_demo_roster()
+    import_demo_roster(_content_dir(content))
     import_surveys_command(_content_dir(content) / "survey")
     if _forget_ranks():
         out.print("ranks in Redis: dropped, rebuilt from the database at the next rank")

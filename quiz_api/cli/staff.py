@@ -34,12 +34,14 @@ def staff_create(
     ] = False,
 ) -> None:
     """Create an account; the password is prompted for (or read from standard input)."""
-    from quiz_api.db.engine import session_scope
+    from quiz_api.cli.database import command_session
+    from quiz_api.core.config import get_settings
+    from quiz_api.services.schools import load_districts
     from quiz_api.services.staff import StaffInvalid, create_account
 
     password = _password(password_stdin)
     try:
-        with session_scope() as session:
+        with command_session() as session:
             account = create_account(
                 session,
                 username=username,
@@ -48,6 +50,7 @@ def staff_create(
                 school_code=school,
                 district=district,
                 now=datetime.now(UTC),
+                districts=load_districts(get_settings().content_dir),
             )
     except StaffInvalid as exc:
         raise fail(str(exc)) from exc
@@ -63,12 +66,12 @@ def staff_password(
     ] = False,
 ) -> None:
     """Set a new password for an account."""
-    from quiz_api.db.engine import session_scope
+    from quiz_api.cli.database import command_session
     from quiz_api.services.staff import StaffInvalid, set_password
 
     password = _password(password_stdin)
     try:
-        with session_scope() as session:
+        with command_session() as session:
             set_password(session, username, password)
     except StaffInvalid as exc:
         raise fail(str(exc)) from exc

@@ -39,11 +39,11 @@ def survey_validate(
 
 def import_surveys_command(directory: Path | None = None) -> None:
     """Validate and import the surveys (a new version when a file changed)."""
-    from quiz_api.db.engine import session_scope
+    from quiz_api.cli.database import command_session
     from quiz_api.services.survey import SurveySpec, import_surveys
 
     specs = [s for s in _load(_folder(directory)) if isinstance(s, SurveySpec)]
-    with session_scope() as session:
+    with command_session() as session:
         for line in import_surveys(session, specs, datetime.now(UTC)):
             out.print(f"survey {line}", highlight=False)
 

@@ -1,4 +1,10 @@
-"""One place for configuration: environment variables prefixed ``QUIZ_`` (or a ``.env`` file)."""
+"""One place for configuration: environment variables prefixed ``QUIZ_`` (or a ``.env`` file).
+
+Related settings are grouped in nested models (``settings.db.pool_size``), and each group
+keeps its flat environment names: ``QUIZ_DB_POOL_SIZE`` fills ``db.pool_size``,
+``QUIZ_WECHAT_APP_ID`` fills ``wechat.app_id``. The name after ``QUIZ_<GROUP>_`` is the
+field's whole name (``env_nested_max_split=1``: never split further), so fields with
+underscores in their names work."""
 
 from __future__ import annotations
 
@@ -7,15 +13,73 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SECRET = "development-only-secret-change-me"
 
 
+class DbPoolConfig(BaseModel):
+    """``QUIZ_DB_*``: SQLAlchemy's pool for server databases (PostgreSQL); ignored by SQLite.
+
+    Keep the pool as large as the requests a worker runs at once: a connection opened beyond
+    it (overflow) is closed after its request, and a new PostgreSQL backend per request cost
+    a quarter of the throughput (docs/benchmarks.md). Pool + overflow = the thread pool's 40."""
+
+    pool_size: int = 20
+    max_overflow: int = 20
+    # Seconds a request waits for a free connection before it is answered 503 (busy).
+    pool_timeout: float = 5.0
+
+
+class RateLimitConfig(BaseModel):
+    """``QUIZ_RATE_LIMIT_*``: limits on joining and starting attempts, "N/S": a burst of N
+    requests, refilled evenly over S seconds. Per address, generous: a whole school shares
+    one NAT address and starts in the same minute (see docs/production.md). "off" disables
+    a limit."""
+
+    join_per_address: str = "6000/600"
+    start_per_address: str = "6000/600"
+    start_per_participant: str = "20/60"
+
+
+class StaffConfig(BaseModel):
+    """``QUIZ_STAFF_*``: the staff side."""
+
+    # Lifetime of a staff token (QUIZ_STAFF_TOKEN_MINUTES).
+    token_minutes: int = 30
+
+
+class ReportConfig(BaseModel):
+    """``QUIZ_REPORT_*``: the staff's reports."""
+
+    # Target registration rate: classes and schools below it are listed first.
+    target_rate: float = 0.9
+
+
+class WechatConfig(BaseModel):
+    """``QUIZ_WECHAT_*``; WeChat is off unless both the app id and the secret are set."""
+
+    app_id: str | None = None
+    app_secret: str | None = None
+    api_base: str = "https://api.weixin.qq.com"
+    open_base: str = "https://open.weixin.qq.com"
+    timeout_seconds: float = 5.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.app_id and self.app_secret)
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="QUIZ_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="QUIZ_",
+        env_file=".env",
+        extra="ignore",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+    )
 
     env: Literal["development", "test", "production"] = "development"
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'quiz.sqlite3'}"
@@ -32,32 +96,24 @@ class Settings(BaseSettings):
     # Last grade of primary school where a student's school is both primary and secondary:
     # 6 in most of China, 5 where schools follow the "5+4" system (Shanghai).
     primary_last_grade: int = Field(default=6, ge=4, le=6)
-    # SQLAlchemy pool for server databases (PostgreSQL); ignored by SQLite. Keep the pool as
-    # large as the requests a worker runs at once: a connection opened beyond it (overflow)
-    # is closed after its request, and a new PostgreSQL backend per request cost a quarter
-    # of the throughput (docs/benchmarks.md). Pool + overflow = the thread pool's 40.
-    db_pool_size: int = 20
-    db_max_overflow: int = 20
-    # Seconds a request waits for a free connection before it is answered 503 (busy).
-    db_pool_timeout: float = 5.0
+    db: DbPoolConfig = DbPoolConfig()
     # Admission control (quiz_api/api/overload.py): API requests a worker runs at once; the
     # next wait for a place in arrival order, and after admission_wait_seconds are answered
     # 503 server-busy with Retry-After, having done nothing. 0 = no bound.
     max_in_flight: int = Field(default=16, ge=0)
     admission_wait_seconds: float = Field(default=0.5, ge=0)
-    # Production: Redis shared by all workers for rate limits (redis://host:6379/0). Without
-    # it every worker process counts on its own (logged once at the first limited request).
+    # Production: Redis shared by all workers for rate limits, ranks and WeChat's tokens
+    # (redis://host:6379/0). Without it every worker process counts on its own (logged once
+    # when the worker starts).
     redis_url: str | None = None
-    # Rate limits on joining and starting attempts, "N/S": a burst of N requests, refilled
-    # evenly over S seconds. Per address, generous: a whole school shares one NAT address
-    # and starts in the same minute (see docs/production.md). "off" disables a limit.
-    rate_limit_join_per_address: str = "6000/600"
-    rate_limit_start_per_address: str = "6000/600"
-    rate_limit_start_per_participant: str = "20/60"
+    rate_limit: RateLimitConfig = RateLimitConfig()
     # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed.
     trusted_proxies: str = "127.0.0.1,::1"
     # GET /api/v1/noop for the load tests' efficiency ratio; off in real deployments.
     benchmark_endpoints: bool = False
+    staff: StaffConfig = StaffConfig()
+    report: ReportConfig = ReportConfig()
+    wechat: WechatConfig = WechatConfig()
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
@@ -83,4 +139,5 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
+    """The settings of this process, read once (commands; the app gets its own)."""
     return Settings()

@@ -6,19 +6,17 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from threading import Lock
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends
 from sqlalchemy import DateTime, event, text
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, create_engine
 
-from quiz_api.core.config import Settings, get_settings
+from quiz_api.core.config import Settings
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -59,9 +57,9 @@ def make_engine(settings: Settings) -> Engine:
         return engine
     return create_engine(
         url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
-        pool_timeout=settings.db_pool_timeout,
+        pool_size=settings.db.pool_size,
+        max_overflow=settings.db.max_overflow,
+        pool_timeout=settings.db.pool_timeout,
         # No ping per checkout (it was one more round trip on every request): a connection
         # the server dropped fails its first statement, SQLAlchemy then discards every pooled
         # connection, and that request is answered 503 database-unavailable (overload.py).
@@ -116,22 +114,6 @@ def _tune_sqlite(engine: Engine) -> None:
 _HOLDS_WRITE_LOCK = "quiz_api.holds_write_lock"
 
 
-@lru_cache
-def get_engine() -> Engine:
-    return make_engine(get_settings())
-
-
-async def engine_dependency() -> Engine:
-    """FastAPI dependency: the engine (tests override it)."""
-    return get_engine()
-
-
-def get_session(engine: Annotated[Engine, Depends(engine_dependency)]) -> Iterator[Session]:
-    """FastAPI dependency: one session per request."""
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
-
-
 @contextmanager
 def hot_connection(engine: Engine) -> Iterator[Connection]:
     """A connection for the quiz's hot path (join, start, submit), which uses SQLAlchemy Core
@@ -163,9 +145,9 @@ def orm_session(bind: Bind) -> Iterator[Session]:
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+def session_scope(engine: Engine) -> Iterator[Session]:
     """A session for commands and scripts, committed on success and rolled back on error."""
-    with Session(engine or get_engine(), expire_on_commit=False) as session:
+    with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -97,8 +97,17 @@ class RankIndex:
         self._prefix = f"{KEY_PREFIX}{namespace}:"
         self._down_until = 0.0
         self._missed = False  # a record was lost while Redis was away
-        self._rebuilding: set[tuple[str, str]] = set()
+        self._rebuilding: dict[tuple[str, str], threading.Thread] = {}
         self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Wait for the rebuilds under way (they read the application's engine), then close
+        the connections to Redis."""
+        with self._lock:
+            threads = list(self._rebuilding.values())
+        for thread in threads:
+            thread.join()
+        self._redis.close()
 
     # Keys -------------------------------------------------------------------------------
 
@@ -193,10 +202,7 @@ class RankIndex:
     def rebuild_soon(self, engine: Engine, campaign_id: str, track: str) -> threading.Thread | None:
         """Rebuild a track's boards in a background thread, unless this worker is at it.
         Returns the thread (tests join it)."""
-        with self._lock:
-            if (campaign_id, track) in self._rebuilding:
-                return None
-            self._rebuilding.add((campaign_id, track))
+        key = (campaign_id, track)
 
         def run() -> None:
             try:
@@ -205,9 +211,13 @@ class RankIndex:
                 logger.exception("ranks: rebuilding %s/%s failed", campaign_id, track)
             finally:
                 with self._lock:
-                    self._rebuilding.discard((campaign_id, track))
+                    self._rebuilding.pop(key, None)
 
-        thread = threading.Thread(target=run, name=f"ranks-{campaign_id}-{track}", daemon=True)
+        with self._lock:
+            if key in self._rebuilding:
+                return None
+            thread = threading.Thread(target=run, name=f"ranks-{campaign_id}-{track}", daemon=True)
+            self._rebuilding[key] = thread
         thread.start()
         return thread
 

@@ -20,12 +20,9 @@ import urllib.request
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Protocol
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
+from quiz_api.core.config import WechatConfig
 from quiz_api.core.tokens import b64decode, b64encode, sign, verify
 
 logger = logging.getLogger(__name__)
@@ -41,30 +38,6 @@ STALE_TOKEN_CODES = frozenset({INVALID_CREDENTIAL, INVALID_ACCESS_TOKEN, EXPIRED
 REFRESH_MARGIN = 300
 IDENTITY_TTL = 2 * 3600
 JS_API_LIST = ("updateAppMessageShareData", "updateTimelineShareData")
-
-
-class WechatSettings(BaseSettings):
-    """``QUIZ_WECHAT_*``; WeChat is off unless both the app id and the secret are set."""
-
-    model_config = SettingsConfigDict(
-        env_prefix="QUIZ_WECHAT_", env_file=".env", extra="ignore", populate_by_name=True
-    )
-
-    app_id: str | None = None
-    app_secret: str | None = None
-    api_base: str = "https://api.weixin.qq.com"
-    open_base: str = "https://open.weixin.qq.com"
-    timeout_seconds: float = 5.0
-    redis_url: str | None = Field(default=None, validation_alias="QUIZ_REDIS_URL")
-
-    @property
-    def enabled(self) -> bool:
-        return bool(self.app_id and self.app_secret)
-
-
-@lru_cache
-def get_wechat_settings() -> WechatSettings:
-    return WechatSettings()
 
 
 class WechatError(Exception):
@@ -125,6 +98,7 @@ class TokenCache(Protocol):
     def set(self, key: str, value: str, ttl: int) -> None: ...
     def delete(self, key: str) -> None: ...
     def lock(self, key: str) -> AbstractContextManager[object]: ...
+    def close(self) -> None: ...
 
 
 class MemoryCache:
@@ -152,6 +126,9 @@ class MemoryCache:
         with self._guard:
             return self._locks.setdefault(key, threading.Lock())
 
+    def close(self) -> None:
+        """Nothing to release."""
+
 
 class RedisCache:
     """Shared by all workers: one access token and one ticket for the whole deployment."""
@@ -178,19 +155,13 @@ class RedisCache:
         )
         return lock
 
-
-_memory_cache = MemoryCache()
-
-
-def cache_for(settings: WechatSettings) -> TokenCache:
-    if settings.redis_url:
-        return _redis_cache(settings.redis_url)
-    return _memory_cache
+    def close(self) -> None:
+        self._redis.close()
 
 
-@lru_cache
-def _redis_cache(url: str) -> RedisCache:
-    return RedisCache(url)
+def token_cache(redis_url: str | None) -> TokenCache:
+    """The cache of an application: shared through Redis when there is one."""
+    return RedisCache(redis_url) if redis_url else MemoryCache()
 
 
 # --------------------------------------------------------------------------- client
@@ -208,14 +179,14 @@ class WechatClient:
 
     def __init__(
         self,
-        settings: WechatSettings,
-        cache: TokenCache | None = None,
+        settings: WechatConfig,
+        cache: TokenCache,
         clock: Callable[[], float] = time.time,
     ) -> None:
         if not settings.enabled:
             raise ValueError("WeChat is not configured (QUIZ_WECHAT_APP_ID, _APP_SECRET)")
         self.settings = settings
-        self.cache = cache if cache is not None else cache_for(settings)
+        self.cache = cache
         self.clock = clock
         self.app_id: str = settings.app_id or ""
         self._secret: str = settings.app_secret or ""

@@ -33,10 +33,11 @@ from quiz_api.db.models import (
     Result,
     Track,
 )
-from quiz_api.services.campaigns import campaign_spec, get_campaign, require_open
+from quiz_api.services.caches import ContentCaches
+from quiz_api.services.campaigns import require_open
 from quiz_api.services.leaderboards import store_result
 from quiz_api.services.participants import participant_exists, unknown_participant
-from quiz_api.services.questions import PoolKey, Question, question_cache
+from quiz_api.services.questions import PoolKey, Question
 
 # The texts of the two options of a true/false question, in the participant's language.
 TRUE_FALSE_LABELS: dict[str, tuple[str, str]] = {
@@ -183,6 +184,7 @@ def _next_local_midnight(spec: CampaignSpec, now: datetime) -> datetime:
 
 def start_attempt(
     connection: Connection,
+    content: ContentCaches,
     starter: Starter,
     campaign: Campaign,
     now: datetime,
@@ -192,7 +194,7 @@ def start_attempt(
 ) -> tuple[Attempt, bool]:
     """Start an attempt, or return the one still open. Returns it and whether it is new.
     A new attempt costs one statement after ``load_starter``'s query. Commits."""
-    spec = campaign_spec(campaign)
+    spec = content.campaigns.spec(campaign)
     require_open(campaign, now)
     rules = spec.tracks[Track(starter.track)]
     mine = starter.attempts
@@ -223,9 +225,9 @@ def start_attempt(
             retry_in_seconds=retry,
             limit=rules.attempts_per_day,
         )
-    pools = question_cache.pools(connection)
+    pools = content.questions.pools(connection)
     wanted = {v for ids in pools.values() for v in ids}
-    questions = question_cache.versions(connection, wanted)
+    questions = content.questions.versions(connection, wanted)
     items = draw_paper(
         pools, questions, rules, starter.track, _level(starter, primary_last_grade), rng
     )
@@ -254,9 +256,11 @@ def start_attempt(
     return attempt, True
 
 
-def _paper_questions(bind: Bind, attempt: Attempt) -> list[tuple[str, Question, list[int]]]:
+def _paper_questions(
+    bind: Bind, content: ContentCaches, attempt: Attempt
+) -> list[tuple[str, Question, list[int]]]:
     items = attempt.paper["items"]
-    questions = question_cache.versions(bind, [item["v"] for item in items])
+    questions = content.questions.versions(bind, [item["v"] for item in items])
     return [(f"q{n}", questions[item["v"]], item["order"]) for n, item in enumerate(items, 1)]
 
 
@@ -273,8 +277,8 @@ def _points(rules: TrackRules, question: Question) -> int:
     return next(v for k, v in rules.points.items() if k.value == question.difficulty)
 
 
-def _rules(campaign: Campaign, attempt: Attempt) -> TrackRules:
-    return campaign_spec(campaign).tracks[Track(attempt.track)]
+def _rules(content: ContentCaches, campaign: Campaign, attempt: Attempt) -> TrackRules:
+    return content.campaigns.spec(campaign).tracks[Track(attempt.track)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,10 +317,10 @@ def _paper_items(
     ]
 
 
-def paper_of(bind: Bind, attempt: Attempt, campaign: Campaign) -> Paper:
+def paper_of(bind: Bind, content: ContentCaches, attempt: Attempt, campaign: Campaign) -> Paper:
     """The frozen paper of an attempt: nothing in it reveals the answers."""
-    rules = _rules(campaign, attempt)
-    items = _paper_items(attempt, rules, _paper_questions(bind, attempt))
+    rules = _rules(content, campaign, attempt)
+    items = _paper_items(attempt, rules, _paper_questions(bind, content, attempt))
     return Paper(attempt, sum(item.points for item in items), items)
 
 
@@ -399,6 +403,7 @@ def load_result(connection: Connection, attempt_id: int) -> Result | None:
 
 def submit(
     connection: Connection,
+    content: ContentCaches,
     participant_id: int,
     attempt_id: int,
     submitted: Answers,
@@ -414,9 +419,9 @@ def submit(
             raise unknown_participant()  # a genuine token of a participant since removed
         raise DomainError(ProblemType.not_found, "no such attempt for this participant")
     attempt = found.attempt
-    campaign = get_campaign(connection, attempt.campaign_id)
+    campaign = content.campaigns.get(connection, attempt.campaign_id)
     assert campaign is not None
-    paper = _paper_questions(connection, attempt)
+    paper = _paper_questions(connection, content, attempt)
     answers = _normalise(submitted, paper)
     digest = _answers_hash(answers)
     if found.has_result:
@@ -425,7 +430,7 @@ def submit(
         raise DomainError(
             ProblemType.attempt_expired, "this attempt expired before it was submitted"
         )
-    rules = _rules(campaign, attempt)
+    rules = _rules(content, campaign, attempt)
     late = now > attempt.deadline + timedelta(seconds=grace_seconds)
     score = max_score = correct_count = 0
     for qid, question, order in paper:
@@ -452,7 +457,7 @@ def submit(
         passed=score * 100 >= rules.pass_mark * max_score,
         late=late,
         submitted_at=now,
-        day=campaign_spec(campaign).local_day(now),
+        day=content.campaigns.spec(campaign).local_day(now),
         answers_hash=digest,
         answers=answers,
     )
@@ -500,10 +505,15 @@ class Outcome:
 
 
 def outcome_of(
-    bind: Bind, result: Result, attempt: Attempt, campaign: Campaign, rank: int | None
+    bind: Bind,
+    content: ContentCaches,
+    result: Result,
+    attempt: Attempt,
+    campaign: Campaign,
+    rank: int | None,
 ) -> Outcome:
-    rules = _rules(campaign, attempt)
-    paper = _paper_questions(bind, attempt)
+    rules = _rules(content, campaign, attempt)
+    paper = _paper_questions(bind, content, attempt)
     review = []
     for item, (_, question, order) in zip(_paper_items(attempt, rules, paper), paper, strict=True):
         correct_letters = sorted(LETTERS[order.index(i)] for i in question.correct)
@@ -538,18 +548,18 @@ def own_result(session: Session, participant_id: int, attempt_id: int) -> tuple[
     return attempt, result
 
 
-def campaign_of(bind: Bind, attempt: Attempt) -> Campaign:
-    campaign = get_campaign(bind, attempt.campaign_id)
+def campaign_of(bind: Bind, content: ContentCaches, attempt: Attempt) -> Campaign:
+    campaign = content.campaigns.get(bind, attempt.campaign_id)
     assert campaign is not None  # an attempt's campaign is never deleted
     return campaign
 
 
 def passed_result(
-    session: Session, participant_id: int, attempt_id: int
+    session: Session, content: ContentCaches, participant_id: int, attempt_id: int
 ) -> tuple[Result, Campaign]:
     """The result of the participant's passed attempt, and its campaign: what a
     certificate shows."""
     attempt, result = own_result(session, participant_id, attempt_id)
     if not result.passed:
         raise DomainError(ProblemType.not_passed, "certificates are for passed attempts only")
-    return result, campaign_of(session, attempt)
+    return result, campaign_of(session, content, attempt)

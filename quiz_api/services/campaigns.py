@@ -11,18 +11,7 @@ from quiz_api.content.bank import CampaignSpec
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.engine import Bind, orm_session
 from quiz_api.db.models import Campaign, Track
-
-_specs: dict[tuple[str, str], CampaignSpec] = {}
-
-
-def campaign_spec(row: Campaign) -> CampaignSpec:
-    # Keyed by the content hash, so an imported change is picked up by every worker.
-    key = (row.id, row.content_hash)
-    spec = _specs.get(key)
-    if spec is None:
-        spec = _specs[key] = CampaignSpec.model_validate(row.config)
-    return spec
-
+from quiz_api.services.validated import ValidatedVersions
 
 # Campaign rows are read on every join, start and submit and change only on an import: each
 # worker keeps them for a few seconds (an import reaches every worker within the TTL).
@@ -30,14 +19,16 @@ CAMPAIGN_TTL_SECONDS = 5.0
 
 
 class CampaignCache:
-    """The campaign rows, detached from any session: read them, never write through them."""
+    """The campaign rows, detached from any session: read them, never write through them;
+    and their validated specs. One per application (``quiz_api.api.resources``)."""
 
     def __init__(self) -> None:
         self._rows: dict[str, Campaign] = {}
         self._loaded_at = float("-inf")
+        self._specs = ValidatedVersions(CampaignSpec)
 
-    def clear(self) -> None:
-        self._rows, self._loaded_at = {}, float("-inf")
+    def spec(self, row: Campaign) -> CampaignSpec:
+        return self._specs.get(row.id, row.content_hash, row.config)
 
     def _load(self, bind: Bind) -> dict[str, Campaign]:
         # No lock around the read: a request holding SQLite's writer turn may come here while
@@ -63,21 +54,16 @@ class CampaignCache:
         return rows.get(campaign_id)
 
 
-campaign_cache = CampaignCache()
-
-
-def get_campaign(bind: Bind, campaign_id: str) -> Campaign | None:
-    return campaign_cache.get(bind, campaign_id)
-
-
-def resolve_campaign(bind: Bind, campaign_id: str | None, now: datetime) -> Campaign:
+def resolve_campaign(
+    campaigns: CampaignCache, bind: Bind, campaign_id: str | None, now: datetime
+) -> Campaign:
     """The campaign a request names, or the one open now (else the one that ends last)."""
     if campaign_id:
-        row = get_campaign(bind, campaign_id)
+        row = campaigns.get(bind, campaign_id)
         if row is None:
             raise DomainError(ProblemType.unknown_campaign, f"no campaign with id {campaign_id!r}")
         return row
-    rows = campaign_cache.all(bind)
+    rows = campaigns.all(bind)
     if not rows:
         raise DomainError(ProblemType.no_open_campaign, "no campaign has been imported yet")
     open_now = [r for r in rows if r.starts_at <= now <= r.ends_at]

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.languages import Lang
 from quiz_api.db.models import PARTICIPANT, SCHOOL, SCHOOL_CLASS, Campaign, Participant, Track
-from quiz_api.services.campaigns import campaign_spec, require_track
+from quiz_api.services.campaigns import CampaignCache, require_track
 
 _CLASSES = SCHOOL_CLASS.c
 _OF_SCHOOL = _CLASSES.school_code == SCHOOL.c.code
@@ -97,6 +97,7 @@ class Newcomer:
 
 def join(
     connection: Connection,
+    campaigns: CampaignCache,
     campaign: Campaign,
     newcomer: Newcomer,
     now: datetime,
@@ -105,7 +106,7 @@ def join(
     """Create the participant, or return the one this WeChat openid already has.
 
     Returns the participant and whether it was created. Commits."""
-    spec = campaign_spec(campaign)
+    spec = campaigns.spec(campaign)
     require_track(spec, newcomer.track)
     if now > campaign.ends_at:
         raise DomainError(ProblemType.campaign_ended, "the campaign has closed")

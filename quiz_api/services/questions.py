@@ -39,17 +39,12 @@ class Question:
 
 
 class QuestionCache:
+    """One per application (``quiz_api.api.resources``)."""
+
     def __init__(self) -> None:
         self._versions: dict[int, Question] = {}
         self._pools: dict[PoolKey, list[int]] = {}
         self._pools_loaded_at = float("-inf")
-
-    def clear(self) -> None:
-        from quiz_api.services.campaigns import campaign_cache
-
-        self._versions.clear()
-        self._pools, self._pools_loaded_at = {}, float("-inf")
-        campaign_cache.clear()  # the other content cache: forget both together
 
     @staticmethod
     def _question(row: QuestionVersion) -> Question:
@@ -90,6 +85,3 @@ class QuestionCache:
                         )
         self._pools, self._pools_loaded_at = dict(pools), time.monotonic()
         return self._pools
-
-
-question_cache = QuestionCache()

@@ -27,11 +27,12 @@ from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, case, func
 from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.models import BestScore, Participant, Result, School, SchoolClass, StaffRole
-from quiz_api.services.schools import natural_key, resolve_district
+from quiz_api.services.schools import Districts, natural_key, resolve_district
 from quiz_api.services.scope import Area, StaffScope
 
 Level = Literal["city", "district", "school", "grade", "class"]
@@ -267,31 +268,17 @@ class _Past:
     per_day: dict[str, tuple[int, int, int]]  # registered, attempts, passed
 
 
-# The city's rows of past days, per database, campaign and day: past days do not change
-# (a registration or a result belongs to the local day it happened), so the city report
-# sums them once and reads only today's rows on each request. After PAST_TTL the sums are
+# The city's rows of past days, per campaign and day: past days do not change (a
+# registration or a result belongs to the local day it happened), so the city report sums
+# them once and reads only today's rows on each request. After PAST_TTL the sums are
 # refreshed in a background thread while requests keep using the previous ones
 # (stale-while-revalidate): only the first city report of a worker process pays for the
 # full read. Rows of past days deleted by an administrator show up late by PAST_TTL plus
 # one refresh at most.
 PAST_TTL = timedelta(minutes=10)
-_past_cache: dict[tuple[str, str, str], _Past] = {}
-_refreshing: dict[tuple[str, str, str], threading.Thread] = {}
-_lock = threading.Lock()
+PAST_KEYS = 32  # (campaign, day) pairs kept before the cache starts anew
+REFRESH_THREAD = "past-days-refresh"
 logger = logging.getLogger(__name__)
-
-
-def clear_cache() -> None:
-    wait_for_refreshes()
-    _past_cache.clear()
-
-
-def wait_for_refreshes() -> None:
-    """Wait for the background refreshes under way (tests, shutdown)."""
-    with _lock:
-        threads = list(_refreshing.values())
-    for thread in threads:
-        thread.join()
 
 
 def _accumulate(
@@ -341,36 +328,64 @@ def _compute_past(
     )
 
 
-def _refresh(engine: Any, key: tuple[str, str, str], scope: StaffScope, now: datetime) -> None:
-    try:
-        with Session(engine) as session:
-            _past_cache[key] = _compute_past(session, key[1], scope, key[2], now)
-    except Exception:  # keep the previous sums; the next request tries again
-        logger.exception("refreshing the city report's past days failed")
-    finally:
-        with _lock:
-            _refreshing.pop(key, None)
+class PastDaysCache:
+    """The sums of past days for one application's database (its engine): made by the
+    application's lifespan (``quiz_api.api.resources``), closed at its shutdown."""
 
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._sums: dict[tuple[str, str], _Past] = {}
+        self._refreshing: dict[tuple[str, str], threading.Thread] = {}
+        self._lock = threading.Lock()
 
-def _past(
-    session: Session, campaign_id: str, scope: StaffScope, today: str, now: datetime
-) -> _Past:
-    engine = session.connection().engine
-    key = (str(engine.url), campaign_id, today)
-    cached = _past_cache.get(key)
-    if cached is None:
-        if len(_past_cache) > 32:
-            _past_cache.clear()
-        cached = _past_cache[key] = _compute_past(session, campaign_id, scope, today, now)
-    elif not timedelta(0) <= now - cached.computed_at < PAST_TTL:
-        with _lock:
-            if key not in _refreshing:
-                thread = threading.Thread(
-                    target=_refresh, args=(engine, key, scope, now), daemon=True
-                )
-                _refreshing[key] = thread
-                thread.start()
-    return cached
+    def get(
+        self, session: Session, campaign_id: str, scope: StaffScope, today: str, now: datetime
+    ) -> _Past:
+        key = (campaign_id, today)
+        cached = self._sums.get(key)
+        if cached is None:
+            if len(self._sums) > PAST_KEYS:
+                self._sums.clear()
+            cached = self._sums[key] = _compute_past(session, campaign_id, scope, today, now)
+        elif not timedelta(0) <= now - cached.computed_at < PAST_TTL:
+            with self._lock:
+                if key not in self._refreshing:
+                    thread = threading.Thread(
+                        target=self._refresh,
+                        args=(key, scope, now),
+                        name=REFRESH_THREAD,
+                        daemon=True,
+                    )
+                    self._refreshing[key] = thread
+                    thread.start()
+        return cached
+
+    def _refresh(self, key: tuple[str, str], scope: StaffScope, now: datetime) -> None:
+        try:
+            with Session(self._engine) as session:
+                self._sums[key] = _compute_past(session, key[0], scope, key[1], now)
+        except Exception:  # keep the previous sums; the next request tries again
+            logger.exception("refreshing the city report's past days failed")
+        finally:
+            with self._lock:
+                self._refreshing.pop(key, None)
+
+    def wait_for_refreshes(self) -> None:
+        """Wait for the background refreshes under way (tests, shutdown)."""
+        with self._lock:
+            threads = list(self._refreshing.values())
+        for thread in threads:
+            thread.join()
+
+    def clear(self) -> None:
+        """Forget the sums: the next city report reads every past day again (benchmarks)."""
+        self.wait_for_refreshes()
+        self._sums.clear()
+
+    def age(self, by: timedelta) -> None:
+        """Make every cached sum older (benchmarks: force the next report to refresh)."""
+        for past in self._sums.values():
+            past.computed_at -= by
 
 
 def _figures(
@@ -379,12 +394,12 @@ def _figures(
     unit: Area,
     scope: StaffScope,
     by_class: bool,
-    live_since: tuple[str, datetime] | None = None,
+    live_since: tuple[PastDaysCache, str, datetime] | None = None,
 ) -> tuple[dict[tuple[Any, ...], Figures], dict[str, Day]]:
     """Figures per school (key ``(code,)``) or per class (``(code, grade, class)``), and the
     day-by-day counts, from one pass over each table (the daily series is the same rows
-    summed the other way). With ``live_since`` (today, now; the whole city by school only),
-    past days come from the cache and only today's rows are read."""
+    summed the other way). With ``live_since`` (the cache, today, now; the whole city by
+    school only), past days come from the cache and only today's rows are read."""
     figures: dict[tuple[Any, ...], Figures] = defaultdict(Figures)
     days: dict[str, Day] = {}
     if live_since is None:
@@ -392,8 +407,8 @@ def _figures(
         result_rows = _results(session, campaign_id, unit, scope, by_class)
     else:
         assert unit == Area() and scope.role is StaffRole.city and not by_class
-        today, now = live_since
-        past = _past(session, campaign_id, scope, today, now)
+        cache, today, now = live_since
+        past = cache.get(session, campaign_id, scope, today, now)
         for school, (registered, attempts, score_sum, passed) in past.per_key.items():
             figures[school] = Figures(
                 registered=registered, attempts=attempts, score_sum=score_sum, passed=passed
@@ -454,13 +469,14 @@ def city_report(
     target: float,
     today: str | None = None,
     now: datetime | None = None,
+    past: PastDaysCache | None = None,
 ) -> Report:
-    """The city by district and school. Given ``today`` (the campaign's local day) and
-    ``now``, past days' rows come from a cache (see ``PAST_TTL``)."""
+    """The city by district and school. Given ``today`` (the campaign's local day), ``now``
+    and the application's cache, past days' rows come from the cache (see ``PAST_TTL``)."""
     if scope.role is not StaffRole.city:
         raise DomainError(ProblemType.outside_scope, "the city report is for city staff")
     unit = Area()
-    live = (today, now) if today is not None and now is not None else None
+    live = (past, today, now) if past and today is not None and now is not None else None
     per_school, days = _figures(session, campaign_id, unit, scope, False, live)
     schools = _schools(session, (k[0] for k in per_school))
     school_rows: list[Row] = []
@@ -498,9 +514,14 @@ def city_report(
 
 
 def district_report(
-    session: Session, campaign_id: str, scope: StaffScope, district: str, target: float
+    session: Session,
+    districts: Districts,
+    campaign_id: str,
+    scope: StaffScope,
+    district: str,
+    target: float,
 ) -> Report:
-    resolved = resolve_district(district)
+    resolved = resolve_district(districts, district)
     if resolved is None:
         raise DomainError(ProblemType.unknown_district, f"no district {district!r}")
     if not scope.may_read_district(resolved.name):

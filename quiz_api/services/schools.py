@@ -8,7 +8,6 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +15,10 @@ import yaml
 from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
-from quiz_api.core.config import PROJECT_ROOT
 from quiz_api.core.languages import LANGUAGES
 from quiz_api.db.models import School, SchoolClass
 
-DISTRICTS_FILE = PROJECT_ROOT / "content" / "schools" / "districts.yaml"
+DISTRICTS_FILE = Path("schools") / "districts.yaml"  # in the content folder
 LEVELS = ("primary", "junior", "senior")
 # Grades each level may hold. Both the 5+4 system (Shanghai: junior from grade 6) and the
 # 6+3 system are accepted.
@@ -72,19 +70,23 @@ class District:
         return self.names["zh"]
 
 
-@lru_cache
-def load_districts(path: Path = DISTRICTS_FILE) -> tuple[District, ...]:
-    data = yaml.safe_load(path.read_text("utf-8"))
+Districts = tuple[District, ...]
+
+
+def load_districts(content_dir: Path) -> Districts:
+    """The districts of the content folder (QUIZ_CONTENT_DIR). Read once by each application
+    (quiz_api.api.resources) and each command that needs them."""
+    data = yaml.safe_load((content_dir / DISTRICTS_FILE).read_text("utf-8"))
     return tuple(
         District(code=item["code"], names={lang: item[lang] for lang in LANGUAGES})
         for item in data["districts"]
     )
 
 
-def resolve_district(value: str) -> District | None:
+def resolve_district(districts: Districts, value: str) -> District | None:
     """The district a code or a name in any of the four languages designates."""
     wanted = value.strip().casefold()
-    for district in load_districts():
+    for district in districts:
         if wanted == district.code or wanted in (n.casefold() for n in district.names.values()):
             return district
     return None
@@ -212,7 +214,7 @@ def _int(value: str) -> int | None:
 
 
 def parse_roster(
-    header: list[str], rows: Iterable[tuple[int, list[str]]]
+    header: list[str], rows: Iterable[tuple[int, list[str]]], districts: Districts
 ) -> tuple[list[RosterRow], list[RejectedRow]]:
     """Check every row; returns the valid rows and the rejected ones with their reason."""
     columns = _columns(header)
@@ -233,7 +235,7 @@ def parse_roster(
             problems.append("school_code is longer than 32 characters")
         if len(name) > 200:
             problems.append("school_name is longer than 200 characters")
-        district = resolve_district(values["district"]) if values["district"] else None
+        district = resolve_district(districts, values["district"]) if values["district"] else None
         if values["district"] and district is None:
             problems.append(f"unknown district {values['district']!r}")
         level = LEVEL_ALIASES.get(values["level"].lower())
@@ -343,12 +345,15 @@ def import_roster(
 
 
 def import_roster_file(
-    session: Session, path: Path, progress: Callable[[int], None] | None = None
+    session: Session,
+    path: Path,
+    districts: Districts,
+    progress: Callable[[int], None] | None = None,
 ) -> RosterImportReport:
     """Read, check and import a roster file: all or nothing. Raises ``RosterError`` when the
     file cannot be read and ``RosterInvalid`` (with every rejected row) when a row is bad."""
     header, rows = read_table(path)
-    valid, rejected = parse_roster(header, rows)
+    valid, rejected = parse_roster(header, rows, districts)
     if rejected:
         raise RosterInvalid(rejected)
     if not valid:
@@ -357,7 +362,11 @@ def import_roster_file(
 
 
 def search_schools(
-    session: Session, query: str, district: str | None = None, limit: int = 20
+    session: Session,
+    districts: Districts,
+    query: str,
+    district: str | None = None,
+    limit: int = 20,
 ) -> list[School]:
     """Schools whose code starts with, or whose name or district contains, ``query``."""
     q = query.strip().lower()
@@ -370,12 +379,14 @@ def search_schools(
             func.lower(School.name).like(pattern),
             func.lower(School.district).like(pattern),
         ]
-        named = resolve_district(q)  # "Xuhui District", "쉬후이구": the district's schools
+        named = resolve_district(
+            districts, q
+        )  # "Xuhui District", "쉬후이구": the district's schools
         if named is not None:
             conditions.append(col(School.district) == named.name)
         statement = statement.where(or_(*conditions))
     if district:
-        resolved = resolve_district(district)
+        resolved = resolve_district(districts, district)
         statement = statement.where(School.district == (resolved.name if resolved else district))
     # Exact code first, then codes starting with the query, then by code (collations of
     # Chinese names differ between backends; codes are ASCII).

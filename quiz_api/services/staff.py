@@ -7,33 +7,18 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.tokens import staff_token
 from quiz_api.db.models import School, StaffAccount, StaffRole
-from quiz_api.services.schools import resolve_district
+from quiz_api.services.schools import Districts, resolve_district
 
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 # Verified when the username is unknown, so that both answers take as long.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
-
-
-class StaffSettings(BaseSettings):
-    """Settings of the staff side (environment variables prefixed ``QUIZ_``)."""
-
-    model_config = SettingsConfigDict(env_prefix="QUIZ_", env_file=".env", extra="ignore")
-
-    staff_token_minutes: int = 30
-    # Target registration rate: classes and schools below it are listed first.
-    report_target_rate: float = 0.9
-
-
-def staff_settings() -> StaffSettings:
-    return StaffSettings()
 
 
 class StaffInvalid(ValueError):
@@ -49,6 +34,7 @@ def create_account(
     school_code: str | None,
     district: str | None,
     now: datetime,
+    districts: Districts,
 ) -> StaffAccount:
     """Create an account; raises ``StaffInvalid`` with the reason. Commits."""
     username = username.strip()
@@ -66,7 +52,7 @@ def create_account(
     elif role is StaffRole.district:
         if not district or school_code:
             raise StaffInvalid("a district account needs --district (and no --school)")
-        resolved = resolve_district(district)
+        resolved = resolve_district(districts, district)
         if resolved is None:
             raise StaffInvalid(f"unknown district {district!r}")
         district = resolved.name
@@ -121,8 +107,11 @@ def authenticate(session: Session, username: str, password: str) -> StaffAccount
     return account
 
 
-def issue_token(secret: str, account: StaffAccount, now: datetime) -> tuple[str, datetime]:
+def issue_token(
+    secret: str, account: StaffAccount, now: datetime, minutes: int
+) -> tuple[str, datetime]:
+    """A token valid for ``minutes`` (QUIZ_STAFF_TOKEN_MINUTES)."""
     assert account.id is not None
-    expires_at = now + timedelta(minutes=staff_settings().staff_token_minutes)
+    expires_at = now + timedelta(minutes=minutes)
     expires_at = expires_at.replace(microsecond=0)
     return staff_token(secret, account.id, expires_at), expires_at

@@ -32,6 +32,7 @@ from quiz_api.db.models import (
     SurveyVersion,
 )
 from quiz_api.services.scope import StaffScope
+from quiz_api.services.validated import ValidatedVersions
 
 MIN_GROUP = 10  # smaller groups are not shown on their own (privacy of small groups)
 SCALE_POINTS = 5
@@ -176,8 +177,20 @@ def import_surveys(session: Session, specs: list[SurveySpec], now: datetime) -> 
     return lines
 
 
+class SurveyCache:
+    """The validated surveys of stored versions, validated once per application: a version
+    is read on every survey request, and validating its four languages each time cost more
+    than the request's queries."""
+
+    def __init__(self) -> None:
+        self._specs = ValidatedVersions(SurveySpec)
+
+    def spec(self, row: SurveyVersion) -> SurveySpec:
+        return self._specs.get(row.id, row.content_hash, row.body)
+
+
 def current_survey(
-    session: Session, survey_id: str | None = None
+    session: Session, surveys: SurveyCache, survey_id: str | None = None
 ) -> tuple[SurveyVersion, SurveySpec]:
     """The current version of the survey named, or of the newest survey (by id)."""
     statement = select(SurveyVersion).where(col(SurveyVersion.is_current).is_(True))
@@ -189,21 +202,7 @@ def current_survey(
             ProblemType.no_survey,
             "no survey has been imported" if not survey_id else f"no survey {survey_id!r}",
         )
-    return row, _spec(row)
-
-
-_specs: dict[tuple[int | None, str], SurveySpec] = {}
-
-
-def _spec(row: SurveyVersion) -> SurveySpec:
-    """The validated survey of a stored version, validated once per worker: a version is
-    read on every survey request, and validating its four languages each time cost more
-    than the request's queries."""
-    key = (row.id, row.content_hash)
-    spec = _specs.get(key)
-    if spec is None:
-        spec = _specs[key] = SurveySpec.model_validate(row.body)
-    return spec
+    return row, surveys.spec(row)
 
 
 def has_finished_attempt(session: Session, participant_id: int) -> bool:
@@ -229,6 +228,7 @@ def has_answered(session: Session, participant_id: int, survey_id: str) -> bool:
 
 def submit(
     session: Session,
+    surveys: SurveyCache,
     participant: Participant,
     survey_id: str | None,
     answers: dict[str, int],
@@ -238,7 +238,7 @@ def submit(
     """Store a participant's response. One per participant and survey: the database's unique
     constraint decides between concurrent submissions. Commits."""
     assert participant.id is not None
-    version, spec = current_survey(session, survey_id)
+    version, spec = current_survey(session, surveys, survey_id)
     if not has_finished_attempt(session, participant.id):
         raise DomainError(
             ProblemType.survey_not_available, "the survey opens after a finished attempt"
@@ -366,10 +366,15 @@ class QuestionReport:
 
 
 def survey_report(
-    session: Session, scope: StaffScope, survey_id: str | None, by: GroupBy, lang: str
+    session: Session,
+    surveys: SurveyCache,
+    scope: StaffScope,
+    survey_id: str | None,
+    by: GroupBy,
+    lang: str,
 ) -> tuple[SurveySpec, list[QuestionReport]]:
     """Per scale question: a group per track, district or school (or one overall group)."""
-    _, spec = current_survey(session, survey_id)
+    _, spec = current_survey(session, surveys, survey_id)
     key_column: Any = {
         "overall": None,
         "track": SurveyAnswer.track,
@@ -430,14 +435,19 @@ class Comment:
 
 
 def survey_comments(
-    session: Session, scope: StaffScope, survey_id: str | None, limit: int, offset: int
+    session: Session,
+    surveys: SurveyCache,
+    scope: StaffScope,
+    survey_id: str | None,
+    limit: int,
+    offset: int,
 ) -> tuple[int, list[Comment]]:
     """Free-text answers, newest first: city staff only (no school, no participant)."""
     from quiz_api.db.models import StaffRole
 
     if scope.role is not StaffRole.city:
         raise DomainError(ProblemType.outside_scope, "free-text answers are for city staff only")
-    _, spec = current_survey(session, survey_id)
+    _, spec = current_survey(session, surveys, survey_id)
     condition = [
         col(SurveyResponse.survey_id) == spec.id,
         col(SurveyResponse.comment).is_not(None),

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,9 +22,8 @@ from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
 from quiz_api.content.importer import import_content
 from quiz_api.core.config import Settings
-from quiz_api.db.engine import engine_dependency, make_engine, session_scope
+from quiz_api.db.engine import make_engine, session_scope
 from quiz_api.db.migrate import alembic_config
-from quiz_api.services.questions import question_cache
 
 from . import factories
 
@@ -84,16 +84,22 @@ def content_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
-@pytest.fixture(scope="session")
-def settings(database_url: str, content_dir: Path) -> Settings:
+def make_settings(database_url: str, content_dir: Path, **changes: Any) -> Settings:
+    """The settings of a test application on ``database_url``."""
     return Settings(
         env="test",
         database_url=database_url,
         secret_key=SECRET,
         content_dir=content_dir,
         site_dir=Path("/nonexistent"),
-        leaderboard_cache_seconds=0,  # boards read right after a submission show it
+        **changes,
     )
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, content_dir: Path) -> Settings:
+    # Boards read right after a submission show it.
+    return make_settings(database_url, content_dir, leaderboard_cache_seconds=0)
 
 
 @pytest.fixture(scope="session")
@@ -118,7 +124,6 @@ def inspector_engine(settings: Settings, engine: Engine) -> Iterator[Engine]:
 
 @pytest.fixture
 def db(engine: Engine, inspector_engine: Engine) -> Iterator[Session]:
-    question_cache.clear()
     with Session(inspector_engine, expire_on_commit=False) as session:
         yield session
     with engine.begin() as connection:
@@ -133,8 +138,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def client(settings: Settings, engine: Engine, db: Session, clock: Clock) -> Iterator[TestClient]:
-    app = create_app(settings)
-    app.dependency_overrides[engine_dependency] = lambda: engine
+    app = create_app(settings)  # its own engine on the test database, its own caches
     app.dependency_overrides[get_now] = clock
     with TestClient(app) as test_client:
         yield test_client

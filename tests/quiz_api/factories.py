@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 from typing import Any
 
 import yaml
 from fastapi.testclient import TestClient
 
+from quiz_api.core.config import PROJECT_ROOT
+from quiz_api.services.schools import DISTRICTS_FILE, load_districts
+
+# The shipped districts: the test content has them too (the API reads them from its content
+# folder), and services that take the districts get these.
+SHIPPED_CONTENT = PROJECT_ROOT / "content"
+DISTRICTS = load_districts(SHIPPED_CONTENT)
 CATEGORIES = ("drugs", "law", "refusal", "help", "history", "nps")
 DIFFICULTIES = ("easy", "medium", "hard")
 LANGS = ("zh", "en", "ko", "ja")
@@ -106,6 +114,8 @@ def write_content(
 ) -> Path:
     (root / "quiz").mkdir(parents=True, exist_ok=True)
     (root / "campaigns").mkdir(parents=True, exist_ok=True)
+    (root / DISTRICTS_FILE).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(SHIPPED_CONTENT / DISTRICTS_FILE, root / DISTRICTS_FILE)
     (root / "quiz" / "bank.yaml").write_text(
         yaml.safe_dump({"questions": questions}, allow_unicode=True, sort_keys=False), "utf-8"
     )

@@ -16,6 +16,7 @@ from quiz_api.content.bank import LETTERS
 from quiz_api.db.engine import hot_connection
 from quiz_api.db.models import Attempt, Participant, QuestionVersion, Result
 from quiz_api.services import attempts as service
+from quiz_api.services.caches import ContentCaches
 
 from .conftest import Clock
 from .factories import join
@@ -212,12 +213,13 @@ def test_concurrent_duplicate_submissions_store_one_result(
     participant = db.exec(select(Participant)).one()
     assert participant.id is not None
     barrier = threading.Barrier(6)
+    content = ContentCaches()
 
     def send() -> tuple[int, int]:
         with hot_connection(engine) as connection:
             barrier.wait()
             result, _ = service.submit(
-                connection, participant.id, paper["attempt_id"], request, clock(), 30
+                connection, content, participant.id, paper["attempt_id"], request, clock(), 30
             )
             return result.score, result.duration_ms
 

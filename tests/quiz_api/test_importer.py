@@ -13,7 +13,6 @@ from quiz_api.content.bank import ContentInvalid
 from quiz_api.content.importer import import_content
 from quiz_api.db.engine import session_scope
 from quiz_api.db.models import QuestionVersion
-from quiz_api.services.questions import question_cache
 
 from . import factories
 from .test_attempts import key, start, submit
@@ -37,13 +36,11 @@ def edited_content(tmp_path: Path, engine: Engine, content_dir: Path):  # type: 
         folder = factories.write_content(tmp_path / "c", questions, [factories.campaign()])
         with session_scope(engine) as session:
             report = import_content(session, folder)
-        question_cache.clear()
         return report
 
     yield run
     with session_scope(engine) as session:
         import_content(session, content_dir)
-    question_cache.clear()
 
 
 def test_reimport_is_idempotent(edited_content, db: Session) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,6 @@ from sqlmodel import Session
 from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
 from quiz_api.core.config import Settings
-from quiz_api.db.engine import engine_dependency
 
 from .conftest import Clock
 from .factories import join
@@ -122,7 +121,6 @@ def test_a_worker_shows_the_same_board_for_a_moment_but_your_rank_is_fresh(
     settings: Settings, engine: Engine, db: Session, clock: Clock
 ) -> None:
     app = create_app(settings.model_copy(update={"leaderboard_cache_seconds": 2.0}))
-    app.dependency_overrides[engine_dependency] = lambda: engine
     app.dependency_overrides[get_now] = clock
     with TestClient(app) as client:
         first = join(client, nickname="first")

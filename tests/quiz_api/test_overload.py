@@ -15,27 +15,25 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from quiz_api.api import resources
 from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
-from quiz_api.core.config import Settings
+from quiz_api.core.config import DbPoolConfig, Settings
 from quiz_api.core.tokens import participant_token
-from quiz_api.db.engine import engine_dependency
 from quiz_api.db.models import Participant
 
 from .conftest import Clock
 from .test_participants import assert_problem
 
 
-def _client(settings: Settings, engine: Engine) -> TestClient:
-    app = create_app(settings)
-    app.dependency_overrides[engine_dependency] = lambda: engine
-    return TestClient(app)
-
-
 @pytest.fixture
-def tiny_pool(settings: Settings, engine: Engine) -> Iterator[Engine]:
-    """One connection, given up on after 50 ms."""
+def tiny_pool(
+    settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Engine]:
+    """The engine of the next application: one connection, given up on after 50 ms (on
+    SQLite too, whose engine otherwise keeps a pool of its own size)."""
     small = create_engine(settings.database_url, pool_size=1, max_overflow=0, pool_timeout=0.05)
+    monkeypatch.setattr(resources, "make_engine", lambda _settings: small)
     yield small
     small.dispose()
 
@@ -43,20 +41,21 @@ def tiny_pool(settings: Settings, engine: Engine) -> Iterator[Engine]:
 def test_a_worker_out_of_connections_answers_busy_at_once(
     settings: Settings, tiny_pool: Engine
 ) -> None:
-    with tiny_pool.connect(), _client(settings, tiny_pool) as client:  # holds the only one
+    with TestClient(create_app(settings)) as client, tiny_pool.connect():  # the only one
         response = client.get("/api/v1/stats")
     assert_problem(response, 503, "server-busy")
     assert response.headers["Retry-After"] == "2"
 
 
 def test_an_unreachable_database_answers_unavailable(settings: Settings) -> None:
-    gone = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none", pool_timeout=1)
+    gone = DbPoolConfig(pool_timeout=1)
+    nowhere = {"database_url": "postgresql+psycopg://postgres@127.0.0.1:1/none", "db": gone}
     token = participant_token(settings.secret_key, 1)
-    with _client(settings, gone) as client:  # checking the token reads the participant
+    with TestClient(create_app(settings.model_copy(update=nowhere))) as client:
+        # checking the token reads the participant
         response = client.get(
             "/api/v1/participants/me", headers={"Authorization": f"Bearer {token}"}
         )
-    gone.dispose()
     assert_problem(response, 503, "database-unavailable")
     assert response.headers["Retry-After"] == "1"
 
@@ -90,7 +89,6 @@ def test_a_worker_runs_max_in_flight_requests_and_refuses_one_that_waited_too_lo
     bounded = {"max_in_flight": 2, "admission_wait_seconds": 0.2}
     app = create_app(settings.model_copy(update=bounded))
     gate = Gate(clock)
-    app.dependency_overrides[engine_dependency] = lambda: engine
     app.dependency_overrides[get_now] = gate
     join = {"track": "adult", "lang": "zh"}
     with TestClient(app) as client, ThreadPoolExecutor(2) as pool:

@@ -139,12 +139,10 @@ def test_unknown_api_path_is_a_problem_not_html(client: TestClient) -> None:
 
 def test_site_is_served_beside_the_api(settings, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from quiz_api.api.app import create_app
-    from quiz_api.db.engine import engine_dependency
 
     (tmp_path / "index.html").write_text("<h1>禁毒</h1>", "utf-8")
     (tmp_path / "404.html").write_text("<h1>404</h1>", "utf-8")
     app = create_app(settings.model_copy(update={"site_dir": tmp_path}))
-    app.dependency_overrides[engine_dependency] = lambda: engine
     with TestClient(app) as client:
         home = client.get("/")
         assert home.status_code == 200 and "禁毒" in home.text

@@ -17,7 +17,6 @@ from sqlmodel import Session
 from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
 from quiz_api.core.config import Settings
-from quiz_api.db.engine import engine_dependency
 from quiz_api.db.models import BestScore, Participant
 from quiz_api.integrations.ranks import RankIndex, board_score
 from quiz_api.services.leaderboards import Scope, count_rank
@@ -138,13 +137,13 @@ def test_board_scores_order_by_score_then_shorter_time() -> None:
 
 
 def test_the_api_ranks_through_redis_when_it_is_configured(
-    settings: Settings, engine: Engine, db: Session, clock: Clock, index: RankIndex
+    settings: Settings, db: Session, clock: Clock, request: pytest.FixtureRequest
 ) -> None:
     app = create_app(settings.model_copy(update={"redis_url": _redis_url()}))
-    app.dependency_overrides[engine_dependency] = lambda: engine
     app.dependency_overrides[get_now] = clock
-    app.state.rank_index = index
     with TestClient(app) as client:
+        index: RankIndex = client.app_state["resources"].ranks  # from the settings' Redis
+        request.addfinalizer(index.forget)  # this run's boards, after the app has closed
         first, second = join(client, nickname="first"), join(client, nickname="second")
         play(client, db, clock, first, right=10, seconds=60)
         campaign = client.get("/api/v1/participants/me", headers=first).json()["campaign"]

@@ -17,8 +17,7 @@ from sqlmodel import Session
 from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
 from quiz_api.api.ratelimit import Limit, MemoryStore, RedisStore, client_address, parse_networks
-from quiz_api.core.config import Settings
-from quiz_api.db.engine import engine_dependency
+from quiz_api.core.config import RateLimitConfig, Settings
 
 from .conftest import Clock
 from .test_participants import assert_problem
@@ -36,7 +35,6 @@ def limited(
     def make(peer: str = "203.0.113.9", **changes: Any) -> TestClient:
         custom = settings.model_copy(update=changes)
         app = create_app(custom)
-        app.dependency_overrides[engine_dependency] = lambda: engine
         app.dependency_overrides[get_now] = clock
         test_client = TestClient(app, client=(peer, 40000))
         clients.append(test_client.__enter__())
@@ -52,7 +50,7 @@ def _join(client: TestClient, **headers: str) -> Any:
 
 
 def test_join_is_limited_per_address_with_retry_after(limited: ClientFactory, clock: Clock) -> None:
-    client = limited(rate_limit_join_per_address="3/60")
+    client = limited(rate_limit=RateLimitConfig(join_per_address="3/60"))
     assert [_join(client).status_code for _ in range(3)] == [201, 201, 201]
     refused = _join(client)
     body = assert_problem(refused, 429, "rate-limited")
@@ -66,7 +64,7 @@ def test_join_is_limited_per_address_with_retry_after(limited: ClientFactory, cl
 
 
 def test_addresses_behind_a_trusted_proxy_are_counted_apart(limited: ClientFactory) -> None:
-    proxy = limited(peer="127.0.0.1", rate_limit_join_per_address="1/60")
+    proxy = limited(peer="127.0.0.1", rate_limit=RateLimitConfig(join_per_address="1/60"))
     assert _join(proxy, **{"X-Forwarded-For": "198.51.100.1"}).status_code == 201
     assert _join(proxy, **{"X-Forwarded-For": "198.51.100.1"}).status_code == 429
     assert _join(proxy, **{"X-Forwarded-For": "198.51.100.2"}).status_code == 201
@@ -77,13 +75,13 @@ def test_addresses_behind_a_trusted_proxy_are_counted_apart(limited: ClientFacto
 
 
 def test_forwarded_for_from_an_untrusted_peer_is_ignored(limited: ClientFactory) -> None:
-    direct = limited(peer="203.0.113.50", rate_limit_join_per_address="1/60")
+    direct = limited(peer="203.0.113.50", rate_limit=RateLimitConfig(join_per_address="1/60"))
     assert _join(direct, **{"X-Forwarded-For": "198.51.100.3"}).status_code == 201
     assert _join(direct, **{"X-Forwarded-For": "198.51.100.4"}).status_code == 429
 
 
 def test_start_is_limited_per_participant(limited: ClientFactory, clock: Clock) -> None:
-    client = limited(rate_limit_start_per_participant="2/60")
+    client = limited(rate_limit=RateLimitConfig(start_per_participant="2/60"))
     alice = {"Authorization": f"Bearer {_join(client).json()['token']}"}
     bob = {"Authorization": f"Bearer {_join(client).json()['token']}"}
     assert client.post("/api/v1/attempts", headers=alice).status_code == 201
@@ -97,7 +95,7 @@ def test_start_is_limited_per_participant(limited: ClientFactory, clock: Clock) 
 
 
 def test_start_is_limited_per_address(limited: ClientFactory) -> None:
-    client = limited(rate_limit_start_per_address="1/60")
+    client = limited(rate_limit=RateLimitConfig(start_per_address="1/60"))
     alice = {"Authorization": f"Bearer {_join(client).json()['token']}"}
     bob = {"Authorization": f"Bearer {_join(client).json()['token']}"}
     assert client.post("/api/v1/attempts", headers=alice).status_code == 201
@@ -110,8 +108,8 @@ def test_a_whole_school_behind_one_address_starts_together_with_the_defaults(
     """The defaults let 3,000 joins and 3,000 starts through one NAT address in a minute."""
     defaults = Settings(secret_key="x" * 40)
     limits = [
-        Limit.parse(defaults.rate_limit_join_per_address),
-        Limit.parse(defaults.rate_limit_start_per_address),
+        Limit.parse(defaults.rate_limit.join_per_address),
+        Limit.parse(defaults.rate_limit.start_per_address),
     ]
     store = MemoryStore()
     for n, limit in enumerate(limits):
@@ -120,12 +118,12 @@ def test_a_whole_school_behind_one_address_starts_together_with_the_defaults(
         for _ in range(3000):  # 50 a second for a minute
             assert store.hit(f"{n}:school", now_ms, limit) == 0
             now_ms += 20
-    per_participant = Limit.parse(defaults.rate_limit_start_per_participant)
+    per_participant = Limit.parse(defaults.rate_limit.start_per_participant)
     assert per_participant is not None and per_participant.count >= 10
 
 
 def test_limits_can_be_switched_off(limited: ClientFactory) -> None:
-    client = limited(rate_limit_join_per_address="off")
+    client = limited(rate_limit=RateLimitConfig(join_per_address="off"))
     assert Limit.parse("off") is None
     assert all(_join(client).status_code == 201 for _ in range(5))
 
@@ -236,8 +234,12 @@ def test_the_noop_endpoint_answers_only_when_enabled(limited: ClientFactory) -> 
 
 def test_the_api_counts_in_redis_when_it_is_configured(limited: ClientFactory) -> None:
     peer = f"198.18.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250 + 1}"
-    first = limited(peer=peer, redis_url=_redis_url(), rate_limit_join_per_address="1/3600")
-    second = limited(peer=peer, redis_url=_redis_url(), rate_limit_join_per_address="1/3600")
+    first = limited(
+        peer=peer, redis_url=_redis_url(), rate_limit=RateLimitConfig(join_per_address="1/3600")
+    )
+    second = limited(
+        peer=peer, redis_url=_redis_url(), rate_limit=RateLimitConfig(join_per_address="1/3600")
+    )
     assert _join(first).status_code == 201
     # Another worker (another app with its own limiter) sees the same count.
     assert_problem(_join(second), 429, "rate-limited")

@@ -16,7 +16,6 @@ from sqlmodel import Session
 
 from quiz_api.db.engine import session_scope
 from quiz_api.db.models import Attempt, BestScore, Participant, Result
-from quiz_api.services.reports import wait_for_refreshes
 from quiz_api.services.schools import import_roster, parse_roster
 
 from . import factories
@@ -122,7 +121,7 @@ def add_student(
 def roster(engine: Engine, db: Session) -> None:
     header = ["school_code", "school_name", "district", "level", "grade", "class", "enrolled"]
     rows = [(n, [str(v) for v in row]) for n, row in enumerate(ROSTER, start=2)]
-    valid, rejected = parse_roster(header, rows)
+    valid, rejected = parse_roster(header, rows, factories.DISTRICTS)
     assert not rejected
     with session_scope(engine) as session:
         import_roster(session, valid)
@@ -366,7 +365,7 @@ def test_city_report_reads_past_days_once_and_today_live(
     assert registered() == 11
     clock.advance(minutes=11)
     assert registered() == 11  # the old sums answer while new ones are made in the background
-    wait_for_refreshes()
+    client.app_state["resources"].past_days.wait_for_refreshes()
     assert registered() == 12
     # The school report reads everything live.
     school = client.get("/api/v1/reports/schools/S002", headers=headers).json()

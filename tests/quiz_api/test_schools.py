@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from quiz_api.cli.schools import DEMO_ROSTER
+from quiz_api.core.config import Settings
 from quiz_api.db.engine import session_scope
 from quiz_api.db.models import School, SchoolClass
 from quiz_api.services.schools import (
@@ -20,6 +21,8 @@ from quiz_api.services.schools import (
     import_roster_file,
     resolve_district,
 )
+
+from .factories import DISTRICTS, SHIPPED_CONTENT
 
 HEADER = "school_code,school_name,district,level,grade,class,enrolled\n"
 
@@ -38,9 +41,9 @@ def classes(db: Session, code: str) -> dict[tuple[int, str], int]:
 
 def test_districts_resolve_by_code_or_any_language() -> None:
     for name in ("xuhui", "徐汇区", "Xuhui District", "쉬후이구", "徐匯区", " XUHUI district "):
-        district = resolve_district(name)
+        district = resolve_district(DISTRICTS, name)
         assert district is not None and district.name == "徐汇区"
-    assert resolve_district("Atlantis") is None
+    assert resolve_district(DISTRICTS, "Atlantis") is None
 
 
 def test_import_csv_then_reimport_updates_counts(
@@ -53,7 +56,7 @@ def test_import_csv_then_reimport_updates_counts(
         "T02,Demo Primary,xuhui,primary,3,1班,30\n",
     )
     with session_scope(engine) as session:
-        report = import_roster_file(session, first)
+        report = import_roster_file(session, first, DISTRICTS)
     assert (report.schools_added, report.classes_added) == (2, 3)
     assert classes(db, "T01") == {(7, "1班"): 40, (7, "2班"): 38}
     assert db.get(School, "T02") is not None
@@ -61,7 +64,7 @@ def test_import_csv_then_reimport_updates_counts(
 
     # Same file again: nothing changes.
     with session_scope(engine) as session:
-        again = import_roster_file(session, first)
+        again = import_roster_file(session, first, DISTRICTS)
     assert (again.schools_added, again.classes_added, again.classes_unchanged) == (0, 0, 3)
 
     # New counts, a class gone, a class added: the school's list follows the file.
@@ -71,7 +74,7 @@ def test_import_csv_then_reimport_updates_counts(
         "second.csv",
     )
     with session_scope(engine) as session:
-        report = import_roster_file(session, second)
+        report = import_roster_file(session, second, DISTRICTS)
     assert (report.classes_updated, report.classes_added, report.classes_removed) == (1, 1, 1)
     assert classes(db, "T01") == {(7, "1班"): 41, (8, "1班"): 35}
     assert classes(db, "T02") == {(3, "1班"): 30}  # not in the file: left alone
@@ -94,7 +97,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(
         "T05,,黄浦区,junior,8,1班,30\n",
     )
     with pytest.raises(RosterInvalid) as caught, session_scope(engine) as session:
-        import_roster_file(session, path)
+        import_roster_file(session, path, DISTRICTS)
     reasons = {row.row: row.reason for row in caught.value.rejected}
     assert "unknown district 'Atlantis'" in reasons[3]
     assert "negative enrolled count -3" in reasons[4]
@@ -113,11 +116,11 @@ def test_missing_column_and_unknown_format(tmp_path: Path, engine: Engine) -> No
     path = tmp_path / "r.csv"
     path.write_text("school_code,school_name\nT01,Demo\n", "utf-8")
     with pytest.raises(RosterError, match="missing column"), session_scope(engine) as session:
-        import_roster_file(session, path)
+        import_roster_file(session, path, DISTRICTS)
     other = tmp_path / "r.ods"
     other.write_text("x", "utf-8")
     with pytest.raises(RosterError, match=r"\.csv or \.xlsx"), session_scope(engine) as session:
-        import_roster_file(session, other)
+        import_roster_file(session, other, DISTRICTS)
 
 
 def test_import_xlsx_with_chinese_headers(engine: Engine, db: Session, tmp_path: Path) -> None:
@@ -130,12 +133,12 @@ def test_import_xlsx_with_chinese_headers(engine: Engine, db: Session, tmp_path:
     path = tmp_path / "roster.xlsx"
     workbook.save(path)
     with pytest.raises(RosterInvalid) as caught, session_scope(engine) as session:
-        import_roster_file(session, path)
+        import_roster_file(session, path, DISTRICTS)
     assert [r.row for r in caught.value.rejected] == [3]  # spreadsheet row numbers
     sheet.delete_rows(3)
     workbook.save(path)
     with session_scope(engine) as session:
-        import_roster_file(session, path)
+        import_roster_file(session, path, DISTRICTS)
     assert classes(db, "T09") == {(10, "1班"): 45}
     assert db.get(School, "T09").level == "senior"  # type: ignore[union-attr]
 
@@ -144,17 +147,17 @@ def test_csv_saved_by_chinese_excel_gb18030(engine: Engine, db: Session, tmp_pat
     path = tmp_path / "gbk.csv"
     path.write_bytes((HEADER + "T07,示例小学 (demo),静安区,小学,1,1班,30\n").encode("gb18030"))
     with session_scope(engine) as session:
-        import_roster_file(session, path)
+        import_roster_file(session, path, DISTRICTS)
     assert db.get(School, "T07").name == "示例小学 (demo)"  # type: ignore[union-attr]
 
 
 def test_cli_import_exit_codes(
-    engine: Engine, db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, engine: Engine, db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import quiz_api.db.engine as dbmodule
+    import quiz_api.cli.database
     from quiz_api.cli.main import app
 
-    monkeypatch.setattr(dbmodule, "get_engine", lambda: engine)
+    monkeypatch.setattr(quiz_api.cli.database, "get_settings", lambda: settings)
     runner = CliRunner()
     bad = write(tmp_path, "T01,Demo,Atlantis,junior,7,1班,40\n")
     result = runner.invoke(app, ["schools", "import", str(bad)])
@@ -162,7 +165,7 @@ def test_cli_import_exit_codes(
     assert "row 2: unknown district 'Atlantis'" in result.output
     assert "nothing was imported" in result.output
     assert runner.invoke(app, ["schools", "import", str(tmp_path / "nope.csv")]).exit_code == 1
-    result = runner.invoke(app, ["schools", "import", str(DEMO_ROSTER)])
+    result = runner.invoke(app, ["schools", "import", str(SHIPPED_CONTENT / DEMO_ROSTER)])
     assert result.exit_code == 0, result.output
     db.expire_all()
     demo = db.exec(select(School).where(col(School.code).like("DEMO%"))).all()
@@ -180,7 +183,7 @@ def roster(engine: Engine, tmp_path: Path) -> None:
         "X200,Demo Senior High,浦东新区,senior,10,1班,45\n",
     )
     with session_scope(engine) as session:
-        import_roster_file(session, path)
+        import_roster_file(session, path, DISTRICTS)
 
 
 def test_school_search(client: TestClient, roster: None) -> None:
@@ -234,7 +237,7 @@ def test_search_scales_to_a_few_thousand_schools(
 ) -> None:
     rows = "".join(f"Q{n:04d},示例学校{n} (demo),闵行区,primary,1,1班,30\n" for n in range(3000))
     with session_scope(engine) as session:
-        import_roster_file(session, write(tmp_path, rows))
+        import_roster_file(session, write(tmp_path, rows), DISTRICTS)
     response = client.get("/api/v1/schools", params={"q": "示例学校12"})
     assert response.status_code == 200
     assert len(response.json()) == 20

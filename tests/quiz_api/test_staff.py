@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from quiz_api.core.config import Settings
 from quiz_api.core.tokens import staff_from_token, staff_token
 from quiz_api.db.engine import session_scope
 from quiz_api.db.models import StaffAccount, StaffRole
@@ -33,6 +34,7 @@ def test_accounts_need_the_right_scope(
                 school_code=kw.get("school"),
                 district=kw.get("district"),
                 now=clock.now,
+                districts=factories.DISTRICTS,
             )
 
     bad = [
@@ -63,6 +65,7 @@ def test_accounts_need_the_right_scope(
             school_code=None,
             district=None,
             now=clock.now,
+            districts=factories.DISTRICTS,
         )
 
 
@@ -127,16 +130,17 @@ def test_deactivated_account_is_refused(
 
 
 def test_cli_create_with_password_from_stdin(
+    settings: Settings,
     engine: Engine,
     client: TestClient,
     school: str,
     staff_tables: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import quiz_api.db.engine as dbmodule
+    import quiz_api.cli.database
     from quiz_api.cli.main import app
 
-    monkeypatch.setattr(dbmodule, "get_engine", lambda: engine)
+    monkeypatch.setattr(quiz_api.cli.database, "get_settings", lambda: settings)
     runner = CliRunner()
     args = ["staff", "create", "--role", "school", "--school", "S001", "--username", "teacher1"]
     result = runner.invoke(app, [*args, "--password-stdin"], input=PASSWORD + "\n")

@@ -13,10 +13,10 @@ from sqlmodel import Session
 
 from quiz_api.db.engine import session_scope
 from quiz_api.db.models import StaffRole
-from quiz_api.services.reports import clear_cache
 from quiz_api.services.staff import create_account
 
 from .conftest import Clock
+from .factories import DISTRICTS
 
 PASSWORD = "correct horse battery"
 # Tables of this feature, children first; emptied before the participants' tables are.
@@ -27,9 +27,7 @@ _names = count()
 
 @pytest.fixture
 def staff_tables(engine: Engine, db: Session) -> Iterator[None]:
-    clear_cache()
     yield
-    clear_cache()  # the city report's cache of past days
     with engine.begin() as connection:
         for table in TABLES:
             connection.execute(text(f"DELETE FROM {table}"))
@@ -62,6 +60,7 @@ def staff(engine: Engine, client: TestClient, clock: Clock, staff_tables: None) 
                 school_code=school,
                 district=district,
                 now=clock.now,
+                districts=DISTRICTS,
             )
         return login(client, username)
 

@@ -21,7 +21,7 @@ from quiz_api.core.errors import DomainError
 from quiz_api.db.engine import session_scope
 from quiz_api.db.models import Participant, SurveyResponse, SurveyVersion
 from quiz_api.services import survey as service
-from quiz_api.services.survey import SurveyInvalid, load_surveys, wilson
+from quiz_api.services.survey import SurveyCache, SurveyInvalid, load_surveys, wilson
 
 from . import factories
 from .test_reports import CAMPAIGN, add_student, roster
@@ -188,6 +188,7 @@ def test_concurrent_submissions_store_one_response(
             try:
                 service.submit(
                     session,
+                    SurveyCache(),
                     participant,
                     None,
                     {"challenge-overall": 1 + n % 5},
@@ -271,6 +272,7 @@ def respond(
         with Session(engine, expire_on_commit=False) as session:
             service.submit(
                 session,
+                SurveyCache(),
                 participant,
                 None,
                 {"challenge-overall": value},

@@ -13,6 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from quiz_api.api.deps import get_clock
+from quiz_api.api.routes.wechat import wechat_config
+from quiz_api.core.config import WechatConfig
 from quiz_api.integrations.wechat import (
     INVALID_CODE,
     INVALID_CREDENTIAL,
@@ -21,8 +23,6 @@ from quiz_api.integrations.wechat import (
     RedisCache,
     WechatClient,
     WechatError,
-    WechatSettings,
-    get_wechat_settings,
     jssdk_signature,
     read_identity,
     sign_identity,
@@ -50,16 +50,15 @@ def fake(fake_server: FakeWechat) -> FakeWechat:
     return fake_server
 
 
-def wechat_settings(fake: FakeWechat, **overrides: Any) -> WechatSettings:
+def wechat_settings(fake: FakeWechat, **overrides: Any) -> WechatConfig:
     values: dict[str, Any] = {
         "app_id": fake.app_id,
         "app_secret": APP_SECRET,
         "api_base": fake.base,
         "open_base": fake.base,
-        "redis_url": None,
     }
     values.update(overrides)
-    return WechatSettings(**values)
+    return WechatConfig(**values)
 
 
 @pytest.fixture
@@ -67,7 +66,7 @@ def wx(client: TestClient, fake: FakeWechat) -> TestClient:
     """The API client with WeChat configured against the fake."""
     settings = wechat_settings(fake)
     app: Any = client.app
-    app.dependency_overrides[get_wechat_settings] = lambda: settings
+    app.dependency_overrides[wechat_config] = lambda: settings
     app.dependency_overrides[get_clock] = lambda: 1_780_000_000.0
     return client
 
@@ -122,9 +121,7 @@ def test_identity_is_signed_and_expires() -> None:
 # ---------------------------------------------------------------------------- OAuth
 def test_without_configuration_the_page_uses_device_tokens(client: TestClient) -> None:
     app: Any = client.app
-    app.dependency_overrides[get_wechat_settings] = lambda: WechatSettings(
-        app_id=None, app_secret=None
-    )
+    app.dependency_overrides[wechat_config] = lambda: WechatConfig(app_id=None, app_secret=None)
     assert client.get("/api/v1/wechat/status").json() == {"enabled": False, "app_id": None}
     for path in ("/api/v1/wechat/oauth/start", "/api/v1/wechat/jssdk-config?url=https://a.cn/"):
         answer = client.get(path, follow_redirects=False)
@@ -262,7 +259,7 @@ def test_an_expired_access_token_is_replaced_once(fake: FakeWechat) -> None:
 
 def test_invalid_credential_is_a_problem_not_a_crash(wx: TestClient, fake: FakeWechat) -> None:
     app: Any = wx.app
-    app.dependency_overrides[get_wechat_settings] = lambda: wechat_settings(
+    app.dependency_overrides[wechat_config] = lambda: wechat_settings(
         fake, app_secret="wrong-secret"
     )
     answer = wx.get("/api/v1/wechat/jssdk-config?url=https://a.cn/quiz/")
@@ -277,7 +274,7 @@ def test_invalid_credential_is_a_problem_not_a_crash(wx: TestClient, fake: FakeW
 
 def test_unreachable_wechat_is_a_problem(wx: TestClient, fake: FakeWechat) -> None:
     app: Any = wx.app
-    app.dependency_overrides[get_wechat_settings] = lambda: wechat_settings(
+    app.dependency_overrides[wechat_config] = lambda: wechat_settings(
         fake, api_base=f"http://127.0.0.1:{free_port()}", timeout_seconds=2
     )
     answer = wx.get("/api/v1/wechat/jssdk-config?url=https://a.cn/quiz/")
@@ -292,8 +289,8 @@ def test_workers_share_one_token_through_redis(fake: FakeWechat) -> None:
         redis.Redis.from_url("redis://127.0.0.1:6379/15").ping()
     except Exception:
         pytest.skip("no Redis on 127.0.0.1:6379")
-    settings = wechat_settings(fake, redis_url="redis://127.0.0.1:6379/15")
-    workers = [WechatClient(settings, cache=RedisCache(settings.redis_url or "")) for _ in range(3)]
+    settings = wechat_settings(fake)
+    workers = [WechatClient(settings, RedisCache("redis://127.0.0.1:6379/15")) for _ in range(3)]
     tickets = {worker.jsapi_ticket() for worker in workers}
     assert len(tickets) == 1
     assert fake.calls["token"] == 1 and fake.calls["ticket"] == 1

@@ -6,11 +6,12 @@ from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel
 
 from quiz_api.api.deps import (
+    ContentDep,
     CurrentParticipant,
-    EngineDep,
     NowDep,
     ParticipantId,
     RanksDep,
+    ResourcesDep,
     SessionDep,
     SettingsDep,
     invalid_token,
@@ -30,7 +31,6 @@ from quiz_api.core.languages import Lang
 from quiz_api.db.engine import hot_connection
 from quiz_api.db.models import AttemptStatus, Track
 from quiz_api.services import attempts as service
-from quiz_api.services.campaigns import get_campaign
 from quiz_api.services.leaderboards import rank_of
 
 router = APIRouter(prefix="/attempts", tags=["attempts"])
@@ -130,26 +130,28 @@ def _json(body: BaseModel, status_code: int = status.HTTP_200_OK) -> Response:
 )
 def start(
     participant_id: ParticipantId,
-    engine: EngineDep,
+    resources: ResourcesDep,
     settings: SettingsDep,
     now: NowDep,
     body: StartAttemptRequest | None = None,
 ) -> Response:
-    with hot_connection(engine) as connection:
+    content = resources.content
+    with hot_connection(resources.engine) as connection:
         starter = service.load_starter(connection, participant_id)
         if starter is None:
             raise invalid_token()
-        campaign = get_campaign(connection, starter.campaign_id)
+        campaign = content.campaigns.get(connection, starter.campaign_id)
         assert campaign is not None  # a participant's campaign is never deleted
         attempt, created = service.start_attempt(
             connection,
+            content,
             starter,
             campaign,
             now,
             settings.submit_grace_seconds,
             primary_last_grade=settings.primary_last_grade,
         )
-        paper = service.paper_of(connection, attempt, campaign)
+        paper = service.paper_of(connection, content, attempt, campaign)
     return _json(_paper_out(paper, now), status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
@@ -160,13 +162,16 @@ def start(
     summary="The frozen paper of an attempt (the same on every request)",
 )
 def paper(
-    participant: CurrentParticipant, session: SessionDep, now: NowDep, attempt_id: int = AttemptId
+    participant: CurrentParticipant,
+    session: SessionDep,
+    content: ContentDep,
+    now: NowDep,
+    attempt_id: int = AttemptId,
 ) -> AttemptOut:
     assert participant.id is not None
     attempt = service.own_attempt(session, participant.id, attempt_id)
-    return _paper_out(
-        service.paper_of(session, attempt, service.campaign_of(session, attempt)), now
-    )
+    campaign = service.campaign_of(session, content, attempt)
+    return _paper_out(service.paper_of(session, content, attempt, campaign), now)
 
 
 @router.post(
@@ -178,16 +183,22 @@ def paper(
 def submit(
     body: SubmitRequest,
     participant_id: ParticipantId,
-    engine: EngineDep,
+    resources: ResourcesDep,
     settings: SettingsDep,
     now: NowDep,
-    ranks: RanksDep,
     attempt_id: int = AttemptId,
 ) -> Response:
     answers = [(answer.question_id, answer.choices) for answer in body.answers]
-    with hot_connection(engine) as connection:
+    content, ranks = resources.content, resources.ranks
+    with hot_connection(resources.engine) as connection:
         result, attempt = service.submit(
-            connection, participant_id, attempt_id, answers, now, settings.submit_grace_seconds
+            connection,
+            content,
+            participant_id,
+            attempt_id,
+            answers,
+            now,
+            settings.submit_grace_seconds,
         )
         if ranks:  # idempotent: a repeated submission records the same result again
             ranks.record(
@@ -201,8 +212,8 @@ def submit(
             )
         rank = rank_of(connection, ranks, participant_id)
         connection.commit()  # the last read: on SQLite, free the writer's turn before rendering
-        campaign = service.campaign_of(connection, attempt)
-        outcome = service.outcome_of(connection, result, attempt, campaign, rank)
+        campaign = service.campaign_of(connection, content, attempt)
+        outcome = service.outcome_of(connection, content, result, attempt, campaign, rank)
     return _json(_result_out(outcome))
 
 
@@ -215,6 +226,7 @@ def submit(
 def result(
     participant: CurrentParticipant,
     session: SessionDep,
+    content: ContentDep,
     ranks: RanksDep,
     attempt_id: int = AttemptId,
 ) -> ResultOut:
@@ -222,5 +234,5 @@ def result(
     attempt, stored = service.own_result(session, participant.id, attempt_id)
     connection = session.connection()
     rank = rank_of(connection, ranks, stored.participant_id)
-    campaign = service.campaign_of(connection, attempt)
-    return _result_out(service.outcome_of(connection, stored, attempt, campaign, rank))
+    campaign = service.campaign_of(connection, content, attempt)
+    return _result_out(service.outcome_of(connection, content, stored, attempt, campaign, rank))

@@ -6,12 +6,11 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request, Response
 
-from quiz_api.api.deps import CurrentParticipant, SessionDep, quiz_page_url
+from quiz_api.api.deps import ContentDep, CurrentParticipant, SessionDep, quiz_page_url
 from quiz_api.api.problems import problem_responses
 from quiz_api.core.languages import DEFAULT_LANG, LANGUAGES
 from quiz_api.rendering.certificate import CertificateData, render_certificate
 from quiz_api.services.attempts import passed_result
-from quiz_api.services.campaigns import campaign_spec
 
 router = APIRouter(prefix="/attempts", tags=["certificates"])
 
@@ -28,11 +27,12 @@ def certificate(
     request: Request,
     participant: CurrentParticipant,
     session: SessionDep,
+    content: ContentDep,
     attempt_id: int = AttemptId,
 ) -> Response:
     assert participant.id is not None
-    result, campaign = passed_result(session, participant.id, attempt_id)
-    spec = campaign_spec(campaign)
+    result, campaign = passed_result(session, content, participant.id, attempt_id)
+    spec = content.campaigns.spec(campaign)
     lang = participant.lang if participant.lang in LANGUAGES else DEFAULT_LANG
     png = render_certificate(
         CertificateData(

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy.engine import Engine
 
+from quiz_api.api.deps import EngineDep
 from quiz_api.api.schemas import HealthOut
-from quiz_api.db.engine import database_reachable, engine_dependency
+from quiz_api.db.engine import database_reachable
 
 router = APIRouter(tags=["health"])
 
@@ -18,7 +16,7 @@ router = APIRouter(tags=["health"])
     responses={503: {"model": HealthOut, "description": "The database is unreachable"}},
     summary="Liveness and database reachability",
 )
-def healthz(engine: Annotated[Engine, Depends(engine_dependency)]) -> JSONResponse:
+def healthz(engine: EngineDep) -> JSONResponse:
     if not database_reachable(engine):
         body = HealthOut(status="unavailable", database="unreachable")
         return JSONResponse(body.model_dump(), status_code=503)

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from quiz_api.api.deps import NowDep, OptionalParticipant, RanksDep, SessionDep, SettingsDep
+from quiz_api.api.deps import (
+    ContentDep,
+    NowDep,
+    OptionalParticipant,
+    RanksDep,
+    SessionDep,
+    SettingsDep,
+)
 from quiz_api.api.problems import problem_responses
 from quiz_api.api.schemas import PRINTABLE, LeaderboardEntry, LeaderboardOut, MyRank
 from quiz_api.core.errors import DomainError, ProblemType
@@ -15,13 +22,10 @@ from quiz_api.services.leaderboards import BoardCache, Scope, my_place
 router = APIRouter(prefix="/leaderboards", tags=["leaderboards"])
 
 
-async def _board_cache(request: Request, settings: SettingsDep) -> BoardCache:
+async def _board_cache(request: Request) -> BoardCache:
     """The application's board cache (one per worker process)."""
-    state: Any = request.app.state
-    cache: BoardCache | None = getattr(state, "board_cache", None)
-    if cache is None:
-        cache = state.board_cache = BoardCache(settings.leaderboard_cache_seconds)
-    return cache
+    boards: BoardCache = request.state.resources.boards
+    return boards
 
 
 @router.get(
@@ -35,6 +39,7 @@ def leaderboard(
     boards: Annotated[BoardCache, Depends(_board_cache)],
     ranks: RanksDep,
     session: SessionDep,
+    content: ContentDep,
     settings: SettingsDep,
     now: NowDep,
     participant: OptionalParticipant,
@@ -47,7 +52,7 @@ def leaderboard(
 ) -> LeaderboardOut:
     if participant is not None and campaign is None:
         campaign = participant.campaign_id
-    row = resolve_campaign(session, campaign, now)
+    row = resolve_campaign(content.campaigns, session, campaign, now)
     if scope != "city" and code is None and participant is not None:
         code = participant.district if scope == "district" else participant.school_code
     if scope != "city" and not code:

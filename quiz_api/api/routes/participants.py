@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from quiz_api.api.deps import CurrentParticipant, EngineDep, NowDep, SettingsDep
+from quiz_api.api.deps import CurrentParticipant, NowDep, ResourcesDep, SettingsDep
 from quiz_api.api.problems import problem_responses
 from quiz_api.api.ratelimit import JoinRateLimit
 from quiz_api.api.schemas import JoinRequest, JoinResponse, ParticipantOut
@@ -25,14 +25,15 @@ PROBLEMS = problem_responses(401, 404, 409, 422)
 )
 def join_track(
     body: JoinRequest,
-    engine: EngineDep,
+    resources: ResourcesDep,
     settings: SettingsDep,
     now: NowDep,
     response: Response,
 ) -> JoinResponse:
-    with hot_connection(engine) as connection:
-        campaign = resolve_campaign(connection, body.campaign, now)
-        participant, created = join(connection, campaign, body.newcomer(), now)
+    campaigns = resources.content.campaigns
+    with hot_connection(resources.engine) as connection:
+        campaign = resolve_campaign(campaigns, connection, body.campaign, now)
+        participant, created = join(connection, campaigns, campaign, body.newcomer(), now)
     if not created:
         response.status_code = status.HTTP_200_OK
     return JoinResponse.of_joined(participant, settings.secret_key)

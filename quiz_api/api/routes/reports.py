@@ -8,16 +8,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
-from quiz_api.api.deps import CurrentScope, NowDep, SessionDep
+from quiz_api.api.deps import CurrentScope, NowDep, ResourcesDep, SessionDep
 from quiz_api.api.downloads import DOWNLOADS, Format, FormatQ, LangQ, Table, download
 from quiz_api.api.problems import problem_responses
+from quiz_api.api.resources import Resources
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.languages import Lang
 from quiz_api.db.models import StaffRole
 from quiz_api.services import reports
-from quiz_api.services.campaigns import campaign_spec, resolve_campaign
+from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.scope import StaffScope
-from quiz_api.services.staff import staff_settings
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 PROBLEMS = problem_responses(401, 403, 404, 409, 422)
@@ -166,8 +166,8 @@ Target = Annotated[
 ]
 
 
-def _target(target: float | None) -> float:
-    return target if target is not None else staff_settings().report_target_rate
+def _target(target: float | None, resources: Resources) -> float:
+    return target if target is not None else resources.settings.report.target_rate
 
 
 @router.get(
@@ -178,6 +178,7 @@ def _target(target: float | None) -> float:
 )
 def my_report(
     session: SessionDep,
+    resources: ResourcesDep,
     scope: CurrentScope,
     now: NowDep,
     campaign: Campaign = None,
@@ -187,12 +188,12 @@ def my_report(
 ) -> Any:
     # The same reports as the scoped routes below, for the account's own unit.
     if scope.role is StaffRole.city:
-        return city(session, scope, now, campaign, target, fmt, lang)
+        return city(session, resources, scope, now, campaign, target, fmt, lang)
     if scope.role is StaffRole.district:
         assert scope.district is not None
-        return district(session, scope, now, scope.district, campaign, target, fmt, lang)
+        return district(session, resources, scope, now, scope.district, campaign, target, fmt, lang)
     assert scope.school_code is not None
-    return school(session, scope, now, scope.school_code, campaign, target, fmt, lang)
+    return school(session, resources, scope, now, scope.school_code, campaign, target, fmt, lang)
 
 
 @router.get(
@@ -203,6 +204,7 @@ def my_report(
 )
 def city(
     session: SessionDep,
+    resources: ResourcesDep,
     scope: CurrentScope,
     now: NowDep,
     campaign: Campaign = None,
@@ -211,9 +213,13 @@ def city(
     lang: LangQ = Lang.zh,
 ) -> Any:
     _require(scope, StaffRole.city)
-    row = resolve_campaign(session, campaign, now)
-    today = campaign_spec(row).local_day(now)
-    report = reports.city_report(session, row.id, scope, _target(target), today, now)
+    campaigns = resources.content.campaigns
+    row = resolve_campaign(campaigns, session, campaign, now)
+    today = campaigns.spec(row).local_day(now)
+    target_rate = _target(target, resources)
+    report = reports.city_report(
+        session, row.id, scope, target_rate, today, now, resources.past_days
+    )
     return respond(report_out(report), fmt, lang, "report-city")
 
 
@@ -225,6 +231,7 @@ def city(
 )
 def district(
     session: SessionDep,
+    resources: ResourcesDep,
     scope: CurrentScope,
     now: NowDep,
     district: Annotated[str, Path(max_length=100, description="district code or name")],
@@ -234,8 +241,10 @@ def district(
     lang: LangQ = Lang.zh,
 ) -> Any:
     _require(scope, StaffRole.city, StaffRole.district)
-    campaign_id = resolve_campaign(session, campaign, now).id
-    report = reports.district_report(session, campaign_id, scope, district, _target(target))
+    campaign_id = resolve_campaign(resources.content.campaigns, session, campaign, now).id
+    report = reports.district_report(
+        session, resources.districts, campaign_id, scope, district, _target(target, resources)
+    )
     return respond(report_out(report), fmt, lang, f"report-{report.code}")
 
 
@@ -247,6 +256,7 @@ def district(
 )
 def school(
     session: SessionDep,
+    resources: ResourcesDep,
     scope: CurrentScope,
     now: NowDep,
     code: Annotated[str, Path(max_length=32)],
@@ -255,8 +265,8 @@ def school(
     fmt: FormatQ = Format.json,
     lang: LangQ = Lang.zh,
 ) -> Any:
-    campaign_id = resolve_campaign(session, campaign, now).id
-    report = reports.school_report(session, campaign_id, scope, code, _target(target))
+    campaign_id = resolve_campaign(resources.content.campaigns, session, campaign, now).id
+    report = reports.school_report(session, campaign_id, scope, code, _target(target, resources))
     return respond(report_out(report), fmt, lang, f"report-{report.code}")
 
 

@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
-from quiz_api.api.deps import SessionDep
+from quiz_api.api.deps import DistrictsDep, SessionDep
 from quiz_api.api.problems import problem_responses
 from quiz_api.core.errors import DomainError, ProblemType
-from quiz_api.services.schools import load_districts, school_classes, search_schools
+from quiz_api.services.schools import school_classes, search_schools
 
 router = APIRouter(prefix="/schools", tags=["schools"])
 CACHE = "public, max-age=300"
@@ -47,6 +47,7 @@ class DistrictOut(BaseModel):
 )
 def search(
     session: SessionDep,
+    districts: DistrictsDep,
     response: Response,
     q: Annotated[str, Query(max_length=50, description="code prefix or part of a name")] = "",
     district: Annotated[str | None, Query(max_length=100)] = None,
@@ -55,7 +56,7 @@ def search(
     response.headers["Cache-Control"] = CACHE
     return [
         SchoolOut(code=s.code, name=s.name, district=s.district, level=s.level)
-        for s in search_schools(session, q, district, limit)
+        for s in search_schools(session, districts, q, district, limit)
     ]
 
 
@@ -64,9 +65,9 @@ def search(
     response_model=list[DistrictOut],
     summary="The city's districts, with their names in the four languages",
 )
-def districts(response: Response) -> list[DistrictOut]:
+def districts(response: Response, known: DistrictsDep) -> list[DistrictOut]:
     response.headers["Cache-Control"] = CACHE
-    return [DistrictOut(code=d.code, name=d.name, names=d.names) for d in load_districts()]
+    return [DistrictOut(code=d.code, name=d.name, names=d.names) for d in known]
 
 
 @router.get(

@@ -53,7 +53,7 @@ def _out(account: StaffAccount) -> StaffOut:
 )
 def login(body: LoginRequest, session: SessionDep, settings: SettingsDep, now: NowDep) -> TokenOut:
     account = authenticate(session, body.username, body.password)
-    token, expires_at = issue_token(settings.secret_key, account, now)
+    token, expires_at = issue_token(settings.secret_key, account, now, settings.staff.token_minutes)
     return TokenOut(**_out(account).model_dump(), access_token=token, expires_at=expires_at)
 
 

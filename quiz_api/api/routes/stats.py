@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from quiz_api.api.deps import NowDep, SessionDep
+from quiz_api.api.deps import ContentDep, NowDep, SessionDep
 from quiz_api.api.problems import problem_responses
 from quiz_api.api.schemas import PRINTABLE, DayStats, StatsOut, TrackStats
 from quiz_api.db.models import Track
@@ -22,10 +22,13 @@ router = APIRouter(prefix="/stats", tags=["stats"])
 )
 def stats(
     session: SessionDep,
+    content: ContentDep,
     now: NowDep,
     campaign: Annotated[str | None, Query(max_length=64, pattern=PRINTABLE)] = None,
 ) -> StatsOut:
-    figures = campaign_stats(session, resolve_campaign(session, campaign, now).id)
+    figures = campaign_stats(
+        session, resolve_campaign(content.campaigns, session, campaign, now).id
+    )
     return StatsOut(
         campaign=figures.campaign,
         **vars(figures.totals),

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from quiz_api.api.deps import (
+    ContentDep,
     CurrentParticipant,
     CurrentScope,
     NowDep,
@@ -77,11 +78,12 @@ class ResponseOut(BaseModel):
 )
 def get_survey(
     session: SessionDep,
+    content: ContentDep,
     participant: OptionalParticipant,
     survey_id: Annotated[str | None, Query(alias="survey", max_length=64)] = None,
     lang: Annotated[Lang | None, Query(description="default: the participant's language")] = None,
 ) -> SurveyOut:
-    version, spec = survey.current_survey(session, survey_id)
+    version, spec = survey.current_survey(session, content.surveys, survey_id)
     language = lang or (Lang(participant.lang) if participant else Lang.zh)
     questions = []
     for q in spec.questions:
@@ -122,10 +124,16 @@ def get_survey(
     summary="Answer the survey once, after a finished attempt (skipping it is fine)",
 )
 def post_response(
-    body: ResponseIn, session: SessionDep, participant: CurrentParticipant, now: NowDep
+    body: ResponseIn,
+    session: SessionDep,
+    content: ContentDep,
+    participant: CurrentParticipant,
+    now: NowDep,
 ) -> ResponseOut:
-    response = survey.submit(session, participant, body.survey, body.answers, body.comment, now)
-    version, _ = survey.current_survey(session, response.survey_id)
+    response = survey.submit(
+        session, content.surveys, participant, body.survey, body.answers, body.comment, now
+    )
+    version, _ = survey.current_survey(session, content.surveys, response.survey_id)
     return ResponseOut(
         survey=response.survey_id, version=version.version, answered=len(body.answers)
     )
@@ -194,13 +202,16 @@ def _group(g: survey.Group) -> GroupOut:
 )
 def survey_report(
     session: SessionDep,
+    content: ContentDep,
     scope: CurrentScope,
     survey_id: SurveyQ = None,
     by: Annotated[GroupBy, Query(description="overall, track, district or school")] = "overall",
     fmt: FormatQ = Format.json,
     lang: LangQ = Lang.zh,
 ) -> Any:
-    spec, questions = survey.survey_report(session, scope, survey_id, by, lang.value)
+    spec, questions = survey.survey_report(
+        session, content.surveys, scope, survey_id, by, lang.value
+    )
     out = SurveyReportOut(
         survey=spec.id,
         by=by,
@@ -250,13 +261,16 @@ def survey_report(
 )
 def survey_comments(
     session: SessionDep,
+    content: ContentDep,
     scope: CurrentScope,
     survey_id: SurveyQ = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> CommentsOut:
-    total, comments = survey.survey_comments(session, scope, survey_id, limit, offset)
-    _, spec = survey.current_survey(session, survey_id)
+    total, comments = survey.survey_comments(
+        session, content.surveys, scope, survey_id, limit, offset
+    )
+    _, spec = survey.current_survey(session, content.surveys, survey_id)
     return CommentsOut(
         survey=spec.id, total=total, comments=[CommentOut(**vars(c)) for c in comments]
     )

@@ -11,41 +11,49 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, StringConstraints
 
-from quiz_api.api.deps import ClockDep, EngineDep, NowDep, SessionDep, SettingsDep, quiz_page_url
+from quiz_api.api.deps import ClockDep, NowDep, ResourcesDep, SessionDep, SettingsDep, quiz_page_url
 from quiz_api.api.problems import problem_responses
 from quiz_api.api.schemas import JoinRequest, JoinResponse
 from quiz_api.content.bank import I18nText
+from quiz_api.core.config import WechatConfig
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.tokens import participant_token
 from quiz_api.db.engine import hot_connection
 from quiz_api.db.models import Campaign
 from quiz_api.integrations.wechat import (
     JS_API_LIST,
+    TokenCache,
     WechatClient,
     WechatError,
-    WechatSettings,
-    get_wechat_settings,
     read_identity,
     sign_identity,
 )
 from quiz_api.rendering.certificate import render_share_image
-from quiz_api.services.campaigns import campaign_spec, resolve_campaign
+from quiz_api.services.campaigns import CampaignCache, resolve_campaign
 from quiz_api.services.participants import by_openid, join
 
 router = APIRouter(prefix="/wechat", tags=["wechat"])
 
-WechatSettingsDep = Annotated[WechatSettings, Depends(get_wechat_settings)]
 DEFAULT_NEXT = "/quiz/"
 STATE_COOKIE = "quiz_wx_state"
 
 
-def _client(settings: WechatSettings, now: float) -> WechatClient:
+async def wechat_config(request: Request) -> WechatConfig:
+    """The application's WeChat settings (QUIZ_WECHAT_*)."""
+    config: WechatConfig = request.app.state.settings.wechat
+    return config
+
+
+WechatDep = Annotated[WechatConfig, Depends(wechat_config)]
+
+
+def _client(settings: WechatConfig, tokens: TokenCache, now: float) -> WechatClient:
     if not settings.enabled:
         raise DomainError(
             ProblemType.wechat_not_configured,
             "WeChat is not configured on this server: use the device token flow",
         )
-    return WechatClient(settings, clock=lambda: now)
+    return WechatClient(settings, tokens, clock=lambda: now)
 
 
 def _safe_next(value: str | None) -> str:
@@ -65,7 +73,7 @@ class WechatStatus(BaseModel):
 
 
 @router.get("/status", response_model=WechatStatus, summary="Whether WeChat login is on")
-def wechat_status(wechat: WechatSettingsDep) -> WechatStatus:
+def wechat_status(wechat: WechatDep) -> WechatStatus:
     return WechatStatus(enabled=wechat.enabled, app_id=wechat.app_id if wechat.enabled else None)
 
 
@@ -78,11 +86,12 @@ def wechat_status(wechat: WechatSettingsDep) -> WechatStatus:
 )
 def oauth_start(
     request: Request,
-    wechat: WechatSettingsDep,
+    wechat: WechatDep,
+    resources: ResourcesDep,
     now: ClockDep,
     next: Annotated[str | None, Query(max_length=1024, description="Page to return to")] = None,
 ) -> RedirectResponse:
-    client = _client(wechat, now)
+    client = _client(wechat, resources.wechat_tokens, now)
     callback = str(request.url_for("wechat_oauth_callback"))
     redirect_uri = f"{callback}?{urlencode({'next': _safe_next(next)})}"
     # The state goes to WeChat and, in a cookie, to this browser: the callback accepts a
@@ -113,7 +122,8 @@ def oauth_callback(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    wechat: WechatSettingsDep,
+    wechat: WechatDep,
+    resources: ResourcesDep,
     now: ClockDep,
     server_now: NowDep,
     code: Annotated[str | None, Query(max_length=256)] = None,
@@ -123,7 +133,7 @@ def oauth_callback(
     """Back to the page with ``#wx=<signed identity>`` (and ``wx_token`` when this openid
     already joined the campaign), or ``#wx_error=<errcode>``: the page then falls back to a
     device token. The fragment never reaches a server log."""
-    client = _client(wechat, now)
+    client = _client(wechat, resources.wechat_tokens, now)
     target = _safe_next(next)
 
     def back(fragment: str) -> RedirectResponse:
@@ -143,7 +153,7 @@ def oauth_callback(
     found = {"wx": sign_identity(settings.secret_key, openid, now)}
     campaign_id = parse_qs(urlsplit(target).query).get("campaign", [None])[0]
     try:
-        campaign = resolve_campaign(session, campaign_id, server_now)
+        campaign = resolve_campaign(resources.content.campaigns, session, campaign_id, server_now)
     except DomainError:
         campaign = None
     if campaign is not None:
@@ -168,7 +178,7 @@ class WechatJoinRequest(JoinRequest):
 )
 def wechat_join(
     body: WechatJoinRequest,
-    engine: EngineDep,
+    resources: ResourcesDep,
     settings: SettingsDep,
     now: NowDep,
     clock: ClockDep,
@@ -181,9 +191,12 @@ def wechat_join(
             "the WeChat identity is forged or expired: sign in with WeChat again",
             field="identity",
         )
-    with hot_connection(engine) as connection:
-        campaign = resolve_campaign(connection, body.campaign, now)
-        participant, created = join(connection, campaign, body.newcomer(), now, openid=openid)
+    campaigns = resources.content.campaigns
+    with hot_connection(resources.engine) as connection:
+        campaign = resolve_campaign(campaigns, connection, body.campaign, now)
+        participant, created = join(
+            connection, campaigns, campaign, body.newcomer(), now, openid=openid
+        )
     if not created:
         response.status_code = status.HTTP_200_OK
     return JoinResponse.of_joined(participant, settings.secret_key)
@@ -205,8 +218,8 @@ class JssdkConfigOut(BaseModel):
     share: ShareCard
 
 
-def _campaign_text(campaign: Campaign, field: str, lang: str) -> str:
-    text: I18nText = getattr(campaign_spec(campaign), field)
+def _campaign_text(campaigns: CampaignCache, campaign: Campaign, field: str, lang: str) -> str:
+    text: I18nText = getattr(campaigns.spec(campaign), field)
     return str(getattr(text, lang))
 
 
@@ -222,15 +235,16 @@ Lang = Annotated[str, Query(pattern="^(zh|en|ko|ja)$")]
 def jssdk_config(
     request: Request,
     session: SessionDep,
-    wechat: WechatSettingsDep,
+    wechat: WechatDep,
+    resources: ResourcesDep,
     now: ClockDep,
     server_now: NowDep,
     url: Annotated[str, Query(min_length=8, max_length=2048, pattern=r"^https?://")],
     campaign: Annotated[str | None, Query(max_length=64)] = None,
     lang: Lang = "zh",
 ) -> JssdkConfigOut:
-    client = _client(wechat, now)
-    row = resolve_campaign(session, campaign, server_now)
+    client = _client(wechat, resources.wechat_tokens, now)
+    row = resolve_campaign(resources.content.campaigns, session, campaign, server_now)
     try:
         config = client.jssdk_config(url)
     except WechatError as exc:
@@ -251,8 +265,8 @@ def jssdk_config(
         signature=config.signature,
         js_api_list=list(JS_API_LIST),
         share=ShareCard(
-            title=_campaign_text(row, "name", lang),
-            desc=_campaign_text(row, "description", lang)[:120],
+            title=_campaign_text(resources.content.campaigns, row, "name", lang),
+            desc=_campaign_text(resources.content.campaigns, row, "description", lang)[:120],
             link=url.split("#", 1)[0],
             img_url=image,
         ),
@@ -269,11 +283,14 @@ def jssdk_config(
 def share_image(
     request: Request,
     session: SessionDep,
+    resources: ResourcesDep,
     server_now: NowDep,
     campaign: Annotated[str | None, Query(max_length=64)] = None,
     lang: Lang = "zh",
 ) -> Response:
-    row = resolve_campaign(session, campaign, server_now)
+    row = resolve_campaign(resources.content.campaigns, session, campaign, server_now)
     url = quiz_page_url(request, lang, campaign=row.id)
-    png = render_share_image(lang, _campaign_text(row, "name", lang), url)
+    png = render_share_image(
+        lang, _campaign_text(resources.content.campaigns, row, "name", lang), url
+    )
     return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=3600"})

@@ -15,18 +15,23 @@ from quiz_api.core.languages import Lang
 from quiz_api.db.engine import hot_connection
 from quiz_api.db.models import Attempt, AttemptStatus, Participant, Result, Track
 from quiz_api.services import attempts as service
-from quiz_api.services.campaigns import get_campaign, resolve_campaign
+from quiz_api.services.caches import ContentCaches
+from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.participants import Newcomer, join
 from tests.quiz_api.conftest import Clock
 
 GRACE = 30
+# The services' content caches, as an application's lifespan makes them.
+CONTENT = ContentCaches()
 
 
 @pytest.fixture
 def adult(engine: Engine, db: Session, clock: Clock) -> int:
     with hot_connection(engine) as connection:
-        campaign = resolve_campaign(connection, None, clock())
-        participant, created = join(connection, campaign, Newcomer(Track.adult, Lang.en), clock())
+        campaign = resolve_campaign(CONTENT.campaigns, connection, None, clock())
+        participant, created = join(
+            connection, CONTENT.campaigns, campaign, Newcomer(Track.adult, Lang.en), clock()
+        )
     assert created and participant.id is not None
     return participant.id
 
@@ -35,9 +40,9 @@ def start(engine: Engine, participant_id: int, clock: Clock) -> tuple[Attempt, b
     with hot_connection(engine) as connection:
         starter = service.load_starter(connection, participant_id)
         assert starter is not None
-        campaign = get_campaign(connection, starter.campaign_id)
+        campaign = CONTENT.campaigns.get(connection, starter.campaign_id)
         assert campaign is not None
-        return service.start_attempt(connection, starter, campaign, clock(), GRACE)
+        return service.start_attempt(connection, CONTENT, starter, campaign, clock(), GRACE)
 
 
 def submit(
@@ -48,7 +53,9 @@ def submit(
     clock: Clock,
 ) -> Result:
     with hot_connection(engine) as connection:
-        result, _ = service.submit(connection, participant_id, attempt_id, answers, clock(), GRACE)
+        result, _ = service.submit(
+            connection, CONTENT, participant_id, attempt_id, answers, clock(), GRACE
+        )
         return result
 
 
@@ -68,7 +75,9 @@ def test_the_paper_shows_the_options_in_the_participant_s_language(
 ) -> None:
     attempt, _ = start(engine, adult, clock)
     with hot_connection(engine) as connection:
-        paper = service.paper_of(connection, attempt, service.campaign_of(connection, attempt))
+        paper = service.paper_of(
+            connection, CONTENT, attempt, service.campaign_of(connection, CONTENT, attempt)
+        )
     assert [item.number for item in paper.items] == list(range(1, len(paper.items) + 1))
     assert paper.max_score == sum(item.points for item in paper.items) == 120
     for item in paper.items:
@@ -148,8 +157,10 @@ def test_someone_else_s_attempt_is_not_found_and_a_removed_participant_is_refuse
     attempt, _ = start(engine, adult, clock)
     assert attempt.id is not None
     with hot_connection(engine) as connection:
-        campaign = resolve_campaign(connection, None, clock())
-        other, _ = join(connection, campaign, Newcomer(Track.adult, Lang.zh), clock())
+        campaign = resolve_campaign(CONTENT.campaigns, connection, None, clock())
+        other, _ = join(
+            connection, CONTENT.campaigns, campaign, Newcomer(Track.adult, Lang.zh), clock()
+        )
     assert other.id is not None
     with pytest.raises(DomainError) as caught:
         submit(engine, other.id, attempt.id, [], clock)

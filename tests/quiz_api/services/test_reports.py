@@ -8,9 +8,11 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import Session
 
+from quiz_api.core.config import PROJECT_ROOT
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.models import School, SchoolClass, StaffRole
 from quiz_api.services import reports
+from quiz_api.services.schools import load_districts
 from quiz_api.services.scope import Area, StaffScope
 
 CAMPAIGN = "test-campaign"
@@ -18,11 +20,11 @@ TARGET = 0.9
 SCHOOL = StaffScope(StaffRole.school, Area("黄浦区", "S001"))
 DISTRICT = StaffScope(StaffRole.district, Area(district="黄浦区"))
 CITY = StaffScope(StaffRole.city)
+DISTRICTS = load_districts(PROJECT_ROOT / "content")
 
 
 @pytest.fixture
 def schools(db: Session) -> Iterator[None]:
-    reports.clear_cache()
     for code, district in (("S001", "黄浦区"), ("S003", "黄浦区"), ("S002", "徐汇区")):
         db.add(School(code=code, name=code, district=district, level="junior"))
     db.commit()
@@ -30,7 +32,6 @@ def schools(db: Session) -> Iterator[None]:
         db.add(SchoolClass(school_code=code, grade=7, class_name="1班", enrolled=30))
     db.commit()
     yield
-    reports.clear_cache()
 
 
 def _schools_of(report: reports.Report) -> set[str | None]:
@@ -59,15 +60,15 @@ def test_a_school_report_is_for_schools_in_scope(
 
 def test_a_district_report_is_for_its_staff_and_the_city(db: Session, schools: None) -> None:
     for scope in (DISTRICT, CITY):
-        report = reports.district_report(db, CAMPAIGN, scope, "黄浦区", TARGET)
+        report = reports.district_report(db, DISTRICTS, CAMPAIGN, scope, "黄浦区", TARGET)
         assert _schools_of(report) == {"S001", "S003"}
         assert report.totals.enrolled == 60
     for scope, district in ((SCHOOL, "黄浦区"), (DISTRICT, "徐汇区")):
         with pytest.raises(DomainError) as caught:
-            reports.district_report(db, CAMPAIGN, scope, district, TARGET)
+            reports.district_report(db, DISTRICTS, CAMPAIGN, scope, district, TARGET)
         assert caught.value.type is ProblemType.outside_scope
     with pytest.raises(DomainError) as unknown:
-        reports.district_report(db, CAMPAIGN, CITY, "no such district", TARGET)
+        reports.district_report(db, DISTRICTS, CAMPAIGN, CITY, "no such district", TARGET)
     assert unknown.value.type is ProblemType.unknown_district
 
 

@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
+from quiz_api.core.config import PROJECT_ROOT
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.tokens import staff_from_token
 from quiz_api.db.models import StaffAccount, StaffRole
+from quiz_api.services.schools import load_districts
 from quiz_api.services.scope import Area, StaffScope
 from quiz_api.services.staff import (
     StaffInvalid,
@@ -21,6 +23,8 @@ from quiz_api.services.staff import (
 from tests.quiz_api.conftest import SECRET, Clock
 
 PASSWORD = "correct horse battery"
+DISTRICTS = load_districts(PROJECT_ROOT / "content")
+TOKEN_MINUTES = 30
 
 
 def _create(db: Session, clock: Clock, role: StaffRole, **where: str) -> StaffAccount:
@@ -32,6 +36,7 @@ def _create(db: Session, clock: Clock, role: StaffRole, **where: str) -> StaffAc
         school_code=where.get("school"),
         district=where.get("district"),
         now=clock.now,
+        districts=DISTRICTS,
     )
 
 
@@ -54,7 +59,7 @@ def test_authenticate_answers_the_account_or_one_domain_error(
 
 def test_a_token_names_the_account_until_it_expires(db: Session, clock: Clock, school: str) -> None:
     account = _create(db, clock, StaffRole.city)
-    token, expires_at = issue_token(SECRET, account, clock.now)
+    token, expires_at = issue_token(SECRET, account, clock.now, TOKEN_MINUTES)
     assert expires_at > clock.now
     assert staff_from_token(SECRET, token, clock.now) == account.id
     assert staff_from_token(SECRET, token, expires_at + timedelta(seconds=1)) is None

@@ -18,7 +18,7 @@ from quiz_api.services import survey
 from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.participants import Newcomer, join
 from tests.quiz_api.conftest import Clock
-from tests.quiz_api.services.test_attempts import start, submit
+from tests.quiz_api.services.test_attempts import CONTENT, start, submit
 from tests.quiz_api.test_staff_fixtures import staff_tables
 
 __all__ = ["staff_tables"]
@@ -31,8 +31,10 @@ def participant(engine: Engine, db: Session, clock: Clock, staff_tables: None) -
             session, survey.load_surveys(PROJECT_ROOT / "content" / "survey"), datetime.now(UTC)
         )
     with hot_connection(engine) as connection:
-        campaign = resolve_campaign(connection, None, clock())
-        joined, _ = join(connection, campaign, Newcomer(Track.adult, Lang.zh), clock())
+        campaign = resolve_campaign(CONTENT.campaigns, connection, None, clock())
+        joined, _ = join(
+            connection, CONTENT.campaigns, campaign, Newcomer(Track.adult, Lang.zh), clock()
+        )
     return joined
 
 
@@ -41,18 +43,24 @@ def test_a_participant_answers_once_after_a_finished_attempt(
 ) -> None:
     assert participant.id is not None
     with pytest.raises(DomainError) as early:
-        survey.submit(db, participant, None, {"challenge-overall": 5}, None, clock())
+        survey.submit(
+            db, CONTENT.surveys, participant, None, {"challenge-overall": 5}, None, clock()
+        )
     assert early.value.type is ProblemType.survey_not_available
 
     attempt, _ = start(engine, participant.id, clock)
     assert attempt.id is not None
     submit(engine, participant.id, attempt.id, [], clock)  # blank answers still finish it
-    response = survey.submit(db, participant, None, {"challenge-overall": 5}, " 很好 ", clock())
+    response = survey.submit(
+        db, CONTENT.surveys, participant, None, {"challenge-overall": 5}, " 很好 ", clock()
+    )
     assert response.comment == "很好"
     assert survey.has_answered(db, participant.id, response.survey_id)
 
     with pytest.raises(DomainError) as again:
-        survey.submit(db, participant, None, {"challenge-overall": 1}, None, clock())
+        survey.submit(
+            db, CONTENT.surveys, participant, None, {"challenge-overall": 1}, None, clock()
+        )
     assert again.value.type is ProblemType.survey_already_answered
     assert db.exec(select(func.count()).select_from(SurveyResponse)).one() == 1
     assert db.exec(select(SurveyAnswer.value)).all() == [5]
@@ -67,7 +75,7 @@ def test_unknown_questions_and_values_are_refused_with_the_field(
     submit(engine, participant.id, attempt.id, [], clock)
     for answers in ({"no-such-question": 3}, {"challenge-overall": 6}):
         with pytest.raises(DomainError) as caught:
-            survey.submit(db, participant, None, answers, None, clock())
+            survey.submit(db, CONTENT.surveys, participant, None, answers, None, clock())
         assert caught.value.type is ProblemType.validation_error
         assert caught.value.extra == {"field": "answers"}
     assert db.exec(select(func.count()).select_from(SurveyResponse)).one() == 0
