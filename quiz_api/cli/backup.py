@@ -61,13 +61,15 @@ def backup_create(
     database_url = get_settings().database_url
     try:
         manifest = create_backup(database_url, archive, now)
-        out.print(f"{archive}: {_summary(manifest)}", highlight=False)
+        out.print(f"{archive}: {_summary(manifest)}", highlight=False, soft_wrap=True)
         if verify:
             verify_backup(archive, database_url)
-            out.print(f"{archive}: verified", highlight=False)
+            out.print(f"{archive}: verified", highlight=False, soft_wrap=True)
         if out_dir is not None and keep is not None:
             for path in prune_backups(out_dir, keep):
-                out.print(f"{path}: deleted (keeping the newest {keep})", highlight=False)
+                out.print(
+                    f"{path}: deleted (keeping the newest {keep})", highlight=False, soft_wrap=True
+                )
     except BackupError as exc:
         raise fail(str(exc)) from exc
 
@@ -81,7 +83,7 @@ def backup_verify(
         manifest = verify_backup(archive, get_settings().database_url)
     except BackupError as exc:
         raise fail(str(exc)) from exc
-    out.print(f"{archive}: verified, {_summary(manifest)}", highlight=False)
+    out.print(f"{archive}: verified, {_summary(manifest)}", highlight=False, soft_wrap=True)
 
 
 @backup_app.command("restore")
@@ -99,11 +101,14 @@ def backup_restore(
         manifest = restore_backup(archive, settings.database_url, force=force)
     except BackupError as exc:
         raise fail(str(exc)) from exc
-    out.print(f"restored {_summary(manifest)}", highlight=False)
+    out.print(f"restored {_summary(manifest)}", highlight=False, soft_wrap=True)
     if settings.redis_url:
         # What `python -m quiz_api ranks reset` does: Redis would otherwise keep ranks of
         # results the restored database no longer has.
         from quiz_api.integrations.ranks import RankIndex
 
         RankIndex(settings.redis_url, settings.redis_namespace).forget()
-        out.print("ranks in Redis dropped: they are rebuilt from the database at the next rank")
+        out.print(
+            "ranks in Redis dropped: they are rebuilt from the database at the next rank",
+            soft_wrap=True,
+        )

@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
 
@@ -73,14 +74,18 @@ class Manifest:
     @classmethod
     def from_json(cls, data: bytes) -> Manifest:
         try:
-            fields = json.loads(data)
-            manifest = cls(**fields)
-        except (ValueError, TypeError) as exc:
-            raise BackupDamaged(f"{MANIFEST} is not a manifest of this project: {exc}") from exc
-        if manifest.format != FORMAT or manifest.backend not in DUMPS:
+            manifest = TypeAdapter(cls).validate_json(data)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'manifest'}: {e['msg']}" for e in exc.errors()
+            )
             raise BackupDamaged(
-                f"archive format {manifest.format} for {manifest.backend!r} is not one this "
-                f"version ({quiz_api.__version__}) reads"
+                f"{MANIFEST} is not a manifest of this project: {problems}"
+            ) from exc
+        if manifest.format != FORMAT:
+            raise BackupDamaged(
+                f"archive format {manifest.format} is not one this version "
+                f"({quiz_api.__version__}) reads"
             )
         return manifest
 
@@ -402,9 +407,11 @@ def _refuse_while_connected(database_url: str) -> None:
 
 @contextmanager
 def _scratch_postgres(database_url: str) -> Iterator[str]:
-    """A temporary database on the same server, dropped afterwards whatever happens."""
+    """A temporary database on the same server, dropped afterwards whatever happens. Made
+    from the maintenance database (as createdb does): the configured one may be the lost one."""
     name = f"quiz_verify_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    maintenance = make_url(database_url).set(database="postgres")
+    admin = create_engine(maintenance, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))

@@ -5,15 +5,14 @@ tests/quiz_api/services/test_backup.py; here the database is an SQLite file.)"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import redis
 
 from quiz_api.core.config import Settings
-from quiz_api.db.engine import make_engine, session_scope
-from quiz_api.db.models import StaffRole
-from quiz_api.services.staff import create_account
 from tests.quiz_api.test_cli import run
 from tests.quiz_api.test_ratelimit import _redis_url
 
@@ -50,18 +49,16 @@ def test_refusals_and_damage_are_one_clear_line(tmp_path: Path) -> None:
     assert run("db", "upgrade", env=env).returncode == 0
     archive = tmp_path / "quiz.tar"
     assert run("backup", "create", "--out", str(archive), env=env).returncode == 0
-    engine = make_engine(Settings(database_url=env["QUIZ_DATABASE_URL"]))
-    with session_scope(engine) as session:
-        create_account(
-            session,
-            username="office",
-            password="correct horse battery",
-            role=StaffRole.city,
-            school_code=None,
-            district=None,
-            now=datetime.now(UTC),
-        )
-    engine.dispose()
+    create_staff = ["staff", "create", "--username", "office", "--role", "city"]
+    staff = subprocess.run(
+        [sys.executable, "-m", "quiz_api", *create_staff, "--password-stdin"],
+        input="correct horse battery\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+    assert staff.returncode == 0, staff.stderr
 
     damaged = tmp_path / "damaged.tar"
     damaged.write_bytes(archive.read_bytes()[:1000])

@@ -39,22 +39,22 @@ from quiz_api.services.backup import (
 )
 from quiz_api.services.staff import create_account
 from tests.quiz_api import factories
-from tests.quiz_api.conftest import BACKENDS, PG_SERVER, SECRET
+from tests.quiz_api.conftest import PG_SERVER
 
 NOW = datetime(2026, 6, 10, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, inside the campaign
 PASSWORD = "correct horse battery"
 NewDatabase = Callable[[], str]
 
 
-@pytest.fixture(params=BACKENDS)
-def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[NewDatabase]:
-    """Makes empty databases of this backend (SQLite files, or PostgreSQL databases on the
-    test server), all dropped at the end: a backup test drops and restores whole databases,
-    so it never uses the suite's shared one."""
+@pytest.fixture
+def new_database(settings: Settings, tmp_path: Path) -> Iterator[NewDatabase]:
+    """Makes empty databases of the run's backend (SQLite files, or PostgreSQL databases on
+    the test server), all dropped at the end: a backup test drops and restores whole
+    databases, so it never uses the suite's shared one."""
     made: list[str] = []
 
     def make() -> str:
-        if request.param == "sqlite":
+        if settings.is_sqlite:
             url = f"sqlite:///{tmp_path / f'quiz-{len(made)}.sqlite3'}"
         else:
             url = _create_pg(f"quiz_backup_{tmp_path.name[-12:].lower()}_{len(made)}")
@@ -99,17 +99,6 @@ def recreate(url: str) -> None:
         _create_pg(str(make_url(url).database))
 
 
-def settings_for(url: str, content_dir: Path) -> Settings:
-    return Settings(
-        env="test",
-        database_url=url,
-        secret_key=SECRET,
-        content_dir=content_dir,
-        site_dir=Path("/nonexistent"),
-        leaderboard_cache_seconds=0,
-    )
-
-
 @contextmanager
 def api(settings: Settings) -> Iterator[TestClient]:
     """The API over this database, its clock at NOW; the engine is disposed on exit, as
@@ -129,7 +118,7 @@ def migrated(url: str, content_dir: Path) -> Engine:
     from alembic import command
 
     command.upgrade(alembic_config(url), "head")
-    engine = make_engine(settings_for(url, content_dir))
+    engine = make_engine(Settings(database_url=url))
     with session_scope(engine) as session:
         import_content(session, content_dir)
         survey.import_surveys(
@@ -197,11 +186,11 @@ def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def test_backup_drop_restore_gives_back_everything(
-    new_database: NewDatabase, content_dir: Path, tmp_path: Path
+    new_database: NewDatabase, settings: Settings, content_dir: Path, tmp_path: Path
 ) -> None:
     url = new_database()
     migrated(url, content_dir).dispose()
-    settings = settings_for(url, content_dir)
+    settings = settings.model_copy(update={"database_url": url})  # the tests' own, elsewhere
     with api(settings) as client:
         before = fill(client)
         staff_login = {"username": "city-office", "password": PASSWORD}
