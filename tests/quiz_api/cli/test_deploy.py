@@ -15,6 +15,7 @@ import pytest
 
 from quiz_api.cli.deploy import SHIPPED_PREFIX, SYSTEMD_UNITS
 from tests.quiz_api.test_cli import ROOT, run
+from tests.quiz_h5.conftest import free_port, wait_until_up
 
 UNITS = ("jd-quiz-api.service", "jd-quiz-backup.service", "jd-quiz-backup.timer")
 
@@ -93,6 +94,33 @@ def test_the_backup_units_command_makes_a_verified_archive(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     (archive,) = (prefix / "var" / "backups").glob("quiz-*.tar")
     assert f"{archive}: verified" in result.stdout.replace("\n", "")
+
+
+def test_the_api_units_command_serves(tmp_path: Path) -> None:
+    """The worker command as systemd starts it answers /healthz (one worker, another port)."""
+    prefix, units = rendered(tmp_path)
+    unit = (units / "jd-quiz-api.service").read_text()
+    (command,) = key(unit, "ExecStart")
+    argv = shlex.split(command)
+    port = free_port()
+    argv[argv.index("--port") + 1] = str(port)
+    unit_env = dict(item.split("=", 1) for item in shlex.split(key(unit, "Environment")[0]))
+    env = {
+        **os.environ,
+        **unit_env,
+        "WEB_CONCURRENCY": "1",
+        "PYTHONPATH": str(ROOT),
+        "QUIZ_SECRET_KEY": "unit-test-secret-" + "z" * 32,
+        "QUIZ_DATABASE_URL": f"sqlite:///{prefix / 'var' / 'quiz.sqlite3'}",
+    }
+    assert run("db", "upgrade", env=env).returncode == 0
+    server = subprocess.Popen(argv, cwd=prefix, env=env, stderr=subprocess.PIPE)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert b"Traceback" not in stderr, stderr.decode()
 
 
 def test_a_prefix_systemd_would_misread_is_refused(tmp_path: Path) -> None:
