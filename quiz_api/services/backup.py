@@ -20,7 +20,7 @@ import subprocess
 import tarfile
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -40,11 +40,12 @@ PRECIOUS = ("participant", "staff_account")
 ARCHIVE_PREFIX = "quiz-"
 ARCHIVE_SUFFIX = ".tar"
 Backend = Literal["postgresql", "sqlite"]
-DUMPS: dict[Backend, str] = {"postgresql": "database.pgdump", "sqlite": "database.sqlite3"}
+DUMPS: Mapping[Backend, str] = {"postgresql": "database.pgdump", "sqlite": "database.sqlite3"}
 
 
-# The other engineers are introducing quiz_api/core/errors.py (DomainError); until it is
-# merged these errors are this module's own.
+# Errors of their own, not quiz_api.core.errors.DomainError (being introduced for #13):
+# DomainError carries one of the API's problem types (docs/api.md), and a backup is never
+# an HTTP request; only the command reports these.
 class BackupError(Exception):
     """A backup could not be made, checked or restored; the message says why."""
 
