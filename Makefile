@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## system-deps: Debian's chromium and CJK fonts for the browser tests (installs them as root)
+## system-deps: the Debian packages the tests use (chromium, CJK fonts, nginx, pg_dump, systemd-analyze, promtool; as root)
 system-deps:
 	@scripts/system-deps.sh
 

@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
+from quiz_api.cli.backup import backup_app
+from quiz_api.cli.deploy import deploy_app
 from quiz_api.cli.schools import import_demo_roster, schools_app
 from quiz_api.cli.staff import staff_app
 from quiz_api.cli.survey import import_surveys_command, survey_app
@@ -33,6 +35,8 @@ app.add_typer(ranks_app, name="ranks")
 app.add_typer(schools_app, name="schools")
 app.add_typer(staff_app, name="staff")
 app.add_typer(survey_app, name="survey")
+app.add_typer(backup_app, name="backup")
+app.add_typer(deploy_app, name="deploy")
 
 
 def _report_invalid(exc: ContentInvalid) -> typer.Exit:
