@@ -1,4 +1,5 @@
-"""Command line: python -m site_builder {build,serve,budgets,i18n,corpus,bench}."""
+"""Command line: python -m site_builder {build,serve,budgets,i18n,corpus,bench} and
+{publish,rollback,hooks,tree} (publishing by git, see site_builder/publish/cli.py)."""
 
 from __future__ import annotations
 
@@ -91,6 +92,11 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    given = sys.argv[1:] if argv is None else argv
+    if given and given[0] in ("publish", "rollback", "hooks", "tree"):
+        from site_builder.publish.cli import run  # a typer app of its own, for now
+
+        return run(given)
     parser = argparse.ArgumentParser(prog="python -m site_builder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("build", help="build content/ into site/ (zh at /, en, ko, ja below)")

@@ -17,6 +17,7 @@ if _ROOT not in sys.path:  # pragma: no cover - only when MkDocs is run from els
     sys.path.insert(0, _ROOT)
 
 from site_builder import exhibition, generate  # noqa: E402
+from site_builder.publish import pages  # noqa: E402
 
 _state: generate.BuildState | None = None
 
@@ -29,6 +30,8 @@ def on_config(config: Any) -> Any:
 
 def on_files(files: Any, config: Any) -> Any:
     assert _state is not None
+    # Withheld posts go first, before the generators build the menu and lists from files.
+    files = pages.drop_withheld(files, _state.langs[_state.lang])
     exhibition.on_files(files, config, _state)
     return _state.on_files(files, config)
 
@@ -45,7 +48,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
     assert _state is not None
-    return exhibition.on_post_page(_state.on_post_page(output, page, config), page, config)
+    output = exhibition.on_post_page(_state.on_post_page(output, page, config), page, config)
+    return pages.annotate(output, page.file.src_uri, _state.langs[_state.lang])
 
 
 def on_post_build(config: Any) -> None:
