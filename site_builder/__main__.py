@@ -1,5 +1,5 @@
 """Command line: python -m site_builder {build,serve,budgets,i18n,corpus,bench} and
-{publish,rollback,hooks,tree} (publishing by git, see site_builder/publish/cli.py)."""
+{publish,preview,rollback,hooks,tree} (publishing by git, see site_builder/publish/cli.py)."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else argv
-    if given and given[0] in ("publish", "rollback", "hooks", "tree"):
+    if given and given[0] in ("publish", "preview", "rollback", "hooks", "tree"):
         from site_builder.publish.cli import run  # a typer app of its own, for now
 
         return run(given)

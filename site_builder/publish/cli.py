@@ -32,6 +32,7 @@ WebRootOption = Annotated[Path, typer.Option("--web-root", help="Folder the web 
 SiteUrlOption = Annotated[
     str | None, typer.Option("--site-url", help="Canonical base URL (default: $SITE_URL)")
 ]
+RepoOption = Annotated[Path, typer.Option("--repo", help="Repository (default: the current one)")]
 MainOption = Annotated[str, typer.Option("--main", help="The branch that is published")]
 NowOption = Annotated[
     str | None,
@@ -62,9 +63,7 @@ def publish(
     commit: Annotated[
         str | None, typer.Option("--commit", help="Commit to publish (default: the main branch)")
     ] = None,
-    repo: Annotated[
-        Path, typer.Option("--repo", help="Repository (default: the current one)")
-    ] = Path(),
+    repo: RepoOption = Path(),
     if_due: Annotated[
         bool,
         typer.Option("--if-due", help="Rebuild the live commit only if a scheduled post is due"),
@@ -79,6 +78,31 @@ def publish(
         typer.echo(publisher.publish_if_due() if if_due else publisher.publish(commit))
     except (PublishFailed, GitError) as exc:
         raise _fail(f"{exc}\nnot published; the live site is unchanged") from exc
+
+
+@app.command("preview")
+def preview(
+    web_root: WebRootOption,
+    branch: Annotated[str, typer.Option("--branch", help="Branch the preview is named after")],
+    commit: Annotated[
+        str | None, typer.Option("--commit", help="Commit to build (default: the branch)")
+    ] = None,
+    remove: Annotated[
+        bool, typer.Option("--remove", help="Remove the branch's preview instead")
+    ] = False,
+    repo: RepoOption = Path(),
+    site_url: SiteUrlOption = None,
+    now: NowOption = None,
+) -> None:
+    """Build a branch as its preview at /preview/<branch>/ (or remove that preview)."""
+    if remove:  # no repository needed: the branch is gone
+        typer.echo(Publisher(repo, WebRoot(web_root)).remove_preview(branch))
+        return
+    publisher = Publisher(_repository(repo), WebRoot(web_root), site_url, now=now)
+    try:
+        typer.echo(publisher.preview(branch, commit))
+    except (PublishFailed, GitError) as exc:
+        raise _fail(f"{exc}\npreview not built") from exc
 
 
 @app.command("rollback")
@@ -160,9 +184,6 @@ def tree_build(
     except BuildError as exc:
         raise _fail(str(exc)) from exc
     typer.echo(f"built {info.commit}")
-
-
-COMMANDS = frozenset({"publish", "rollback", "hooks", "tree"})
 
 
 def run(argv: list[str]) -> int:

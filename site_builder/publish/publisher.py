@@ -108,15 +108,24 @@ class Publisher:
             release = self.web.rollback()
             return f"rolled back to {ReleaseInfo.read(release).commit} ({release.name})"
 
-    def preview(self, branch: str) -> str:
-        """Build the branch's tip (read under the lock) as its preview; remove the preview
-        when the branch no longer exists."""
+    def preview(self, branch: str, rev: str | None = None) -> str:
+        """Build rev (default: the branch's tip, read under the lock) as the branch's
+        preview; remove the preview when the branch no longer exists."""
         with lock.exclusive(self.web.root):
-            commit = resolve(self.repo, f"refs/heads/{branch}")
+            commit = resolve(self.repo, rev or f"refs/heads/{branch}")
+            if commit is None and rev is not None:
+                raise PublishFailed(f"no commit {rev!r} in {self.repo}")
             if commit is None:
-                removed = self.web.remove_preview(branch)
-                return f"preview of {branch} removed" if removed else f"no preview of {branch}"
+                return self._remove_preview(branch)
             built = self._build(commit, branch, preview=True)
             target = self.web.put_preview(built, branch)
             shutil.rmtree(built.parent, ignore_errors=True)
             return f"preview of {branch} at {commit[:7]}: /preview/{target.name}/"
+
+    def _remove_preview(self, branch: str) -> str:
+        removed = self.web.remove_preview(branch)
+        return f"preview of {branch} removed" if removed else f"no preview of {branch}"
+
+    def remove_preview(self, branch: str) -> str:
+        with lock.exclusive(self.web.root):
+            return self._remove_preview(branch)
