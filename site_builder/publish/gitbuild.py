@@ -67,7 +67,9 @@ class TreeRun:
 
 def run_tree(tree: Path, args: list[str], env: Mapping[str, str] | None = None) -> TreeRun:
     """Run ``python -m site_builder <args>`` with the tree's own code, in the tree."""
-    full_env = {**os.environ, **(env or {}), "PYTHONPATH": str(tree)}
+    # Without git's variables: a hook's GIT_DIR is relative to the repository, not the tree.
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    full_env = {**inherited, **(env or {}), "PYTHONPATH": str(tree)}
     done = subprocess.run(
         [sys.executable, "-m", "site_builder", *args],
         cwd=tree,

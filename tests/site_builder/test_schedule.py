@@ -26,7 +26,7 @@ def content(tmp_path: Path) -> Path:
     write_post(tmp_path, "2026-11-29-draft.md", "draft: true\n")
     write_post(tmp_path, "2026-12-02-tomorrow.md", date="2026-12-02")
     write_post(
-        tmp_path, "2026-12-01-later-today.md", "publish_at: 2026-12-01T15:30\n", "2026-12-01"
+        tmp_path, "2026-12-01-later-today.md", "publish_at: 2026-12-01T15:30:00\n", "2026-12-01"
     )
     write_post(
         tmp_path, "2026-12-01-this-morning.md", "publish_at: 2026-12-01 09:00\n", "2026-12-01"

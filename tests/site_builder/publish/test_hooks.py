@@ -76,6 +76,16 @@ class Site:
     def push(self, *refspec: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return self.git("push", "origin", *(refspec or ("HEAD:main",)), check=check)
 
+    def push_in_background(self) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            ["git", "push", "origin", "HEAD:main"],
+            cwd=self.clone,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
     def main(self) -> str:
         return run(["git", "rev-parse", "main"], self.bare, self.env).stdout.strip()
 
@@ -237,26 +247,12 @@ def test_two_quick_pushes_end_with_the_later_commit_live(site: Site) -> None:
     # once whatever the machine's speed; the branch moves before post-receive runs.
     with lock.exclusive(site.web.root):
         first = site.commit({"content/zh/posts/2026-11-25-one.md": post("第一", "2026-11-25")}, "1")
-        push_first = subprocess.Popen(
-            ["git", "push", "origin", "HEAD:main"],
-            cwd=site.clone,
-            env=site.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        push_first = site.push_in_background()
         wait_for(lambda: site.main() == first)
         second = site.commit(
             {"content/zh/posts/2026-11-24-two.md": post("第二", "2026-11-24")}, "2"
         )
-        push_second = subprocess.Popen(
-            ["git", "push", "origin", "HEAD:main"],
-            cwd=site.clone,
-            env=site.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        push_second = site.push_in_background()
         wait_for(lambda: site.main() == second)
     assert push_first.wait(timeout=300) == 0
     assert push_second.wait(timeout=300) == 0
