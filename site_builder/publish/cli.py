@@ -155,11 +155,15 @@ def hooks_post_receive(
 
 
 @tree_app.command("check")
-def tree_check() -> None:
+def tree_check(
+    quiz: Annotated[
+        bool, typer.Option("--quiz/--no-quiz", help="Also check the question bank and surveys")
+    ] = True,
+) -> None:
     """Validate content, question bank, campaigns, surveys and translations."""
     from site_builder.publish.tree import check
 
-    problems = check()
+    problems = check(quiz=quiz)
     if problems:
         raise _fail("\n".join(problems))
     typer.echo("no problems")

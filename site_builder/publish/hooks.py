@@ -12,10 +12,12 @@ import shlex
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from site_builder import REPO_ROOT
-from site_builder.publish.gitbuild import ZERO, GitError, resolve
+from site_builder.publish.gitbuild import ZERO, GitError, git, resolve
 from site_builder.publish.publisher import Publisher, PublishFailed
+from site_builder.publish.tree import QUIZ_PATHS
 
 HEADS = "refs/heads/"
 HOOKS = ("pre-receive", "post-receive")
@@ -87,7 +89,7 @@ def pre_receive(publisher: Publisher, updates: list[RefUpdate]) -> list[str]:
         if update.branch is None or update.deleted:
             continue
         try:
-            run = publisher.check(update.new)
+            run = publisher.check(update.new, quiz=_touches_quiz(publisher.repo, update))
         except GitError as exc:
             problems.append(f"{update.branch}: {exc}")
             continue
@@ -95,6 +97,14 @@ def pre_receive(publisher: Publisher, updates: list[RefUpdate]) -> list[str]:
             problems.append(f"{update.branch} ({update.new[:7]}) was refused:")
             problems.extend(run.output.splitlines())
     return problems
+
+
+def _touches_quiz(repo: Path, update: RefUpdate) -> bool:
+    """Whether the push changes what the quiz API reads (a new branch: assume it does)."""
+    if update.old == ZERO:
+        return True
+    changed = git(repo, "diff", "--name-only", update.old, update.new).splitlines()
+    return any(path.startswith(QUIZ_PATHS) for path in changed)
 
 
 def post_receive(publisher: Publisher, updates: list[RefUpdate]) -> tuple[list[str], bool]:

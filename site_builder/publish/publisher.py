@@ -44,10 +44,11 @@ class Publisher:
             env[NOW_ENV] = self.now
         return env
 
-    def check(self, commit: str) -> TreeRun:
+    def check(self, commit: str, *, quiz: bool = True) -> TreeRun:
         """Validate the tree of commit with its own code (nothing is built or changed)."""
+        args = ["tree", "check", "--quiz" if quiz else "--no-quiz"]
         with extracted(self.repo, commit) as tree:
-            return run_tree(tree, ["tree", "check"], self._env(commit))
+            return run_tree(tree, args, self._env(commit))
 
     def _build(self, commit: str, branch: str, *, preview: bool) -> Path:
         """Build commit into a staging folder of the web root; returns the built site."""

@@ -24,13 +24,16 @@ RELEASE_FILE = "release.json"
 LANGS_ENV = "SITE_BUILD_LANGS"
 
 
-def check() -> list[str]:
-    """Every problem of the tree: posts and pages, the site's campaigns, the question bank
-    and the campaigns' draws, the surveys, the interface translations."""
+# What the quiz API reads; a push that changes none of it need not re-check the question
+# bank (the slowest check: seconds for its imports and its duplicate search).
+QUIZ_PATHS = ("content/quiz/", "content/campaigns/", "content/survey/", "quiz_api/")
+
+
+def check(*, quiz: bool = True) -> list[str]:
+    """Every problem of the tree: posts and pages, the site's campaigns, the interface
+    translations and, with quiz, the question bank, the campaigns' draws and the surveys."""
     from mkdocs.exceptions import PluginError
 
-    from quiz_api.content.bank import ContentInvalid, load_bank, load_campaigns, stratum_sizes
-    from quiz_api.services.survey import SurveyInvalid, load_surveys
     from site_builder.generate import load_campaigns as site_campaigns
     from site_builder.i18n import check_catalogs
 
@@ -40,6 +43,18 @@ def check() -> list[str]:
         site_campaigns(CONTENT)
     except PluginError as exc:
         problems.append(str(exc))
+    if quiz:
+        problems.extend(_quiz_problems())
+    problems.extend(check_catalogs(I18N))
+    return problems
+
+
+def _quiz_problems() -> list[str]:
+    """What `python -m quiz_api bank validate` and `survey validate` report."""
+    from quiz_api.content.bank import ContentInvalid, load_bank, load_campaigns, stratum_sizes
+    from quiz_api.services.survey import SurveyInvalid, load_surveys
+
+    problems: list[str] = []
     if (CONTENT / "quiz").is_dir():
         try:
             bank = load_bank(CONTENT / "quiz")
@@ -52,7 +67,6 @@ def check() -> list[str]:
             load_surveys(CONTENT / "survey")
         except SurveyInvalid as exc:
             problems.extend(exc.errors)
-    problems.extend(check_catalogs(I18N))
     return problems
 
 

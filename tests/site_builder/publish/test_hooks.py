@@ -258,3 +258,29 @@ def test_two_quick_pushes_end_with_the_later_commit_live(site: Site) -> None:
     assert push_second.wait(timeout=300) == 0
     assert site.live().commit == second
     assert (site.web.current / "posts" / "2026-11-25-one" / "index.html").is_file()
+
+
+def test_the_question_bank_is_checked_again_only_when_the_push_touches_it(
+    tmp_path: Path,
+) -> None:
+    from site_builder.publish.gitbuild import ZERO
+    from site_builder.publish.hooks import RefUpdate, _touches_quiz
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_AUTHOR_NAME="E", GIT_AUTHOR_EMAIL="e@x", GIT_COMMITTER_NAME="E")
+    env.update(GIT_COMMITTER_EMAIL="e@x")
+
+    def commit(rel: str) -> str:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(rel)
+        run(["git", "add", "-A"], tmp_path, env)
+        run(["git", "commit", "-q", "-m", rel], tmp_path, env)
+        return run(["git", "rev-parse", "HEAD"], tmp_path, env).stdout.strip()
+
+    run(["git", "init", "-q", "-b", "main"], tmp_path, env)
+    base = commit("content/zh/index.md")
+    post_only = commit("content/zh/posts/2026-11-30-a.md")
+    bank = commit("content/quiz/adult/q.yaml")
+    assert not _touches_quiz(tmp_path, RefUpdate(base, post_only, "refs/heads/main"))
+    assert _touches_quiz(tmp_path, RefUpdate(post_only, bank, "refs/heads/main"))
+    assert _touches_quiz(tmp_path, RefUpdate(ZERO, post_only, "refs/heads/new"))
