@@ -60,13 +60,15 @@ class Publisher:
         staging = self.web.staging()
         out = staging / "site"
         args = ["tree", "build", "--out", str(out), "--commit", commit, "--branch", branch]
-        with extracted(self.repo, commit) as tree:
-            run = run_tree(
-                tree, [*args, "--site-url", base], self._env(commit, branch if preview else None)
-            )
-        if not run.ok or not out.is_dir():
+        env = self._env(commit, branch if preview else None)
+        try:
+            with extracted(self.repo, commit) as tree:
+                run = run_tree(tree, [*args, "--site-url", base], env)
+            if not run.ok or not out.is_dir():
+                raise PublishFailed(run.output or f"building {commit[:7]} failed")
+        except BaseException:  # nothing of a failed build stays in the web root
             shutil.rmtree(staging, ignore_errors=True)
-            raise PublishFailed(run.output or f"building {commit[:7]} failed")
+            raise
         return out
 
     def _release(self, commit: str) -> str:

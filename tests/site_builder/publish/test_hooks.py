@@ -172,7 +172,15 @@ def test_a_broken_post_is_refused_with_file_and_line(site: Site) -> None:
         "a post without title",
     )
     pushed = site.push(check=False)
+    # published by hand, the same commit fails its build and leaves the web root as it was
+    by_hand = site.cli(
+        *("publish", "--repo", str(site.clone), "--web-root", str(site.web.root)), check=False
+    )
     site.git("reset", "-q", "--hard", "origin/main")
+    assert by_hand.returncode == 1
+    assert "content/zh/posts/2026-11-29-broken.md:4: missing title" in by_hand.stderr
+    assert "not published; the live site is unchanged" in by_hand.stderr
+    assert list(site.web.work.iterdir()) == []
     assert pushed.returncode != 0
     assert "content/zh/posts/2026-11-29-broken.md:4: missing title — add a line 'title:" in (
         pushed.stderr
