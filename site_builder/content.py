@@ -507,7 +507,9 @@ class LangContent:
 
     @property
     def known(self) -> set[str]:
-        return set(self.files) | set(self.fallback)
+        """Files this language's site has (a withheld post's page is not built)."""
+        withheld = {post.src_uri for post in self.withheld}
+        return (set(self.files) | set(self.fallback)) - withheld
 
     def tags(self) -> dict[str, list[Post]]:
         out: dict[str, list[Post]] = {}

@@ -48,6 +48,9 @@ def test_main_builds_leave_out_drafts_and_posts_not_yet_due(content: Path) -> No
         "2026-12-01-later-today",
         "2026-12-02-tomorrow",
     ]
+    # no language switcher or link points at a page the build leaves out
+    assert "posts/2026-11-29-draft.md" not in langs["zh"].known
+    assert "posts/2026-11-30-live.md" in langs["zh"].known
 
 
 def test_a_scheduled_post_is_in_from_its_minute(content: Path) -> None:
