@@ -95,24 +95,27 @@ class Site:
         return ReleaseInfo.read(live)
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """The operator's command line (this checkout's code, like the hooks')."""
         command = [sys.executable, "-m", "site_builder", *args]
-        return run(command, self.bare, self.env, check)
+        return run(command, self.bare, {**self.env, "PYTHONPATH": str(ROOT)}, check)
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     base = tmp_path_factory.mktemp("publish")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(
-        SITE_NOW=NOW,
+    # Hardly any environment, as on a git server: no PYTHONPATH, no virtualenv; the hooks
+    # must find their Python and its code by themselves.
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", str(base)),
+        "SITE_NOW": NOW,
         # one language keeps each build to seconds; the hooks check all four
-        SITE_BUILD_LANGS="zh",
-        GIT_AUTHOR_NAME="Editor",
-        GIT_AUTHOR_EMAIL="editor@example.org",
-        GIT_COMMITTER_NAME="Editor",
-        GIT_COMMITTER_EMAIL="editor@example.org",
-        PYTHONPATH=str(ROOT),
-    )
+        "SITE_BUILD_LANGS": "zh",
+        "GIT_AUTHOR_NAME": "Editor",
+        "GIT_AUTHOR_EMAIL": "editor@example.org",
+        "GIT_COMMITTER_NAME": "Editor",
+        "GIT_COMMITTER_EMAIL": "editor@example.org",
+    }
     work = base / "work"
     for name in CODE:
         source = ROOT / name
@@ -131,7 +134,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     installed = run(
         [*install, "--repo", str(bare), "--web-root", str(web.root), "--site-url", SITE_URL],
         base,
-        env,
+        {**env, "PYTHONPATH": str(ROOT)},
     )
     assert "published" in installed.stdout
     clone = base / "clone"
