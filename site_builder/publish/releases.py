@@ -122,6 +122,8 @@ class WebRoot:
         doomed = [n for n in names[: max(0, len(names) - keep)] if live is None or n != live.name]
         for name in doomed:
             shutil.rmtree(self.releases / name)
+        if doomed:  # rollback can no longer reach them: keep the history as short
+            self._write_history([n for n in self.history() if n not in doomed])
         return doomed
 
     def preview(self, branch: str) -> Path:

@@ -62,9 +62,11 @@ def test_rollback_steps_back_through_what_was_live(tmp_path: Path) -> None:
 def test_pruning_keeps_the_newest_ten_and_the_live_one(tmp_path: Path) -> None:
     web = WebRoot(tmp_path)
     made = [release(web, n) for n in range(12)]
-    web.switch(made[0])  # rolled far back: the oldest is live
+    for each in (made[1], made[0]):  # rolled far back: the oldest is live
+        web.switch(each)
     removed = web.prune()
     assert removed == [made[1].name]
+    assert web.history() == [made[0].name]
     assert web.release_names() == sorted([made[0].name, *(m.name for m in made[2:])])
     assert live_page(web) == "commit 0"
 
