@@ -51,14 +51,17 @@ def running_nginx(
     site_root: Path,
     *,
     believe_forwarded_for: bool = False,
+    web_root: Path | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """nginx with the repository's configuration on 127.0.0.1:``port``, one worker process,
-    proxying the API to 127.0.0.1:``upstream_port``; its logs in ``folder / "logs"``."""
+    proxying the API to 127.0.0.1:``upstream_port``; its logs in ``folder / "logs"``;
+    previews under ``web_root / "preview"`` (default: beside ``site_root``)."""
     for name in ("logs", "temp"):
         (folder / name).mkdir(parents=True, exist_ok=True)
     text = render(
         LISTEN=f"127.0.0.1:{port}",
         SITE_ROOT=str(site_root),
+        WEB_ROOT=str(web_root or site_root.parent),
         API_UPSTREAMS=f"server 127.0.0.1:{upstream_port};",
         NGINX_USER="root" if os.geteuid() == 0 else os.environ.get("USER", "nobody"),
         NGINX_PID=str(folder / "nginx.pid"),

@@ -1,4 +1,5 @@
-"""Command line: python -m site_builder {build,serve,budgets,i18n,corpus,bench}."""
+"""Command line: python -m site_builder {build,serve,budgets,i18n,corpus,bench} and
+{publish,preview,rollback,hooks,tree} (publishing by git, see site_builder/publish/cli.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Annotated
 import typer
 
 from site_builder import REPO_ROOT
+from site_builder.publish.cli import app as publish_app
 
 app = typer.Typer(
     help="Build, serve and check the four-language static site.",
@@ -17,6 +19,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+# publish, preview, rollback, hooks, tree: publishing by git (site_builder/publish/cli.py)
+app.add_typer(publish_app)
 CONTENT = REPO_ROOT / "content"
 SHIPPED_BUILD_TARGET_SECONDS = 60
 

@@ -20,9 +20,11 @@ import yaml
 from quiz_api.content.bank import CampaignSpec
 from quiz_api.content.bank import load_campaigns as load_campaign_files
 from site_builder import DEFAULT_LANG, LANGS
+from site_builder.schedule import Schedule
 
 POST_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+PUBLISH_AT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
 TAG_MAX = 32
 TAG_BAD = re.compile(r"[/\\#?,;<>\"'`\[\]{}|]")
 LINK_RE = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -73,6 +75,13 @@ class Post:
     tags: list[str] = field(default_factory=list)
     cover: str | None = None
     body: str = ""
+    draft: bool = False
+    publish_at: dt.datetime | None = None  # local time; None: the start of `date`
+
+    @property
+    def due_at(self) -> dt.datetime:
+        """When the post may go live (site's local time)."""
+        return self.publish_at or dt.datetime.combine(self.date, dt.time())
 
     @property
     def slug(self) -> str:
@@ -428,6 +437,7 @@ def parse_post(
                     "copy the image into content/ (external images are blocked in WeChat)",
                 )
             )
+    draft, publish_at = _schedule_fields(data, lines, shown, problems)
     check_links(fm, src_uri, known, shown, problems)
     if problems or post_date is None:
         return None, problems
@@ -442,9 +452,49 @@ def parse_post(
             tags=tags,
             cover=cover if isinstance(cover, str) else None,
             body=fm.body,
+            draft=draft,
+            publish_at=publish_at,
         ),
         problems,
     )
+
+
+def _schedule_fields(
+    data: dict[str, Any], lines: dict[str, int], shown: Path, problems: list[Problem]
+) -> tuple[bool, dt.datetime | None]:
+    """`draft: true` and `publish_at: YYYY-MM-DDTHH:MM` (both optional)."""
+    draft = data.get("draft", False)
+    if draft is None:
+        draft = False
+    if not isinstance(draft, bool):
+        problems.append(
+            Problem(
+                shown,
+                lines["draft"],
+                f"draft {draft!r} is not true or false",
+                "write draft: true (never published) or remove the line",
+            )
+        )
+        draft = False
+    value = data.get("publish_at")
+    if value is None or value == "":
+        return draft, None
+    text = value.strip() if isinstance(value, str) else ""
+    if PUBLISH_AT_RE.match(text):
+        try:
+            return draft, dt.datetime.fromisoformat(text.replace(" ", "T"))
+        except ValueError:
+            pass
+    problems.append(
+        Problem(
+            shown,
+            lines["publish_at"],
+            f"publish_at {value!r} is not a date and time YYYY-MM-DDTHH:MM",
+            "write the local time it goes live, e.g. publish_at: 2026-06-26T09:00, "
+            "or remove the line",
+        )
+    )
+    return draft, None
 
 
 @dataclass
@@ -454,10 +504,14 @@ class LangContent:
     fallback: list[str]  # Chinese files this language borrows (pages only, not posts)
     posts: list[Post]  # newest first
     order: dict[str, int] = field(default_factory=dict)  # page -> front matter `order`
+    # Drafts and posts not yet due, left out of this build (their files are not built).
+    withheld: list[Post] = field(default_factory=list)
 
     @property
     def known(self) -> set[str]:
-        return set(self.files) | set(self.fallback)
+        """Files this language's site has (a withheld post's page is not built)."""
+        withheld = {post.src_uri for post in self.withheld}
+        return (set(self.files) | set(self.fallback)) - withheld
 
     def tags(self) -> dict[str, list[Post]]:
         out: dict[str, list[Post]] = {}
@@ -472,9 +526,14 @@ def is_post(src_uri: str) -> bool:
 
 
 def load_language(
-    content_root: Path, lang: str, display_root: Path | None = None
+    content_root: Path,
+    lang: str,
+    display_root: Path | None = None,
+    schedule: Schedule | None = None,
 ) -> tuple[LangContent, list[Problem]]:
-    """Scan and validate one language folder (posts fully, pages for links)."""
+    """Scan and validate one language folder (posts fully, pages for links); keep the
+    posts the schedule shows (default: the environment's, see :mod:`site_builder.schedule`)."""
+    schedule = schedule or Schedule.from_env()
     lang_dir = content_root / lang
     shown_root = display_root if display_root is not None else content_root
     files = list_files(lang_dir)
@@ -519,16 +578,22 @@ def load_language(
                         )
                     )
     posts.sort(key=lambda p: (p.date, p.src_uri), reverse=True)
-    return LangContent(lang, files, fallback, posts, order), problems
+    shown_posts: list[Post] = []
+    withheld: list[Post] = []
+    for post in posts:
+        visible = schedule.shows(draft=post.draft, due_at=post.due_at)
+        (shown_posts if visible else withheld).append(post)
+    return LangContent(lang, files, fallback, shown_posts, order, withheld), problems
 
 
 def load_all(
-    content_root: Path, display_root: Path | None = None
+    content_root: Path, display_root: Path | None = None, schedule: Schedule | None = None
 ) -> tuple[dict[str, LangContent], list[Problem]]:
+    schedule = schedule or Schedule.from_env()
     result: dict[str, LangContent] = {}
     problems: list[Problem] = []
     for lang in LANGS:
-        content, found = load_language(content_root, lang, display_root)
+        content, found = load_language(content_root, lang, display_root, schedule)
         result[lang] = content
         problems.extend(found)
     return result, problems

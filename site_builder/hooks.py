@@ -29,11 +29,14 @@ from site_builder.generators.posters import PostersGenerator  # noqa: E402
 from site_builder.generators.posts import PostsGenerator  # noqa: E402
 from site_builder.generators.qrcodes import QrGenerator  # noqa: E402
 from site_builder.generators.quiz import QuizGenerator  # noqa: E402
+from site_builder.generators.release import ReleaseGenerator  # noqa: E402
 from site_builder.generators.search import SearchGenerator  # noqa: E402
 
-# In this order: the exhibition page exists before the pages' fallbacks are added, and the
-# navigation is made last, from every page the others added.
+# In this order: withheld posts (drafts, scheduled) leave before anything lists them, the
+# exhibition page exists before the pages' fallbacks are added, and the navigation is made
+# last, from every page the others added.
 GENERATORS: tuple[type[Generator], ...] = (
+    ReleaseGenerator,
     ExhibitionGenerator,
     PagesGenerator,
     AssetsGenerator,

@@ -44,6 +44,10 @@ def _site(root: Path) -> Path:
     (root / "404.html").write_text("<!doctype html><p>页面不存在")
     (root / "assets" / "sb.0123456789.css").write_text("body{color:#123}" * 50)
     (root / "assets" / "images" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    # a branch's preview, where the publisher puts it: WEB_ROOT/preview/<branch>/
+    preview = root.parent / "preview" / "feature-june"
+    preview.mkdir(parents=True)
+    (preview / "index.html").write_text("<!doctype html><p>预览")
     return root
 
 
@@ -131,6 +135,14 @@ def test_hashed_assets_are_immutable_and_others_cached_briefly(proxy: str) -> No
     assert asset.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     image = fetch(f"{proxy}/assets/images/logo.png")
     assert image.status == 200 and image.headers["Cache-Control"] == "public, max-age=3600"
+
+
+def test_previews_are_served_but_never_indexed(proxy: str) -> None:
+    preview = fetch(f"{proxy}/preview/feature-june/")
+    assert preview.status == 200 and "预览" in preview.body.decode()
+    assert preview.headers["X-Robots-Tag"] == "noindex, nofollow"
+    assert preview.headers["Cache-Control"] == "no-cache"
+    assert "X-Robots-Tag" not in fetch(f"{proxy}/").headers
 
 
 def test_a_missing_page_gets_the_site_404_page(proxy: str) -> None:
