@@ -139,7 +139,6 @@ def test_students_spread_over_the_roster_and_share_their_school_address() -> Non
 
 def test_the_generated_bank_fills_the_shipped_campaign(tmp_path: Path) -> None:
     from quiz_api.content.bank import load_bank, load_campaigns, stratum_sizes
-
     from quiz_api.services.schools import load_districts
 
     content = synthetic_content(ROOT / "content", tmp_path / "content")
