@@ -10,7 +10,7 @@ from starlette.types import Scope
 
 from quiz_api import __version__
 from quiz_api.api.overload import install_overload_handlers
-from quiz_api.api.problems import Problem, install_problem_handlers
+from quiz_api.api.problems import Problem, allowed_methods, install_problem_handlers
 from quiz_api.api.routes import (
     attempts,
     certificate,
@@ -37,11 +37,16 @@ class SiteFiles(StaticFiles):
     a content hash in their name can be cached for a year."""
 
     async def get_response(self, path: str, scope: Scope):  # type: ignore[no-untyped-def]
-        if scope["method"] not in ("GET", "HEAD"):
-            raise Problem(405, "method-not-allowed", headers={"Allow": "GET, HEAD"})
+        # Mounted at /, the site is asked for every request no route took: also for a route's
+        # path with another method, which is the route's 405, not the site's.
+        allowed = allowed_methods(scope)
+        if allowed:
+            raise Problem(405, "method-not-allowed", headers={"Allow": allowed})
         if path == "api" or path.startswith("api/"):
             # Unknown API paths get a problem body, not the site's HTML 404 page.
             raise Problem(404, "not-found", f"no API endpoint /{path}")
+        if scope["method"] not in ("GET", "HEAD"):
+            raise Problem(405, "method-not-allowed", headers={"Allow": "GET, HEAD"})
         response = await super().get_response(path, scope)
         content_type = response.headers.get("content-type", "")
         if content_type.startswith("text/html") or path.endswith((".xml", ".json")):

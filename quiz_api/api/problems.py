@@ -12,6 +12,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
+from starlette.types import Scope
 
 PROBLEM_BASE = "/problems/"
 logger = logging.getLogger(__name__)
@@ -133,6 +135,21 @@ def problem_response(
 
 
 _STATUS_TYPES = {404: "not-found", 405: "method-not-allowed", 401: "not-authenticated"}
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(scope: Scope) -> str:
+    """The ``Allow`` header of a 405 at the request's path: the methods that some route of the
+    application takes there, or "" when no route has the path. Starlette's own 405 names the
+    methods of the first route of the path only (GET /visits hid POST /visits), and the site
+    mounted at / would name its GET and HEAD for every path. Each method is asked of the
+    routes themselves (FastAPI nests the included routers), the site's mount left out."""
+    routes = [route for route in scope["app"].router.routes if not isinstance(route, Mount)]
+    return ", ".join(
+        method
+        for method in HTTP_METHODS
+        if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in routes)
+    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -159,9 +176,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         type_ = _STATUS_TYPES.get(exc.status_code, "http-error")
         detail = exc.detail if isinstance(exc.detail, str) else None
-        return problem_response(
-            exc.status_code, type_, detail, request.url.path, dict(exc.headers or {})
-        )
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request.scope) or headers.get("Allow", "")
+        return problem_response(exc.status_code, type_, detail, request.url.path, headers)
 
     @app.exception_handler(DataError)
     async def _data(request: Request, exc: DataError) -> JSONResponse:
