@@ -10,7 +10,12 @@ from starlette.types import Scope
 
 from quiz_api import __version__
 from quiz_api.api.overload import install_overload_handlers
-from quiz_api.api.problems import Problem, allowed_methods, install_problem_handlers
+from quiz_api.api.problems import (
+    Problem,
+    allowed_methods,
+    install_problem_handlers,
+    problem_responses,
+)
 from quiz_api.api.routes import (
     attempts,
     certificate,
@@ -70,7 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings  # what SettingsDep gives the routes
     install_problem_handlers(app)
     install_overload_handlers(app, settings.max_in_flight, settings.admission_wait_seconds)
-    api = APIRouter(prefix=API_PREFIX)
+    # Every API request may wait its turn and be refused as busy, or find the database out.
+    api = APIRouter(prefix=API_PREFIX, responses=problem_responses(503))
     for module in (
         participants,
         attempts,

@@ -112,6 +112,9 @@ def _require_participant(
 
 
 OptionalParticipant = Annotated[Participant | None, Depends(_participant)]
+# ``openapi_extra`` of a route with an ``OptionalParticipant``: the schema says the token is
+# optional (the empty requirement), where FastAPI lists the bearer scheme as required.
+OPTIONAL_TOKEN: dict[str, Any] = {"security": [{}]}
 CurrentParticipant = Annotated[Participant, Depends(_require_participant)]
 # The hot path's form: the id a genuine token names, checked against the database by the
 # route's own query (which answers invalid_token() when the participant is gone).

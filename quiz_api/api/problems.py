@@ -67,28 +67,60 @@ class ProblemDetails(BaseModel):
     instance: str | None = None
 
 
+PROBLEM_JSON = "application/problem+json"
 _DESCRIPTIONS = {
-    401: "Missing or invalid participant token",
-    403: "Not allowed (e.g. no attempts left)",
+    400: "The body cannot be read (not UTF-8 JSON)",
+    401: "Missing or invalid token or credentials",
+    403: "Not allowed (e.g. no attempts left, outside the account's scope)",
     404: "Not found",
-    405: "Method not allowed",
     409: "Conflict with the current state (e.g. campaign closed)",
     422: "Invalid request",
     429: "Too many requests",
-    503: "Temporarily unavailable",
+    503: "Temporarily unavailable (busy, database restarting)",
 }
+_SECONDS = {"type": "integer", "minimum": 0}
+# Headers some problems carry; required only where every problem of the status has it.
+_HEADERS: dict[int, dict[str, dict[str, Any]]] = {
+    401: {"WWW-Authenticate": {"description": "With a missing or invalid bearer token"}},
+    403: {"Retry-After": {"description": "Seconds until the next day's attempts"}},
+    429: {"Retry-After": {"description": "Seconds to wait", "required": True}},
+    503: {"Retry-After": {"description": "Seconds to wait when busy or the database is out"}},
+}
+_STRING = {"type": "string"}
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` documenting problem answers of a route."""
+    """OpenAPI ``responses`` documenting problem answers of a route: the body's media type
+    and schema (``ProblemDetails``, added to the components by ``install_problem_handlers``)
+    and the headers the problems of each status may carry."""
     return {
         status: {
-            "description": _DESCRIPTIONS[status] + " (application/problem+json)",
-            "model": ProblemDetails,
-            "content": {"application/problem+json": {}},
+            "description": _DESCRIPTIONS[status],
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}},
+            "headers": {
+                name: {**header, "schema": _SECONDS if name == "Retry-After" else _STRING}
+                for name, header in _HEADERS.get(status, {}).items()
+            },
         }
         for status in statuses
     }
+
+
+def _document_problem_details(app: FastAPI) -> None:
+    """Add ``ProblemDetails`` to the schema's components, for the responses of
+    ``problem_responses``: documented as a model, FastAPI would also list it under
+    ``application/json``, a media type no problem is sent as."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        first = app.openapi_schema is None
+        schema = generate()  # built on the first call, then FastAPI's kept copy
+        if first:
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components["ProblemDetails"] = ProblemDetails.model_json_schema()
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 class Problem(Exception):
@@ -129,9 +161,7 @@ def problem_response(
     if instance:
         body["instance"] = instance
     body.update(extra)
-    return JSONResponse(
-        body, status_code=status, headers=headers, media_type="application/problem+json"
-    )
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
 _STATUS_TYPES = {404: "not-found", 405: "method-not-allowed", 401: "not-authenticated"}
@@ -153,6 +183,8 @@ def allowed_methods(scope: Scope) -> str:
 
 
 def install_problem_handlers(app: FastAPI) -> None:
+    _document_problem_details(app)
+
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
         return problem_response(

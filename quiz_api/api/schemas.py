@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic.config import JsonDict
 from typing_extensions import TypedDict
 
 from quiz_api.core.languages import Lang
@@ -25,11 +26,26 @@ Code = Annotated[
 ]
 
 
+_STUDENT_FIELDS = ("school_code", "grade", "class_name", "nickname")
+# The rule of ``JoinRequest._student_fields`` in the schema, so that clients (and the
+# schema's fuzzer) know which bodies are valid: JSON Schema's if/then/else.
+_STUDENT_RULE: JsonDict = {
+    "if": {"properties": {"track": {"const": Track.student.value}}},
+    "then": {
+        "required": list(_STUDENT_FIELDS),
+        "properties": {name: {"not": {"type": "null"}} for name in _STUDENT_FIELDS},
+    },
+    "else": {
+        "properties": {name: {"type": "null"} for name in _STUDENT_FIELDS[:3]},
+    },
+}
+
+
 class JoinRequest(BaseModel):
     """Joining a track. Students give school, grade, class and a nickname, nothing more:
     no real name, ID number or phone number is ever asked for (unknown fields are refused)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_STUDENT_RULE)
 
     track: Track
     lang: Lang = Lang.zh
@@ -42,11 +58,7 @@ class JoinRequest(BaseModel):
     @model_validator(mode="after")
     def _student_fields(self) -> JoinRequest:
         if self.track is Track.student:
-            missing = [
-                name
-                for name in ("school_code", "grade", "class_name", "nickname")
-                if getattr(self, name) is None
-            ]
+            missing = [name for name in _STUDENT_FIELDS if getattr(self, name) is None]
             if missing:
                 raise ValueError(f"the student track needs: {', '.join(missing)}")
         elif self.school_code or self.grade or self.class_name:

@@ -29,6 +29,17 @@ from quiz_api.services.leaderboards import count_rank
 router = APIRouter(prefix="/attempts", tags=["attempts"])
 
 PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
+# OpenAPI links: the attempt's id in an answer names the operations on that attempt (for
+# clients and for schemathesis' stateful tests, which follow them).
+_ATTEMPT = {"attempt_id": "$response.body#/attempt_id"}
+PAPER_LINKS = {
+    "paper": {"operationId": "paper", "parameters": _ATTEMPT},
+    "submit": {"operationId": "submit", "parameters": _ATTEMPT},
+}
+RESULT_LINKS = {
+    "result": {"operationId": "result", "parameters": _ATTEMPT},
+    "certificate": {"operationId": "certificate", "parameters": _ATTEMPT},
+}
 AttemptId = Path(ge=1, le=2**62, description="The attempt id returned by POST /attempts")
 
 
@@ -63,8 +74,18 @@ def _result_out(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=AttemptOut,
-    responses={**PROBLEMS, **problem_responses(429)},
+    responses={
+        200: {
+            "model": AttemptOut,
+            "description": "The attempt still open, and its paper",
+            "links": PAPER_LINKS,
+        },
+        201: {"links": PAPER_LINKS},
+        **PROBLEMS,
+        **problem_responses(400, 429),
+    },
     dependencies=[StartRateLimit],
+    operation_id="start",
     summary="Start an attempt (or get the one still open) and its paper",
 )
 def start(
@@ -95,6 +116,7 @@ def start(
     "/{attempt_id}",
     response_model=AttemptOut,
     responses=PROBLEMS,
+    operation_id="paper",
     summary="The frozen paper of an attempt (the same on every request)",
 )
 def paper(
@@ -107,7 +129,8 @@ def paper(
 @router.post(
     "/{attempt_id}/submit",
     response_model=ResultOut,
-    responses=PROBLEMS,
+    responses={200: {"links": RESULT_LINKS}, **PROBLEMS, **problem_responses(400)},
+    operation_id="submit",
     summary="Submit the answers; scored on the server. Idempotent.",
 )
 def submit(
@@ -158,6 +181,7 @@ def _exists(connection: Connection, participant_id: int) -> bool:
     "/{attempt_id}/result",
     response_model=ResultOut,
     responses=PROBLEMS,
+    operation_id="result",
     summary="The result and review of a submitted attempt",
 )
 def result(

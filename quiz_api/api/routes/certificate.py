@@ -23,6 +23,7 @@ AttemptId = Path(ge=1, le=2**62, description="The attempt id returned by POST /a
     "/{attempt_id}/certificate.png",
     response_class=Response,
     responses={200: {"content": {"image/png": {}}}, **problem_responses(401, 403, 404, 422)},
+    operation_id="certificate",
     summary="The certificate of a passed attempt (PNG, in the participant's language)",
 )
 def certificate(

@@ -4,7 +4,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from quiz_api.api.deps import NowDep, OptionalParticipant, RanksDep, SessionDep, SettingsDep
+from quiz_api.api.deps import (
+    OPTIONAL_TOKEN,
+    NowDep,
+    OptionalParticipant,
+    RanksDep,
+    SessionDep,
+    SettingsDep,
+)
 from quiz_api.api.problems import Problem, problem_responses
 from quiz_api.api.schemas import PRINTABLE, LeaderboardOut, MyRank
 from quiz_api.db.models import BestScore, Track
@@ -35,6 +42,7 @@ async def _board_cache(request: Request, settings: SettingsDep) -> BoardCache:
     "/{track}",
     response_model=LeaderboardOut,
     responses=problem_responses(401, 404, 409, 422),
+    openapi_extra=OPTIONAL_TOKEN,
     summary="Best attempt per participant: score, then time; with the caller's own rank",
 )
 def leaderboard(

@@ -35,7 +35,7 @@ def _out(participant: Participant) -> ParticipantOut:
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=JoinResponse,
-    responses={**PROBLEMS, **problem_responses(429)},
+    responses={**PROBLEMS, **problem_responses(400, 429)},
     dependencies=[JoinRateLimit],
     summary="Join a track of the campaign and get a bearer token",
 )

@@ -8,7 +8,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from quiz_api.api.deps import CurrentParticipant, NowDep, OptionalParticipant, SessionDep
+from quiz_api.api.deps import (
+    OPTIONAL_TOKEN,
+    CurrentParticipant,
+    NowDep,
+    OptionalParticipant,
+    SessionDep,
+)
 from quiz_api.api.problems import problem_responses
 from quiz_api.api.routes.reports import DOWNLOADS, Format, FormatQ, LangQ
 from quiz_api.api.routes.staff import StaffScope
@@ -69,6 +75,7 @@ class ResponseOut(BaseModel):
     "/survey",
     response_model=SurveyOut,
     responses=problem_responses(401, 404, 422),
+    openapi_extra=OPTIONAL_TOKEN,
     summary="The satisfaction survey in the participant's language",
 )
 def get_survey(
@@ -114,7 +121,7 @@ def get_survey(
     "/survey/responses",
     status_code=status.HTTP_201_CREATED,
     response_model=ResponseOut,
-    responses=problem_responses(401, 404, 409, 422),
+    responses=problem_responses(400, 401, 404, 409, 422),
     summary="Answer the survey once, after a finished attempt (skipping it is fine)",
 )
 def post_response(

@@ -85,7 +85,7 @@ def wechat_status(wechat: WechatSettingsDep) -> WechatStatus:
     "/oauth/start",
     status_code=status.HTTP_307_TEMPORARY_REDIRECT,
     response_class=RedirectResponse,
-    responses=problem_responses(404),
+    responses=problem_responses(404, 422),
     summary="Redirect to WeChat's silent authorization (snsapi_base)",
 )
 def oauth_start(
@@ -118,7 +118,7 @@ def oauth_start(
     name="wechat_oauth_callback",
     status_code=status.HTTP_303_SEE_OTHER,
     response_class=RedirectResponse,
-    responses=problem_responses(404),
+    responses=problem_responses(404, 422),
     summary="WeChat returns here with a code: exchanged on the server for the openid",
 )
 def oauth_callback(
@@ -179,7 +179,7 @@ class WechatJoinRequest(JoinRequest):
     "/participants",
     status_code=status.HTTP_201_CREATED,
     response_model=JoinResponse,
-    responses=problem_responses(401, 404, 409, 422),
+    responses=problem_responses(400, 401, 404, 409, 422),
     summary="Join a track as the WeChat user of the identity (their openid)",
 )
 def wechat_join(
