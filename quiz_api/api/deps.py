@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -33,6 +33,13 @@ async def app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
+
+# Ids are INTEGER columns: a larger one names nothing, and PostgreSQL would refuse to compare
+# it (the schema says so, rather than a 404 on SQLite and a 422 on PostgreSQL).
+MAX_ID = 2**31 - 1
+AttemptId = Annotated[
+    int, Path(ge=1, le=MAX_ID, description="The attempt id returned by POST /attempts")
+]
 
 SessionDep = Annotated[Session, Depends(get_session)]
 EngineDep = Annotated[Engine, Depends(engine_dependency)]

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from quiz_api.api.deps import (
+    AttemptId,
     CurrentParticipant,
     EngineDep,
     NowDep,
@@ -40,7 +41,6 @@ RESULT_LINKS = {
     "result": {"operationId": "result", "parameters": _ATTEMPT},
     "certificate": {"operationId": "certificate", "parameters": _ATTEMPT},
 }
-AttemptId = Path(ge=1, le=2**62, description="The attempt id returned by POST /attempts")
 
 
 def _campaign(bind: Bind, campaign_id: str) -> Campaign:
@@ -120,7 +120,7 @@ def start(
     summary="The frozen paper of an attempt (the same on every request)",
 )
 def paper(
-    participant: CurrentParticipant, session: SessionDep, now: NowDep, attempt_id: int = AttemptId
+    participant: CurrentParticipant, session: SessionDep, now: NowDep, attempt_id: AttemptId
 ) -> AttemptOut:
     attempt = _own_attempt(session, participant, attempt_id)
     return service.render_paper(session, attempt, _campaign(session, attempt.campaign_id), now)
@@ -140,7 +140,7 @@ def submit(
     settings: SettingsDep,
     now: NowDep,
     ranks: RanksDep,
-    attempt_id: int = AttemptId,
+    attempt_id: AttemptId,
 ) -> Response:
     with hot_connection(engine) as connection:
         try:
@@ -188,7 +188,7 @@ def result(
     participant: CurrentParticipant,
     session: SessionDep,
     ranks: RanksDep,
-    attempt_id: int = AttemptId,
+    attempt_id: AttemptId,
 ) -> ResultOut:
     attempt = _own_attempt(session, participant, attempt_id)
     stored = session.get(Result, attempt_id)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Request, Response
 
-from quiz_api.api.deps import CurrentParticipant, SessionDep
+from quiz_api.api.deps import AttemptId, CurrentParticipant, SessionDep
 from quiz_api.api.problems import Problem, problem_responses
 from quiz_api.db.models import Attempt, Campaign, Result
 from quiz_api.rendering.certificate import CertificateData, render_certificate
@@ -16,7 +16,6 @@ from quiz_api.services.campaigns import campaign_spec
 router = APIRouter(prefix="/attempts", tags=["certificates"])
 
 LANG_PREFIX = {"zh": "", "en": "en/", "ko": "ko/", "ja": "ja/"}
-AttemptId = Path(ge=1, le=2**62, description="The attempt id returned by POST /attempts")
 
 
 @router.get(
@@ -30,7 +29,7 @@ def certificate(
     request: Request,
     participant: CurrentParticipant,
     session: SessionDep,
-    attempt_id: int = AttemptId,
+    attempt_id: AttemptId,
 ) -> Response:
     attempt = session.get(Attempt, attempt_id)
     if attempt is None or attempt.participant_id != participant.id:
