@@ -15,14 +15,25 @@ from quiz_api.db.models import Track
 # No control characters in any text from clients (PostgreSQL refuses NUL in text columns).
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 
+# Stripped, then at least one character: the patterns ask for one that is not a space, so
+# that the schema, too, says a value of spaces only is refused.
 Nickname = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=20, pattern=r"^[^\x00-\x1f\x7f<>]+$"
+        strip_whitespace=True,
+        min_length=1,
+        max_length=20,
+        pattern=r"^[^\x00-\x1f\x7f<>]*[^\s\x00-\x1f\x7f<>][^\x00-\x1f\x7f<>]*$",
     ),
 ]
 Code = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=PRINTABLE)
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        min_length=1,
+        max_length=32,
+        pattern=r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$",
+    ),
 ]
 
 
