@@ -5,6 +5,7 @@ no input makes the API answer 500, and every answer (status, content type, heade
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ from .test_staff_fixtures import StaffFactory, staff, staff_tables
 __all__ = ["staff", "staff_tables"]
 
 ALL_CHECKS = CHECKS.get_all_names()
+BeforeCall = Callable[[HookContext, Case[Any], dict[str, Any]], None]
 
 
 @dataclass
@@ -50,29 +52,6 @@ class Run:
                     )
 
 
-def run_schemathesis(client: TestClient, config: dict[str, Any]) -> Run:
-    """Every phase (examples, coverage, fuzzing, stateful) against the application in
-    process; its lifespan, started by schemathesis, ends with the run."""
-    schema = schemathesis.openapi.from_asgi(
-        "/api/v1/openapi.json", client.app, config=SchemathesisConfig.from_dict(config)
-    )
-    run = Run()
-    # Hooks of a call are global in schemathesis: registered for this run only.
-    schemathesis.hook("before_call")(roster_school)
-    try:
-        for event in schemathesis.engine.from_schema(schema).execute():
-            if isinstance(event, events.ScenarioFinished):
-                run.record(event.phase.value, event.recorder)
-            elif isinstance(event, events.NonFatalError):
-                run.failures.append(f"error in {event.label}: {event.info.message}")
-            elif isinstance(event, events.FatalError):
-                run.failures.append(f"fatal: {event.exception!r}")
-    finally:
-        GLOBAL_HOOK_DISPATCHER.unregister(roster_school)
-        shutdown_lifespans()
-    return run
-
-
 # Statuses a schema-valid request may get by the contract: schemathesis' default for
 # positive_data_acceptance, which leaves out 422, and 422, for the operations whose 422
 # depends on data or state the schema cannot state. Every other check applies to them.
@@ -88,15 +67,40 @@ BEYOND_THE_SCHEMA = {
 ROSTER_SCHOOL = "S002"  # of the `school` fixture; it lists no classes, so any class is one
 
 
-def roster_school(context: HookContext, case: Case, kwargs: dict[str, Any]) -> None:
+def roster_school(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -> None:
     """Schemathesis' ``before_call`` hook: a school code the schema allows stands for the
     roster's school, so that a valid join is one (a student names a school of the roster,
     which the schema cannot list). Schemathesis checks the case again after the hook."""
     body = case.body
-    if isinstance(body, dict) and isinstance(body.get("school_code"), str):
-        code = body["school_code"]
-        if 1 <= len(code) <= 32 and re.fullmatch(PRINTABLE, code) and code.strip():
-            body["school_code"] = ROSTER_SCHOOL
+    if not isinstance(body, dict):
+        return
+    code = body.get("school_code")
+    valid = isinstance(code, str) and 1 <= len(code.strip()) <= len(code) <= 32
+    if valid and re.fullmatch(PRINTABLE, str(code)):
+        body["school_code"] = ROSTER_SCHOOL
+
+
+def run_schemathesis(client: TestClient, config: dict[str, Any], before_call: BeforeCall) -> Run:
+    """Every phase (examples, coverage, fuzzing, stateful) against the application in
+    process; its lifespan, started by schemathesis, ends with the run."""
+    schema = schemathesis.openapi.from_asgi(
+        "/api/v1/openapi.json", client.app, config=SchemathesisConfig.from_dict(config)
+    )
+    run = Run()
+    # Schemathesis keeps its hooks of a call globally: this one is there for the run only.
+    schemathesis.hook("before_call")(before_call)
+    try:
+        for event in schemathesis.engine.from_schema(schema).execute():
+            if isinstance(event, events.ScenarioFinished):
+                run.record(event.phase.value, event.recorder)
+            elif isinstance(event, events.NonFatalError):
+                run.failures.append(f"error in {event.label}: {event.info.message}")
+            elif isinstance(event, events.FatalError):
+                run.failures.append(f"fatal: {event.exception!r}")
+    finally:
+        GLOBAL_HOOK_DISPATCHER.unregister(before_call)
+        shutdown_lifespans()
+    return run
 
 
 def test_every_check_finds_nothing(client: TestClient, school: str, staff: StaffFactory) -> None:
@@ -126,7 +130,7 @@ def test_every_check_finds_nothing(client: TestClient, school: str, staff: Staff
             for name in sorted(BEYOND_THE_SCHEMA)
         ],
     }
-    run = run_schemathesis(client, config)
+    run = run_schemathesis(client, config, roster_school)
     assert not run.failures, "\n\n".join(run.failures)
     documented = {
         f"{method.upper()} {path}"
