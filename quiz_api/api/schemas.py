@@ -38,25 +38,24 @@ Code = Annotated[
 
 
 _STUDENT_FIELDS = ("school_code", "grade", "class_name", "nickname")
-# The rule of ``JoinRequest._student_fields`` in the schema, so that clients (and the
-# schema's fuzzer) know which bodies are valid: JSON Schema's if/then/else.
-_STUDENT_RULE: JsonDict = {
-    "if": {"properties": {"track": {"const": Track.student.value}}},
-    "then": {
+
+
+def _student_rule(schema: JsonDict) -> None:
+    """The rule of ``JoinRequest._student_fields`` in its JSON schema (if/then/else), so
+    that clients, and the schema's fuzzer, know which bodies are valid."""
+    schema["if"] = {"properties": {"track": {"const": Track.student.value}}}
+    schema["then"] = {
         "required": list(_STUDENT_FIELDS),
         "properties": {name: {"not": {"type": "null"}} for name in _STUDENT_FIELDS},
-    },
-    "else": {
-        "properties": {name: {"type": "null"} for name in _STUDENT_FIELDS[:3]},
-    },
-}
+    }
+    schema["else"] = {"properties": {name: {"type": "null"} for name in _STUDENT_FIELDS[:3]}}
 
 
 class JoinRequest(BaseModel):
     """Joining a track. Students give school, grade, class and a nickname, nothing more:
     no real name, ID number or phone number is ever asked for (unknown fields are refused)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_STUDENT_RULE)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_student_rule)
 
     track: Track
     lang: Lang = Lang.zh
