@@ -106,6 +106,12 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def redirect_response(status: int, description: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entry of a route that redirects: its status and ``Location``."""
+    location = {"description": "Where to go", "required": True, "schema": _STRING}
+    return {status: {"description": description, "headers": {"Location": location}}}
+
+
 def _document_problem_details(app: FastAPI) -> None:
     """Add ``ProblemDetails`` to the schema's components, for the responses of
     ``problem_responses``: documented as a model, FastAPI would also list it under

@@ -14,7 +14,7 @@ from pydantic import BaseModel, StringConstraints
 from sqlmodel import select
 
 from quiz_api.api.deps import EngineDep, NowDep, SessionDep, SettingsDep
-from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.api.problems import Problem, problem_responses, redirect_response
 from quiz_api.api.routes.participants import _out
 from quiz_api.api.schemas import JoinRequest, JoinResponse
 from quiz_api.content.bank import I18nText
@@ -85,7 +85,10 @@ def wechat_status(wechat: WechatSettingsDep) -> WechatStatus:
     "/oauth/start",
     status_code=status.HTTP_307_TEMPORARY_REDIRECT,
     response_class=RedirectResponse,
-    responses=problem_responses(404, 422),
+    responses={
+        **redirect_response(307, "To WeChat's authorization page"),
+        **problem_responses(404, 422),
+    },
     summary="Redirect to WeChat's silent authorization (snsapi_base)",
 )
 def oauth_start(
@@ -118,7 +121,10 @@ def oauth_start(
     name="wechat_oauth_callback",
     status_code=status.HTTP_303_SEE_OTHER,
     response_class=RedirectResponse,
-    responses=problem_responses(404, 422),
+    responses={
+        **redirect_response(303, "Back to the page, the outcome in the fragment"),
+        **problem_responses(404, 422),
+    },
     summary="WeChat returns here with a code: exchanged on the server for the openid",
 )
 def oauth_callback(

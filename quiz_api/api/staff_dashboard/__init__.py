@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
-from quiz_api.api.problems import Problem, problem_responses
+from quiz_api.api.problems import Problem, problem_responses, redirect_response
 
 STATIC = Path(__file__).resolve().parent / "static"
 ASSETS = {"app.js": "text/javascript", "app.css": "text/css"}
@@ -32,6 +32,7 @@ _DOCUMENTED_HEADERS = {name: {"schema": {"type": "string"}} for name in HEADERS}
     "/staff",
     response_class=RedirectResponse,
     status_code=308,
+    responses=redirect_response(308, "To /staff/"),
     summary="To the dashboard's page, /staff/",
 )
 def staff_redirect() -> RedirectResponse:
