@@ -106,10 +106,15 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def redirect_response(status: int, description: str) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` entry of a route that redirects: its status and ``Location``."""
-    location = {"description": "Where to go", "required": True, "schema": _STRING}
-    return {status: {"description": description, "headers": {"Location": location}}}
+def redirect_response(
+    status: int, description: str, cookie: str | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entry of a route that redirects: its status, ``Location`` and,
+    when it sets (or clears) one, ``Set-Cookie``."""
+    headers = {"Location": {"description": "Where to go", "required": True, "schema": _STRING}}
+    if cookie:
+        headers["Set-Cookie"] = {"description": cookie, "required": True, "schema": _STRING}
+    return {status: {"description": description, "headers": headers}}
 
 
 def _document_problem_details(app: FastAPI) -> None:

@@ -86,7 +86,9 @@ def wechat_status(wechat: WechatSettingsDep) -> WechatStatus:
     status_code=status.HTTP_307_TEMPORARY_REDIRECT,
     response_class=RedirectResponse,
     responses={
-        **redirect_response(307, "To WeChat's authorization page"),
+        **redirect_response(
+            307, "To WeChat's authorization page", f"{STATE_COOKIE}: the state to compare"
+        ),
         **problem_responses(404, 422),
     },
     summary="Redirect to WeChat's silent authorization (snsapi_base)",
@@ -122,7 +124,9 @@ def oauth_start(
     status_code=status.HTTP_303_SEE_OTHER,
     response_class=RedirectResponse,
     responses={
-        **redirect_response(303, "Back to the page, the outcome in the fragment"),
+        **redirect_response(
+            303, "Back to the page, the outcome in the fragment", f"{STATE_COOKIE} cleared"
+        ),
         **problem_responses(404, 422),
     },
     summary="WeChat returns here with a code: exchanged on the server for the openid",
