@@ -10,7 +10,12 @@ from starlette.types import Scope
 
 from quiz_api import __version__
 from quiz_api.api.overload import install_overload_handlers
-from quiz_api.api.problems import Problem, install_problem_handlers
+from quiz_api.api.problems import (
+    Problem,
+    allowed_methods,
+    install_problem_handlers,
+    problem_responses,
+)
 from quiz_api.api.resources import lifespan
 from quiz_api.api.routes import (
     attempts,
@@ -39,11 +44,16 @@ class SiteFiles(StaticFiles):
     a content hash in their name can be cached for a year."""
 
     async def get_response(self, path: str, scope: Scope):  # type: ignore[no-untyped-def]
-        if scope["method"] not in ("GET", "HEAD"):
-            raise Problem(ProblemType.method_not_allowed, headers={"Allow": "GET, HEAD"})
+        # Mounted at /, the site is asked for every request no route took: also for a route's
+        # path with another method, which is the route's 405, not the site's.
+        allowed = allowed_methods(scope)
+        if allowed:
+            raise Problem(ProblemType.method_not_allowed, headers={"Allow": allowed})
         if path == "api" or path.startswith("api/"):
             # Unknown API paths get a problem body, not the site's HTML 404 page.
             raise DomainError(ProblemType.not_found, f"no API endpoint /{path}")
+        if scope["method"] not in ("GET", "HEAD"):
+            raise Problem(ProblemType.method_not_allowed, headers={"Allow": "GET, HEAD"})
         response = await super().get_response(path, scope)
         content_type = response.headers.get("content-type", "")
         if content_type.startswith("text/html") or path.endswith((".xml", ".json")):
@@ -68,7 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings  # what SettingsDep gives the routes, and the lifespan reads
     install_problem_handlers(app)
     install_overload_handlers(app, settings.max_in_flight, settings.admission_wait_seconds)
-    api = APIRouter(prefix=API_PREFIX)
+    # Every API request may wait its turn and be refused as busy, or find the database out.
+    api = APIRouter(prefix=API_PREFIX, responses=problem_responses(503))
     for module in (
         participants,
         attempts,

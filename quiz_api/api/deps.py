@@ -6,10 +6,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -88,6 +88,13 @@ def get_session(engine: EngineDep) -> Iterator[Session]:
 
 
 ResourcesDep = Annotated[Resources, Depends(app_resources)]
+# Ids are INTEGER columns: a larger one names nothing, and PostgreSQL would refuse to compare
+# it (the schema says so, rather than a 404 on SQLite and a 422 on PostgreSQL).
+MAX_ID = 2**31 - 1
+AttemptId = Annotated[
+    int, Path(ge=1, le=MAX_ID, description="The attempt id returned by POST /attempts")
+]
+
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(app_settings)]
 ClockDep = Annotated[float, Depends(get_clock)]
@@ -144,6 +151,9 @@ def _require_participant(
 
 
 OptionalParticipant = Annotated[Participant | None, Depends(_participant)]
+# ``openapi_extra`` of a route with an ``OptionalParticipant``: the schema says the token is
+# optional (the empty requirement), where FastAPI lists the bearer scheme as required.
+OPTIONAL_TOKEN: dict[str, Any] = {"security": [{}]}
 CurrentParticipant = Annotated[Participant, Depends(_require_participant)]
 # The hot path's form: the id a genuine token names, checked against the database by the
 # service's own query (which raises invalid-token when the participant is gone).

@@ -14,6 +14,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
+from starlette.types import Scope
 
 from quiz_api.core.errors import DomainError, FieldFault, ProblemExtras, ProblemType
 
@@ -101,28 +103,71 @@ class ProblemDetails(BaseModel):
     instance: str | None = None
 
 
+PROBLEM_JSON = "application/problem+json"
 _DESCRIPTIONS = {
-    401: "Missing or invalid participant token",
-    403: "Not allowed (e.g. no attempts left)",
+    400: "The body cannot be read (not UTF-8 JSON)",
+    401: "Missing or invalid token or credentials",
+    403: "Not allowed (e.g. no attempts left, outside the account's scope)",
     404: "Not found",
-    405: "Method not allowed",
     409: "Conflict with the current state (e.g. campaign closed)",
     422: "Invalid request",
     429: "Too many requests",
-    503: "Temporarily unavailable",
+    503: "Temporarily unavailable (busy, database restarting)",
 }
+_SECONDS = {"type": "integer", "minimum": 0}
+# Headers some problems carry; required only where every problem of the status has it.
+_HEADERS: dict[int, dict[str, dict[str, Any]]] = {
+    401: {"WWW-Authenticate": {"description": "With a missing or invalid bearer token"}},
+    403: {"Retry-After": {"description": "Seconds until the next day's attempts"}},
+    429: {"Retry-After": {"description": "Seconds to wait", "required": True}},
+    503: {"Retry-After": {"description": "Seconds to wait when busy or the database is out"}},
+}
+_STRING = {"type": "string"}
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` documenting problem answers of a route."""
+    """OpenAPI ``responses`` documenting problem answers of a route: the body's media type
+    and schema (``ProblemDetails``, added to the components by ``install_problem_handlers``)
+    and the headers the problems of each status may carry."""
     return {
         status: {
-            "description": _DESCRIPTIONS[status] + " (application/problem+json)",
-            "model": ProblemDetails,
-            "content": {"application/problem+json": {}},
+            "description": _DESCRIPTIONS[status],
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}},
+            "headers": {
+                name: {**header, "schema": _SECONDS if name == "Retry-After" else _STRING}
+                for name, header in _HEADERS.get(status, {}).items()
+            },
         }
         for status in statuses
     }
+
+
+def redirect_response(
+    status: int, description: str, cookie: str | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entry of a route that redirects: its status, ``Location`` and,
+    when it sets (or clears) one, ``Set-Cookie``."""
+    headers = {"Location": {"description": "Where to go", "required": True, "schema": _STRING}}
+    if cookie:
+        headers["Set-Cookie"] = {"description": cookie, "required": True, "schema": _STRING}
+    return {status: {"description": description, "headers": headers}}
+
+
+def _document_problem_details(app: FastAPI) -> None:
+    """Add ``ProblemDetails`` to the schema's components, for the responses of
+    ``problem_responses``: documented as a model, FastAPI would also list it under
+    ``application/json``, a media type no problem is sent as."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        first = app.openapi_schema is None
+        schema = generate()  # built on the first call, then FastAPI's kept copy
+        if first:
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components["ProblemDetails"] = ProblemDetails.model_json_schema()
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 class Problem(DomainError):
@@ -161,9 +206,7 @@ def problem_response(
     if instance:
         body["instance"] = instance
     body.update(extra)
-    return JSONResponse(
-        body, status_code=status, headers=headers, media_type="application/problem+json"
-    )
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
 _STATUS_TYPES = {
@@ -173,7 +216,26 @@ _STATUS_TYPES = {
 }
 
 
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(scope: Scope) -> str:
+    """The ``Allow`` header of a 405 at the request's path: the methods that some route of the
+    application takes there, or "" when no route has the path. Starlette's own 405 names the
+    methods of the first route of the path only (GET /visits hid POST /visits), and the site
+    mounted at / would name its GET and HEAD for every path. Each method is asked of the
+    routes themselves (FastAPI nests the included routers), the site's mount left out."""
+    routes = [route for route in scope["app"].router.routes if not isinstance(route, Mount)]
+    return ", ".join(
+        method
+        for method in HTTP_METHODS
+        if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in routes)
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
+    _document_problem_details(app)
+
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         return problem_response(
@@ -204,9 +266,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         type_ = _STATUS_TYPES.get(exc.status_code, ProblemType.http_error)
         detail = exc.detail if isinstance(exc.detail, str) else None
-        return problem_response(
-            type_, detail, request.url.path, dict(exc.headers or {}), status=exc.status_code
-        )
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request.scope) or headers.get("Allow", "")
+        return problem_response(type_, detail, request.url.path, headers, status=exc.status_code)
 
     @app.exception_handler(DataError)
     async def _data(request: Request, exc: DataError) -> JSONResponse:

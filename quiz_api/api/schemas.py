@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic.config import JsonDict
 from typing_extensions import TypedDict
 
 from quiz_api.core.languages import Lang
@@ -16,22 +17,47 @@ from quiz_api.services.participants import Newcomer
 # No control characters in any text from clients (PostgreSQL refuses NUL in text columns).
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 
+# Stripped, then at least one character: the patterns ask for one that is not a space, so
+# that the schema, too, says a value of spaces only is refused.
 Nickname = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=20, pattern=r"^[^\x00-\x1f\x7f<>]+$"
+        strip_whitespace=True,
+        min_length=1,
+        max_length=20,
+        pattern=r"^[^\x00-\x1f\x7f<>]*[^\s\x00-\x1f\x7f<>][^\x00-\x1f\x7f<>]*$",
     ),
 ]
 Code = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=PRINTABLE)
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        min_length=1,
+        max_length=32,
+        pattern=r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$",
+    ),
 ]
+
+
+_STUDENT_FIELDS = ("school_code", "grade", "class_name", "nickname")
+
+
+def _student_rule(schema: JsonDict) -> None:
+    """The rule of ``JoinRequest._student_fields`` in its JSON schema (if/then/else), so
+    that clients, and the schema's fuzzer, know which bodies are valid."""
+    schema["if"] = {"properties": {"track": {"const": Track.student.value}}}
+    schema["then"] = {
+        "required": list(_STUDENT_FIELDS),
+        "properties": {name: {"not": {"type": "null"}} for name in _STUDENT_FIELDS},
+    }
+    schema["else"] = {"properties": {name: {"type": "null"} for name in _STUDENT_FIELDS[:3]}}
 
 
 class JoinRequest(BaseModel):
     """Joining a track. Students give school, grade, class and a nickname, nothing more:
     no real name, ID number or phone number is ever asked for (unknown fields are refused)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_student_rule)
 
     track: Track
     lang: Lang = Lang.zh
@@ -44,11 +70,7 @@ class JoinRequest(BaseModel):
     @model_validator(mode="after")
     def _student_fields(self) -> JoinRequest:
         if self.track is Track.student:
-            missing = [
-                name
-                for name in ("school_code", "grade", "class_name", "nickname")
-                if getattr(self, name) is None
-            ]
+            missing = [name for name in _STUDENT_FIELDS if getattr(self, name) is None]
             if missing:
                 raise ValueError(f"the student track needs: {', '.join(missing)}")
         elif self.school_code or self.grade or self.class_name:

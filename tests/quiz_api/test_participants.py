@@ -132,9 +132,18 @@ def test_tokens_are_checked(client: TestClient) -> None:
     )
 
 
+def assert_allows(client: TestClient, method: str, path: str, allowed: str) -> None:
+    """A 405 names every method of the path: the standard's ``Allow``."""
+    response = client.request(method, path)
+    assert_problem(response, 405, "method-not-allowed")
+    assert response.headers["allow"] == allowed
+
+
 def test_unknown_api_path_is_a_problem_not_html(client: TestClient) -> None:
     assert_problem(client.get("/api/v1/nothing-here"), 404, "not-found")
-    assert_problem(client.delete("/api/v1/participants"), 405, "method-not-allowed")
+    assert_allows(client, "DELETE", "/api/v1/participants", "POST")
+    assert_allows(client, "DELETE", "/api/v1/visits", "GET, POST")
+    assert_allows(client, "OPTIONS", "/api/v1/attempts/1/submit", "POST")
 
 
 def test_site_is_served_beside_the_api(settings, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -148,5 +157,9 @@ def test_site_is_served_beside_the_api(settings, engine, tmp_path) -> None:  # t
         assert home.status_code == 200 and "禁毒" in home.text
         assert home.headers["cache-control"] == "no-cache"
         assert_problem(client.get("/api/v1/nothing-here"), 404, "not-found")
-        assert_problem(client.delete("/api/v1/participants"), 405, "method-not-allowed")
+        assert_problem(client.post("/api/v1/nothing-here"), 404, "not-found")
+        # The site answers what no route took, but a route's path is the route's 405.
+        assert_allows(client, "GET", "/api/v1/participants", "POST")
+        assert_allows(client, "DELETE", "/api/v1/visits", "GET, POST")
+        assert_allows(client, "POST", "/", "GET, HEAD")
         assert client.get("/missing-page/").status_code == 404

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
 from quiz_api.api.deps import (
+    AttemptId,
     ContentDep,
     CurrentParticipant,
     NowDep,
@@ -36,7 +37,17 @@ from quiz_api.services.leaderboards import rank_of
 router = APIRouter(prefix="/attempts", tags=["attempts"])
 
 PROBLEMS = problem_responses(401, 403, 404, 409, 422, 503)
-AttemptId = Path(ge=1, le=2**62, description="The attempt id returned by POST /attempts")
+# OpenAPI links: the attempt's id in an answer names the operations on that attempt (for
+# clients and for schemathesis' stateful tests, which follow them).
+_ATTEMPT = {"attempt_id": "$response.body#/attempt_id"}
+PAPER_LINKS = {
+    "paper": {"operationId": "paper", "parameters": _ATTEMPT},
+    "submit": {"operationId": "submit", "parameters": _ATTEMPT},
+}
+RESULT_LINKS = {
+    "result": {"operationId": "result", "parameters": _ATTEMPT},
+    "certificate": {"operationId": "certificate", "parameters": _ATTEMPT},
+}
 
 
 # The paper and the result are built with ``model_construct`` from the services' dataclasses:
@@ -124,8 +135,18 @@ def _json(body: BaseModel, status_code: int = status.HTTP_200_OK) -> Response:
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=AttemptOut,
-    responses={**PROBLEMS, **problem_responses(429)},
+    responses={
+        200: {
+            "model": AttemptOut,
+            "description": "The attempt still open, and its paper",
+            "links": PAPER_LINKS,
+        },
+        201: {"links": PAPER_LINKS},
+        **PROBLEMS,
+        **problem_responses(400, 429),
+    },
     dependencies=[StartRateLimit],
+    operation_id="start",
     summary="Start an attempt (or get the one still open) and its paper",
 )
 def start(
@@ -159,6 +180,7 @@ def start(
     "/{attempt_id}",
     response_model=AttemptOut,
     responses=PROBLEMS,
+    operation_id="paper",
     summary="The frozen paper of an attempt (the same on every request)",
 )
 def paper(
@@ -166,7 +188,7 @@ def paper(
     session: SessionDep,
     content: ContentDep,
     now: NowDep,
-    attempt_id: int = AttemptId,
+    attempt_id: AttemptId,
 ) -> AttemptOut:
     assert participant.id is not None
     attempt = service.own_attempt(session, participant.id, attempt_id)
@@ -177,7 +199,8 @@ def paper(
 @router.post(
     "/{attempt_id}/submit",
     response_model=ResultOut,
-    responses=PROBLEMS,
+    responses={200: {"links": RESULT_LINKS}, **PROBLEMS, **problem_responses(400)},
+    operation_id="submit",
     summary="Submit the answers; scored on the server. Idempotent.",
 )
 def submit(
@@ -186,7 +209,7 @@ def submit(
     resources: ResourcesDep,
     settings: SettingsDep,
     now: NowDep,
-    attempt_id: int = AttemptId,
+    attempt_id: AttemptId,
 ) -> Response:
     answers = [(answer.question_id, answer.choices) for answer in body.answers]
     content, ranks = resources.content, resources.ranks
@@ -221,6 +244,7 @@ def submit(
     "/{attempt_id}/result",
     response_model=ResultOut,
     responses=PROBLEMS,
+    operation_id="result",
     summary="The result and review of a submitted attempt",
 )
 def result(
@@ -228,7 +252,7 @@ def result(
     session: SessionDep,
     content: ContentDep,
     ranks: RanksDep,
-    attempt_id: int = AttemptId,
+    attempt_id: AttemptId,
 ) -> ResultOut:
     assert participant.id is not None
     attempt, stored = service.own_result(session, participant.id, attempt_id)

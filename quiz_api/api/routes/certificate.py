@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Request, Response
 
-from quiz_api.api.deps import ContentDep, CurrentParticipant, SessionDep, quiz_page_url
+from quiz_api.api.deps import AttemptId, ContentDep, CurrentParticipant, SessionDep, quiz_page_url
 from quiz_api.api.problems import problem_responses
 from quiz_api.core.languages import DEFAULT_LANG, LANGUAGES
 from quiz_api.rendering.certificate import CertificateData, render_certificate
@@ -14,13 +14,12 @@ from quiz_api.services.attempts import passed_result
 
 router = APIRouter(prefix="/attempts", tags=["certificates"])
 
-AttemptId = Path(ge=1, le=2**62, description="The attempt id returned by POST /attempts")
-
 
 @router.get(
     "/{attempt_id}/certificate.png",
     response_class=Response,
     responses={200: {"content": {"image/png": {}}}, **problem_responses(401, 403, 404, 422)},
+    operation_id="certificate",
     summary="The certificate of a passed attempt (PNG, in the participant's language)",
 )
 def certificate(
@@ -28,7 +27,7 @@ def certificate(
     participant: CurrentParticipant,
     session: SessionDep,
     content: ContentDep,
-    attempt_id: int = AttemptId,
+    attempt_id: AttemptId,
 ) -> Response:
     assert participant.id is not None
     result, campaign = passed_result(session, content, participant.id, attempt_id)

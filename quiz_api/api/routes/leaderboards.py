@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from quiz_api.api.deps import (
+    OPTIONAL_TOKEN,
     ContentDep,
     NowDep,
     OptionalParticipant,
@@ -32,6 +33,7 @@ async def _board_cache(request: Request) -> BoardCache:
     "/{track}",
     response_model=LeaderboardOut,
     responses=problem_responses(401, 404, 409, 422),
+    openapi_extra=OPTIONAL_TOKEN,
     summary="Best attempt per participant: score, then time; with the caller's own rank",
 )
 def leaderboard(

@@ -19,7 +19,7 @@ PROBLEMS = problem_responses(401, 404, 409, 422)
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=JoinResponse,
-    responses={**PROBLEMS, **problem_responses(429)},
+    responses={**PROBLEMS, **problem_responses(400, 429)},
     dependencies=[JoinRateLimit],
     summary="Join a track of the campaign and get a bearer token",
 )

@@ -48,7 +48,7 @@ def _out(account: StaffAccount) -> StaffOut:
 @router.post(
     "/token",
     response_model=TokenOut,
-    responses=problem_responses(401, 422),
+    responses=problem_responses(400, 401, 422),
     summary="Staff login: a short-lived bearer token for the reports",
 )
 def login(body: LoginRequest, session: SessionDep, settings: SettingsDep, now: NowDep) -> TokenOut:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from quiz_api.api.deps import (
+    OPTIONAL_TOKEN,
     ContentDep,
     CurrentParticipant,
     CurrentScope,
@@ -74,6 +75,7 @@ class ResponseOut(BaseModel):
     "/survey",
     response_model=SurveyOut,
     responses=problem_responses(401, 404, 422),
+    openapi_extra=OPTIONAL_TOKEN,
     summary="The satisfaction survey in the participant's language",
 )
 def get_survey(
@@ -120,7 +122,7 @@ def get_survey(
     "/survey/responses",
     status_code=status.HTTP_201_CREATED,
     response_model=ResponseOut,
-    responses=problem_responses(401, 404, 409, 422),
+    responses=problem_responses(400, 401, 404, 409, 422),
     summary="Answer the survey once, after a finished attempt (skipping it is fine)",
 )
 def post_response(

@@ -31,7 +31,7 @@ class VisitTotals(BaseModel):
 @router.post(
     "",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(422),
+    responses=problem_responses(400, 422),
     summary="Count one anonymous visit of a page (e.g. exhibition/zh/section-03)",
 )
 def visit(body: VisitIn, session: SessionDep, now: NowDep) -> Response:

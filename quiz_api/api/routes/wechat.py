@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, StringConstraints
 
 from quiz_api.api.deps import ClockDep, NowDep, ResourcesDep, SessionDep, SettingsDep, quiz_page_url
-from quiz_api.api.problems import problem_responses
+from quiz_api.api.problems import problem_responses, redirect_response
 from quiz_api.api.schemas import JoinRequest, JoinResponse
 from quiz_api.content.bank import I18nText
 from quiz_api.core.config import WechatConfig
@@ -81,7 +81,12 @@ def wechat_status(wechat: WechatDep) -> WechatStatus:
     "/oauth/start",
     status_code=status.HTTP_307_TEMPORARY_REDIRECT,
     response_class=RedirectResponse,
-    responses=problem_responses(404),
+    responses={
+        **redirect_response(
+            307, "To WeChat's authorization page", f"{STATE_COOKIE}: the state to compare"
+        ),
+        **problem_responses(404, 422),
+    },
     summary="Redirect to WeChat's silent authorization (snsapi_base)",
 )
 def oauth_start(
@@ -115,7 +120,12 @@ def oauth_start(
     name="wechat_oauth_callback",
     status_code=status.HTTP_303_SEE_OTHER,
     response_class=RedirectResponse,
-    responses=problem_responses(404),
+    responses={
+        **redirect_response(
+            303, "Back to the page, the outcome in the fragment", f"{STATE_COOKIE} cleared"
+        ),
+        **problem_responses(404, 422),
+    },
     summary="WeChat returns here with a code: exchanged on the server for the openid",
 )
 def oauth_callback(
@@ -173,7 +183,7 @@ class WechatJoinRequest(JoinRequest):
     "/participants",
     status_code=status.HTTP_201_CREATED,
     response_model=JoinResponse,
-    responses=problem_responses(401, 404, 409, 422),
+    responses=problem_responses(400, 401, 404, 409, 422),
     summary="Join a track as the WeChat user of the identity (their openid)",
 )
 def wechat_join(

@@ -17,7 +17,13 @@ from quiz_api.cli.deploy import SHIPPED_PREFIX, SYSTEMD_UNITS
 from tests.quiz_api.test_cli import ROOT, run
 from tests.quiz_h5.conftest import free_port, wait_until_up
 
-UNITS = ("jd-quiz-api.service", "jd-quiz-backup.service", "jd-quiz-backup.timer")
+UNITS = (
+    "jd-quiz-api.service",
+    "jd-quiz-backup.service",
+    "jd-quiz-backup.timer",
+    "jd-site-publish.service",
+    "jd-site-publish.timer",
+)
 
 
 def install(prefix: Path) -> None:

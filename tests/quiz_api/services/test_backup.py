@@ -22,7 +22,7 @@ from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
 from quiz_api.content.importer import import_content
 from quiz_api.core.config import PROJECT_ROOT, Settings
-from quiz_api.db.engine import engine_dependency, make_engine, session_scope
+from quiz_api.db.engine import make_engine, session_scope
 from quiz_api.db.migrate import alembic_config
 from quiz_api.db.models import StaffRole
 from quiz_api.services import survey
@@ -37,6 +37,7 @@ from quiz_api.services.backup import (
     restore_backup,
     verify_backup,
 )
+from quiz_api.services.schools import load_districts
 from quiz_api.services.staff import create_account
 from tests.quiz_api import factories
 from tests.quiz_api.conftest import PG_SERVER
@@ -103,15 +104,10 @@ def recreate(url: str) -> None:
 def api(settings: Settings) -> Iterator[TestClient]:
     """The API over this database, its clock at NOW; the engine is disposed on exit, as
     when the workers are stopped."""
-    engine = make_engine(settings)
-    app = create_app(settings)
-    app.dependency_overrides[engine_dependency] = lambda: engine
+    app = create_app(settings)  # its lifespan makes the engine and disposes it on exit
     app.dependency_overrides[get_now] = lambda: NOW
-    try:
-        with TestClient(app) as client:
-            yield client
-    finally:
-        engine.dispose()
+    with TestClient(app) as client:
+        yield client
 
 
 def migrated(url: str, content_dir: Path) -> Engine:
@@ -132,6 +128,7 @@ def migrated(url: str, content_dir: Path) -> Engine:
             school_code=None,
             district=None,
             now=NOW,
+            districts=load_districts(content_dir),
         )
     return engine
 

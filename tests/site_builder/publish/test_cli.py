@@ -83,7 +83,7 @@ def test_ci_templates_run_the_documented_commands(template: str) -> None:
     }
 
 
-@pytest.mark.parametrize("unit", ["systemd/site-publish.service", "cron/site-publish"])
+@pytest.mark.parametrize("unit", ["systemd/jd-site-publish.service", "cron/jd-site-publish"])
 def test_the_timer_and_the_cron_line_publish_what_is_due(unit: str) -> None:
     lines = (DEPLOY / unit).read_text("utf-8").splitlines(keepends=True)
     calls = _invocations(["".join(line for line in lines if not line.startswith("#"))])
@@ -91,6 +91,6 @@ def test_the_timer_and_the_cron_line_publish_what_is_due(unit: str) -> None:
 
 
 def test_the_timer_runs_every_ten_minutes() -> None:
-    timer = (DEPLOY / "systemd" / "site-publish.timer").read_text("utf-8")
+    timer = (DEPLOY / "systemd" / "jd-site-publish.timer").read_text("utf-8")
     assert "OnCalendar=*:0/10" in timer
-    assert (DEPLOY / "cron" / "site-publish").read_text("utf-8").count("*/10 * * * *") == 1
+    assert (DEPLOY / "cron" / "jd-site-publish").read_text("utf-8").count("*/10 * * * *") == 1
