@@ -90,8 +90,9 @@ def prepare_database(url: str, content: Path, schools: list[dict[str, Any]]) -> 
 def _import_surveys(engine: Engine, survey_dir: Path) -> None:
     if not survey_dir.is_dir():
         return
+    from quiz_api.content.survey import SurveySpec, load_surveys
     from quiz_api.db.engine import session_scope
-    from quiz_api.services.survey import SurveySpec, import_surveys, load_surveys
+    from quiz_api.services.survey import import_surveys
 
     specs = [s for s in load_surveys(survey_dir) if isinstance(s, SurveySpec)]
     with session_scope(engine) as session:

@@ -20,7 +20,7 @@ def _folder(directory: Path | None) -> Path:
 
 
 def _load(directory: Path) -> list[object]:
-    from quiz_api.services.survey import SurveyInvalid, load_surveys
+    from quiz_api.content.survey import SurveyInvalid, load_surveys
 
     try:
         return list(load_surveys(directory))
@@ -40,7 +40,8 @@ def survey_validate(
 def import_surveys_command(directory: Path | None = None) -> None:
     """Validate and import the surveys (a new version when a file changed)."""
     from quiz_api.cli.database import command_session
-    from quiz_api.services.survey import SurveySpec, import_surveys
+    from quiz_api.content.survey import SurveySpec
+    from quiz_api.services.survey import import_surveys
 
     specs = [s for s in _load(_folder(directory)) if isinstance(s, SurveySpec)]
     with command_session() as session:

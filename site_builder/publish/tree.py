@@ -51,7 +51,7 @@ def check(*, quiz: bool = True) -> list[str]:
 def _quiz_problems() -> list[str]:
     """What `python -m quiz_api bank validate` and `survey validate` report."""
     from quiz_api.content.bank import ContentInvalid, load_bank, load_campaigns, stratum_sizes
-    from quiz_api.services.survey import SurveyInvalid, load_surveys
+    from quiz_api.content.survey import SurveyInvalid, load_surveys
 
     problems: list[str] = []
     if (CONTENT / "quiz").is_dir():

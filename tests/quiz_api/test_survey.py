@@ -16,12 +16,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from quiz_api.content.survey import SurveyInvalid, load_surveys
 from quiz_api.core.config import PROJECT_ROOT
 from quiz_api.core.errors import DomainError
 from quiz_api.db.engine import session_scope
 from quiz_api.db.models import Participant, SurveyResponse, SurveyVersion
 from quiz_api.services import survey as service
-from quiz_api.services.survey import SurveyCache, SurveyInvalid, load_surveys, wilson
+from quiz_api.services.survey import SurveyCache, wilson
 
 from . import factories
 from .test_reports import CAMPAIGN, add_student, roster

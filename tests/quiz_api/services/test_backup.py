@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine, make_url
 from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
 from quiz_api.content.importer import import_content
+from quiz_api.content.survey import load_surveys
 from quiz_api.core.config import PROJECT_ROOT, Settings
 from quiz_api.db.engine import make_engine, session_scope
 from quiz_api.db.migrate import alembic_config
@@ -117,9 +118,7 @@ def migrated(url: str, content_dir: Path) -> Engine:
     engine = make_engine(Settings(database_url=url))
     with session_scope(engine) as session:
         import_content(session, content_dir)
-        survey.import_surveys(
-            session, survey.load_surveys(PROJECT_ROOT / "content" / "survey"), NOW
-        )
+        survey.import_surveys(session, load_surveys(PROJECT_ROOT / "content" / "survey"), NOW)
         create_account(
             session,
             username="city-office",

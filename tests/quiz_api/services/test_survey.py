@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from quiz_api.content.survey import load_surveys
 from quiz_api.core.config import PROJECT_ROOT
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.languages import Lang
@@ -28,7 +29,7 @@ __all__ = ["staff_tables"]
 def participant(engine: Engine, db: Session, clock: Clock, staff_tables: None) -> Participant:
     with session_scope(engine) as session:
         survey.import_surveys(
-            session, survey.load_surveys(PROJECT_ROOT / "content" / "survey"), datetime.now(UTC)
+            session, load_surveys(PROJECT_ROOT / "content" / "survey"), datetime.now(UTC)
         )
     with hot_connection(engine) as connection:
         campaign = resolve_campaign(CONTENT.campaigns, connection, None, clock())
