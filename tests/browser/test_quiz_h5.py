@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from quiz_api.content.bank import LETTERS
-
-from .conftest import SHOTS, Live, Phone
+from tests.plugins.browser import SHOTS, Phone
+from tests.plugins.server import Live
 
 pytestmark = pytest.mark.browser
 
@@ -344,7 +344,7 @@ def test_wechat_login_is_silent_and_the_share_card_is_signed(
     """With an official account configured, the page goes through snsapi_base OAuth (the
     fake authorizes at once), the participant is their openid, a second phone of the same
     WeChat user gets the same participant, and the share card is signed for the page."""
-    from .conftest import WECHAT_UA
+    from tests.plugins.browser import WECHAT_UA
 
     def phone_in_wechat() -> tuple[Any, Phone]:
         ctx = browser.new_context(

@@ -9,8 +9,9 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 
-from .conftest import SHOTS, Live, Phone
-from .test_quiz_h5 import ROOTS, answer, choose_adult, start_quiz, stored, submit
+from tests.browser.test_quiz_h5 import ROOTS, answer, choose_adult, start_quiz, stored, submit
+from tests.plugins.browser import SHOTS, Phone
+from tests.plugins.server import Live
 
 pytestmark = pytest.mark.browser
 

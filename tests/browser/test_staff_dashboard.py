@@ -13,11 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect
 
-from .test_reports import roster
-from .test_staff_fixtures import PASSWORD, StaffFactory, staff, staff_tables
-from .test_survey import answered, shipped_survey
-
-__all__ = ["answered", "roster", "shipped_survey", "staff", "staff_tables"]
+from tests.plugins.staff import PASSWORD, StaffFactory
 
 pytestmark = pytest.mark.browser
 ORIGIN = "http://dashboard.test"

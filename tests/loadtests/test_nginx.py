@@ -19,7 +19,7 @@ import pytest
 
 from loadtests.nginx import NGINX, running_nginx, stop
 from loadtests.runner import free_port, wait_healthy
-from tests.quiz_api import factories
+from tests.plugins import factories
 
 pytestmark = pytest.mark.skipif(
     not NGINX.exists(), reason="Debian's nginx is not installed (apt-get install nginx)"

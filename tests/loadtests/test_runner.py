@@ -15,8 +15,7 @@ from loadtests.common.data import choose, random_address, school_address, seat
 from loadtests.common.thresholds import evaluate
 from loadtests.nginx import NGINX
 from loadtests.runner import parse, recovered
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests import ROOT
 
 
 @dataclass

@@ -1,31 +1,27 @@
-"""Fixtures of the quiz API tests. Every API test runs on SQLite and on PostgreSQL (the
-server on 127.0.0.1:5432; a database is created for the run and dropped after it). The
-schema is built by the Alembic migrations, the content imported once per backend, and the
-participants' tables emptied after each test."""
+"""The quiz API's databases: every test that asks for one runs on SQLite and on PostgreSQL
+(the server on 127.0.0.1:5432; a database is created for the run and dropped after it),
+or on the backends listed in QUIZ_TEST_BACKENDS. The schema is built by the Alembic
+migrations, the content imported once per backend, and the participants' tables emptied
+after each test. Redis, where a test needs it, is the server on 127.0.0.1:6379."""
 
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
-from quiz_api.api.app import create_app
-from quiz_api.api.deps import get_now
 from quiz_api.content.importer import import_content
 from quiz_api.core.config import Settings
-from quiz_api.db.engine import engine_dependency, make_engine, session_scope
+from quiz_api.db.engine import make_engine, session_scope
 from quiz_api.db.migrate import alembic_config
 from quiz_api.services.questions import question_cache
-
-from . import factories
+from tests.plugins import factories
 
 BACKENDS = [b for b in os.environ.get("QUIZ_TEST_BACKENDS", "sqlite,postgres").split(",") if b]
 PG_SERVER = os.environ.get("QUIZ_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -38,19 +34,6 @@ PARTICIPANT_TABLES = tuple(
     for table in reversed(SQLModel.metadata.sorted_tables)
     if table.name not in CONTENT_TABLES
 )
-
-
-class Clock:
-    """The server's clock in tests: moved by hand, never by waiting."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 def _migrate(url: str) -> None:
@@ -126,33 +109,13 @@ def db(engine: Engine, inspector_engine: Engine) -> Iterator[Session]:
             connection.execute(text(f"DELETE FROM {table}"))
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2026, 6, 10, 2, 0, tzinfo=UTC))  # 10:00 in Shanghai
+def redis_url() -> str:
+    """The Redis server of the tests, or a skip where none runs."""
+    import redis
 
-
-@pytest.fixture
-def client(settings: Settings, engine: Engine, db: Session, clock: Clock) -> Iterator[TestClient]:
-    app = create_app(settings)
-    app.dependency_overrides[engine_dependency] = lambda: engine
-    app.dependency_overrides[get_now] = clock
-    with TestClient(app) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def school(db: Session) -> str:
-    from quiz_api.db.models import School, SchoolClass
-
-    db.add(School(code="S001", name="第一中学", district="黄浦区", level="junior"))
-    db.add(School(code="S002", name="Second Primary", district="徐汇区", level="primary"))
-    db.commit()
-    db.add(SchoolClass(school_code="S001", grade=7, class_name="1班", enrolled=40))
-    db.add(SchoolClass(school_code="S001", grade=8, class_name="2班", enrolled=38))
-    db.commit()
-    return "S001"
-
-
-@pytest.fixture
-def adult(client: TestClient) -> dict[str, str]:
-    return factories.join(client, nickname="阿明", lang="zh")
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except (redis.RedisError, OSError):
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    return url

@@ -1,13 +1,22 @@
-"""Test data: question banks and campaigns written as the publicity office writes them."""
+"""Test data: question banks and campaigns written as the publicity office writes them,
+and the API calls with which the tests make participants and attempts."""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import httpx2 as httpx
 import yaml
 from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from quiz_api.content.bank import LETTERS
+from quiz_api.db.models import Attempt, QuestionVersion
+
+if TYPE_CHECKING:  # the app plugin imports this module
+    from tests.plugins.app import Clock
 
 CATEGORIES = ("drugs", "law", "refusal", "help", "history", "nps")
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -122,3 +131,62 @@ def join(client: TestClient, **body: object) -> dict[str, str]:
     response = client.post("/api/v1/participants", json=body)
     assert response.status_code == 201, response.text
     return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+STUDENT = {
+    "track": "student",
+    "lang": "ko",
+    "school_code": "S001",
+    "grade": 7,
+    "class_name": "1班",
+    "nickname": "小星",
+}  # a student of the `school` fixture's roster
+
+Headers = dict[str, str]
+
+
+def start(client: TestClient, headers: Headers, status: int = 201) -> dict[str, Any]:
+    response = client.post("/api/v1/attempts", headers=headers)
+    assert response.status_code == status, response.text
+    paper: dict[str, Any] = response.json()
+    return paper
+
+
+def key(db: Session, attempt_id: int) -> dict[str, list[str]]:
+    """The correct letters of each paper question, read from the database as a grader would."""
+    attempt = db.get(Attempt, attempt_id)
+    assert attempt is not None
+    answers: dict[str, list[str]] = {}
+    for n, item in enumerate(attempt.paper["items"], 1):
+        version = db.get(QuestionVersion, item["v"])
+        assert version is not None
+        order = item["order"]
+        answers[f"q{n}"] = sorted(LETTERS[order.index(i)] for i in version.body["correct"])
+    return answers
+
+
+def submit(
+    client: TestClient, headers: Headers, attempt_id: int, answers: dict[str, list[str]]
+) -> httpx.Response:
+    body = {"answers": [{"question_id": q, "choices": c} for q, c in answers.items()]}
+    return client.post(f"/api/v1/attempts/{attempt_id}/submit", json=body, headers=headers)
+
+
+def play(
+    client: TestClient, db: Session, clock: Clock, headers: Headers, right: int, seconds: int
+) -> None:
+    """One attempt with ``right`` questions answered correctly, taking ``seconds``."""
+    paper = start(client, headers)
+    kept = cheapest_right(db, paper, right)
+    clock.advance(seconds=seconds)
+    assert submit(client, headers, paper["attempt_id"], kept).status_code == 200
+    clock.advance(seconds=-seconds)
+
+
+def cheapest_right(db: Session, paper: dict[str, Any], right: int) -> dict[str, list[str]]:
+    """Answers right the ``right`` cheapest questions: every paper has the same points, so
+    the same ``right`` always gives the same score."""
+    answers = key(db, paper["attempt_id"])
+    points = {q["id"]: q["points"] for q in paper["questions"]}
+    chosen = sorted(answers, key=lambda qid: (points[qid], qid))[:right]
+    return {qid: answers[qid] for qid in chosen}

@@ -1,9 +1,8 @@
-"""The quiz H5 page in headless Chromium (Debian's package) against the real server.
+"""The platform as `make run` serves it, for the browser tests of the quiz H5 page.
 
 Once per session: a copy of the shipped content is imported into a migrated SQLite database
 in a temporary folder, the site is built there, and ``python -m quiz_api serve`` is started
-on a free port (ready when /healthz answers). Each test gets a fresh browser context at
-375x667 with WeChat's user agent."""
+on a free port (ready when /healthz answers)."""
 
 from __future__ import annotations
 
@@ -25,17 +24,9 @@ import yaml
 
 from quiz_api.content.bank import Level, StratumKey, load_bank, stratum_sizes
 from quiz_api.db.models import Track
-from tests.quiz_api.test_wechat_fake import APP_SECRET, FakeWechat, serve_fake_wechat
+from tests import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-WECHAT_UA = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 7 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 "
-    "(KHTML, like Gecko) Version/4.0 Chrome/120.0.6099.230 Mobile Safari/537.36 XWEB/1200143 "
-    "MMWEBSDK/20240301 MMWEBID/1234 MicroMessenger/8.0.49.2600(0x28003133) WeChat/arm64 "
-    "Weixin NetType/WIFI Language/zh_CN ABI/arm64"
-)
 SECRET = "h5-test-secret-" + "y" * 32
-SHOTS = Path(os.environ.get("QUIZ_H5_SHOTS", "/tmp/quiz_h5_shots"))
 
 
 def free_port() -> int:
@@ -96,7 +87,7 @@ class Live:
             return list(connection.execute(query, params))
 
 
-def _env(tmp: Path, content: Path, port: int, database: str, **extra: str) -> dict[str, str]:
+def server_env(tmp: Path, content: Path, port: int, database: str, **extra: str) -> dict[str, str]:
     env = {
         **os.environ,
         "QUIZ_ENV": "test",
@@ -147,7 +138,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     shutil.copytree(ROOT / "content", content)
     fit_campaigns(content)
     port = free_port()
-    env = _env(tmp, content, port, "quiz.sqlite3")
+    env = server_env(tmp, content, port, "quiz.sqlite3")
     subprocess.run(
         [
             sys.executable,
@@ -168,79 +159,3 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     )
     with serve(tmp, port, env, "server") as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def wechat_fake() -> Iterator[FakeWechat]:
-    with serve_fake_wechat() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="session")
-def live_wechat(live: Live, wechat_fake: FakeWechat) -> Iterator[Live]:
-    """The same site with WeChat configured: an official account served by the fake."""
-    port = free_port()
-    env = _env(
-        live.tmp,
-        live.tmp / "content",
-        port,
-        "wechat.sqlite3",
-        QUIZ_WECHAT_APP_ID=wechat_fake.app_id,
-        QUIZ_WECHAT_APP_SECRET=APP_SECRET,
-        QUIZ_WECHAT_API_BASE=wechat_fake.base,
-        QUIZ_WECHAT_OPEN_BASE=wechat_fake.base,
-    )
-    with serve(live.tmp, port, env, "wechat-server") as server:
-        yield server
-
-
-@pytest.fixture
-def context(browser: Any) -> Iterator[Any]:
-    ctx = browser.new_context(
-        viewport={"width": 375, "height": 667},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        user_agent=WECHAT_UA,
-    )
-    yield ctx
-    ctx.close()
-
-
-class Phone:
-    """A page with its console errors recorded, and screenshots saved under SHOTS."""
-
-    def __init__(self, page: Any, base: str) -> None:
-        self.page = page
-        self.base = base
-        self.errors: list[str] = []
-        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        page.on("console", self._console)
-
-    def _console(self, message: Any) -> None:
-        # Failed requests are expected while the tests take the network offline.
-        if message.type == "error" and "Failed to load resource" not in message.text:
-            self.errors.append(message.text)
-
-    def open(self, path: str) -> None:
-        self.page.goto(self.base + path)
-        self.page.wait_for_selector("#quiz-app[data-screen]:not([data-screen=loading])")
-
-    def screen(self) -> str:
-        value: str = self.page.get_attribute("#quiz-app", "data-screen") or ""
-        return value
-
-    def wait_screen(self, name: str) -> None:
-        self.page.wait_for_selector(f"#quiz-app[data-screen={name}]")
-
-    def shot(self, name: str) -> None:
-        """What the phone shows with the app's screen scrolled into view (a full-page shot
-        would draw the theme's sticky header in the middle of the page)."""
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.evaluate("document.getElementById('quiz-app').scrollIntoView()")
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"))
-
-
-@pytest.fixture
-def phone(context: Any, live: Live) -> Phone:
-    return Phone(context.new_page(), live.base)

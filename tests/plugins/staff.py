@@ -15,8 +15,7 @@ from quiz_api.db.engine import session_scope
 from quiz_api.db.models import StaffRole
 from quiz_api.services.reports import clear_cache
 from quiz_api.services.staff import create_account
-
-from .conftest import Clock
+from tests.plugins.app import Clock
 
 PASSWORD = "correct horse battery"
 # Tables of this feature, children first; emptied before the participants' tables are.

@@ -1,11 +1,10 @@
 """A local fake of WeChat's servers for the tests (OAuth code exchange, access token,
 jsapi_ticket, the authorize page), answering with WeChat's error codes. Served by uvicorn
-in a thread on a free port; no tests in this module."""
+in a thread on a free port; and the live site with WeChat configured against it."""
 
 from __future__ import annotations
 
 import itertools
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+import pytest
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from quiz_api.integrations.wechat import EXPIRED_ACCESS_TOKEN, INVALID_CODE, INVALID_CREDENTIAL
+from tests.plugins.server import Live, free_port, serve, server_env
 
 APP_SECRET = "fake-app-secret"
 
@@ -110,20 +111,6 @@ class FakeWechat:
         )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def serve_fake_wechat() -> Iterator[FakeWechat]:
     fake = FakeWechat()
@@ -143,3 +130,27 @@ def serve_fake_wechat() -> Iterator[FakeWechat]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def wechat_fake() -> Iterator[FakeWechat]:
+    with serve_fake_wechat() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def live_wechat(live: Live, wechat_fake: FakeWechat) -> Iterator[Live]:
+    """The same site with WeChat configured: an official account served by the fake."""
+    port = free_port()
+    env = server_env(
+        live.tmp,
+        live.tmp / "content",
+        port,
+        "wechat.sqlite3",
+        QUIZ_WECHAT_APP_ID=wechat_fake.app_id,
+        QUIZ_WECHAT_APP_SECRET=APP_SECRET,
+        QUIZ_WECHAT_API_BASE=wechat_fake.base,
+        QUIZ_WECHAT_OPEN_BASE=wechat_fake.base,
+    )
+    with serve(live.tmp, port, env, "wechat-server") as server:
+        yield server

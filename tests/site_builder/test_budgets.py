@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 from site_builder.budgets import HTML_LIMIT, check
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests import ROOT
 
 
 def run(site: Path) -> subprocess.CompletedProcess[str]:

@@ -10,8 +10,7 @@ import pytest
 from site_builder import LANGS, prefix
 from site_builder.budgets import check
 from site_builder.build import build
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.corpus import write_sample
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests import ROOT
 
 GOOD = "---\ntitle: 标题\ndate: 2026-06-26\nsummary: 摘要\ntags: [禁毒]\n---\n\n正文。\n"
 

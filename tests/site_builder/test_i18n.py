@@ -9,8 +9,8 @@ from babel.messages.pofile import read_po, write_po
 
 from site_builder import LANGS
 from site_builder.i18n import check_catalogs, extract, po_path, read_catalog
+from tests import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 I18N = ROOT / "i18n"
 
 

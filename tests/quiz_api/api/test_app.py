@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
-from .factories import join
+from tests.plugins.factories import join
 
 
 def fuzzer(operation: Any, headers: dict[str, str]) -> Any:

@@ -6,7 +6,6 @@ import json
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
@@ -17,38 +16,10 @@ from quiz_api.content.bank import LETTERS
 from quiz_api.db.engine import hot_connection
 from quiz_api.db.models import Attempt, Participant, QuestionVersion, Result
 from quiz_api.services import attempts as service
-
-from .conftest import Clock
-from .factories import join
-from .test_participants import STUDENT, assert_problem
+from tests.plugins.app import Clock, assert_problem
+from tests.plugins.factories import STUDENT, join, key, start, submit
 
 Headers = dict[str, str]
-
-
-def start(client: TestClient, headers: Headers, status: int = 201) -> dict[str, Any]:
-    response = client.post("/api/v1/attempts", headers=headers)
-    assert response.status_code == status, response.text
-    return response.json()  # type: ignore[no-any-return]
-
-
-def key(db: Session, attempt_id: int) -> dict[str, list[str]]:
-    """The correct letters of each paper question, read from the database as a grader would."""
-    attempt = db.get(Attempt, attempt_id)
-    assert attempt is not None
-    answers = {}
-    for n, item in enumerate(attempt.paper["items"], 1):
-        version = db.get(QuestionVersion, item["v"])
-        assert version is not None
-        order = item["order"]
-        answers[f"q{n}"] = sorted(LETTERS[order.index(i)] for i in version.body["correct"])
-    return answers
-
-
-def submit(
-    client: TestClient, headers: Headers, attempt_id: int, answers: dict[str, list[str]]
-) -> Any:
-    body = {"answers": [{"question_id": q, "choices": c} for q, c in answers.items()]}
-    return client.post(f"/api/v1/attempts/{attempt_id}/submit", json=body, headers=headers)
 
 
 def test_paper_follows_the_draw_rules_without_duplicates(

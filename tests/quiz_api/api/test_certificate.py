@@ -13,10 +13,8 @@ from PIL import Image
 from sqlmodel import Session
 
 from quiz_api.rendering.certificate import CertificateData, font, render_certificate
-
-from .factories import join
-from .test_attempts import key, start, submit
-from .test_participants import assert_problem
+from tests.plugins.app import assert_problem
+from tests.plugins.factories import join, key, start, submit
 
 Headers = dict[str, str]
 

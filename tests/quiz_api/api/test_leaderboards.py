@@ -10,33 +10,10 @@ from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
 from quiz_api.core.config import Settings
 from quiz_api.db.engine import engine_dependency
-
-from .conftest import Clock
-from .factories import join
-from .test_attempts import key, start, submit
-from .test_participants import STUDENT, assert_problem
+from tests.plugins.app import Clock, assert_problem
+from tests.plugins.factories import STUDENT, cheapest_right, join, play, start, submit
 
 Headers = dict[str, str]
-
-
-def play(
-    client: TestClient, db: Session, clock: Clock, headers: Headers, right: int, seconds: int
-) -> None:
-    """One attempt with ``right`` questions answered correctly, taking ``seconds``."""
-    paper = start(client, headers)
-    kept = cheapest_right(db, paper, right)
-    clock.advance(seconds=seconds)
-    assert submit(client, headers, paper["attempt_id"], kept).status_code == 200
-    clock.advance(seconds=-seconds)
-
-
-def cheapest_right(db: Session, paper: dict, right: int) -> dict[str, list[str]]:  # type: ignore[type-arg]
-    """Answers right the ``right`` cheapest questions: every paper has the same points, so
-    the same ``right`` always gives the same score."""
-    answers = key(db, paper["attempt_id"])
-    points = {q["id"]: q["points"] for q in paper["questions"]}
-    chosen = sorted(answers, key=lambda qid: (points[qid], qid))[:right]
-    return {qid: answers[qid] for qid in chosen}
 
 
 def board(client: TestClient, headers: Headers | None = None, **query: str) -> dict:  # type: ignore[type-arg]

@@ -21,9 +21,7 @@ from quiz_api.core.config import Settings
 from quiz_api.core.tokens import participant_token
 from quiz_api.db.engine import engine_dependency
 from quiz_api.db.models import Participant
-
-from .conftest import Clock
-from .test_participants import assert_problem
+from tests.plugins.app import Clock, assert_problem
 
 
 def _client(settings: Settings, engine: Engine) -> TestClient:

@@ -4,26 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from .conftest import Clock
-from .factories import join
-
-STUDENT = {
-    "track": "student",
-    "lang": "ko",
-    "school_code": "S001",
-    "grade": 7,
-    "class_name": "1班",
-    "nickname": "小星",
-}
-
-
-def assert_problem(response: object, status: int, type_: str) -> dict[str, object]:
-    assert response.status_code == status, response.text  # type: ignore[attr-defined]
-    assert response.headers["content-type"] == "application/problem+json"  # type: ignore[attr-defined]
-    body = response.json()  # type: ignore[attr-defined]
-    assert body["type"] == f"/problems/{type_}"
-    assert body["status"] == status and body["title"]
-    return body  # type: ignore[no-any-return]
+from tests.plugins.app import Clock, assert_problem
+from tests.plugins.factories import STUDENT, join
 
 
 def test_adult_joins_and_token_identifies_them(client: TestClient) -> None:

@@ -19,9 +19,7 @@ from quiz_api.api.deps import get_now
 from quiz_api.api.ratelimit import Limit, MemoryStore, RedisStore, client_address, parse_networks
 from quiz_api.core.config import Settings
 from quiz_api.db.engine import engine_dependency
-
-from .conftest import Clock
-from .test_participants import assert_problem
+from tests.plugins.app import Clock, assert_problem
 
 ClientFactory = Callable[..., Any]
 
@@ -149,7 +147,7 @@ def test_client_address_walks_forwarded_for_past_trusted_proxies_only() -> None:
     assert client_address(None, [], trusted) == "unknown"
 
 
-def _redis_url() -> str:
+def redis_url() -> str:
     import redis
 
     url = "redis://127.0.0.1:6379/0"
@@ -161,7 +159,7 @@ def _redis_url() -> str:
 
 
 def test_redis_store_counts_like_the_memory_store() -> None:
-    store, memory = RedisStore(_redis_url()), MemoryStore()
+    store, memory = RedisStore(redis_url()), MemoryStore()
     limit = Limit(count=3, period_ms=60_000)
     key = f"test:{uuid.uuid4().hex}"
     now = 1_800_000_000_000
@@ -170,7 +168,7 @@ def test_redis_store_counts_like_the_memory_store() -> None:
 
 
 def test_workers_sharing_redis_share_the_limit() -> None:
-    url = _redis_url()
+    url = redis_url()
     first, second = RedisStore(url), RedisStore(url)
     limit = Limit(count=2, period_ms=60_000)
     key = f"test:{uuid.uuid4().hex}"
@@ -183,9 +181,7 @@ def test_workers_sharing_redis_share_the_limit() -> None:
 def test_a_request_counts_against_all_its_keys_or_none(kind: str) -> None:
     """A start counts per participant and per address in one step: when the address is
     refused, the participant's allowance is not spent either."""
-    store: MemoryStore | RedisStore = (
-        MemoryStore() if kind == "memory" else RedisStore(_redis_url())
-    )
+    store: MemoryStore | RedisStore = MemoryStore() if kind == "memory" else RedisStore(redis_url())
     person, school = f"test:p:{uuid.uuid4().hex}", f"test:a:{uuid.uuid4().hex}"
     one_a_minute = Limit(count=1, period_ms=60_000)
     assert store.hit(school, 0, one_a_minute) == 0  # the address has used its one
@@ -199,13 +195,13 @@ def test_a_redis_that_forgot_the_script_is_given_it_again() -> None:
     """A restarted Redis has no scripts: the store sends the script itself and goes on."""
     import redis
 
-    store = RedisStore(_redis_url())
+    store = RedisStore(redis_url())
     limit = Limit(count=1, period_ms=60_000)
     key = f"test:{uuid.uuid4().hex}"
     assert store.hit(key, 0, limit) == 0
-    redis.Redis.from_url(_redis_url()).script_flush()
+    redis.Redis.from_url(redis_url()).script_flush()
     assert store.hit(key, 0, limit) == 60_000  # still counted in Redis, not in memory
-    assert RedisStore(_redis_url()).hit(key, 0, limit) == 60_000
+    assert RedisStore(redis_url()).hit(key, 0, limit) == 60_000
 
 
 @contextmanager
@@ -236,15 +232,15 @@ def test_the_noop_endpoint_answers_only_when_enabled(limited: ClientFactory) -> 
 
 def test_the_api_counts_in_redis_when_it_is_configured(limited: ClientFactory) -> None:
     peer = f"198.18.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250 + 1}"
-    first = limited(peer=peer, redis_url=_redis_url(), rate_limit_join_per_address="1/3600")
-    second = limited(peer=peer, redis_url=_redis_url(), rate_limit_join_per_address="1/3600")
+    first = limited(peer=peer, redis_url=redis_url(), rate_limit_join_per_address="1/3600")
+    second = limited(peer=peer, redis_url=redis_url(), rate_limit_join_per_address="1/3600")
     assert _join(first).status_code == 201
     # Another worker (another app with its own limiter) sees the same count.
     assert_problem(_join(second), 429, "rate-limited")
 
 
 def test_deployments_sharing_a_redis_server_count_apart() -> None:
-    url = _redis_url()
+    url = redis_url()
     key = f"test:{uuid.uuid4().hex}"
     limit = Limit(count=1, period_ms=60_000)
     production, staging = RedisStore(url, namespace="prod"), RedisStore(url, namespace="staging")

@@ -11,12 +11,10 @@ from typer.testing import CliRunner
 from quiz_api.db.engine import session_scope
 from quiz_api.db.models import StaffAccount, StaffRole
 from quiz_api.services.staff import StaffInvalid, create_account, staff_from_token, staff_token
-
-from . import factories
-from .conftest import SECRET, Clock
-from .test_staff_fixtures import PASSWORD, StaffFactory, login, staff, staff_tables
-
-__all__ = ["staff", "staff_tables"]  # fixtures shared with the reports and survey tests
+from tests.plugins import factories
+from tests.plugins.app import Clock
+from tests.plugins.database import SECRET
+from tests.plugins.staff import PASSWORD, StaffFactory, login
 
 
 def test_accounts_need_the_right_scope(

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from .conftest import Clock
-from .factories import join
-from .test_attempts import start, submit
-from .test_participants import STUDENT
+from tests.plugins.app import Clock
+from tests.plugins.factories import STUDENT, join, start, submit
 
 
 def test_stats_per_track_and_day(client: TestClient, clock: Clock, school: str) -> None:

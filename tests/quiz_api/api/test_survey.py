@@ -17,26 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from quiz_api.api.problems import Problem
-from quiz_api.core.config import PROJECT_ROOT
 from quiz_api.db.engine import session_scope
 from quiz_api.db.models import Participant, SurveyResponse, SurveyVersion
 from quiz_api.services import survey as service
 from quiz_api.services.survey import SurveyInvalid, load_surveys, wilson
-
-from . import factories
-from .test_reports import CAMPAIGN, add_student, roster
-from .test_staff_fixtures import StaffFactory, staff, staff_tables
-
-__all__ = ["roster", "staff", "staff_tables"]
-
-SHIPPED = PROJECT_ROOT / "content" / "survey"
-SURVEY = "satisfaction-2026"
-
-
-@pytest.fixture
-def shipped_survey(engine: Engine, staff_tables: None) -> None:
-    with session_scope(engine) as session:
-        service.import_surveys(session, load_surveys(SHIPPED), datetime.now(UTC))
+from tests.plugins import factories
+from tests.plugins.reports import CAMPAIGN, SHIPPED, SURVEY, add_student
+from tests.plugins.staff import StaffFactory
 
 
 def finished(client: TestClient, db: Session, headers: dict[str, str]) -> None:
@@ -253,38 +240,6 @@ def test_wilson_interval() -> None:
     assert wilson(0, 10)[0] == 0 and wilson(10, 10)[1] == pytest.approx(1)
     low, high = wilson(9787, 10000)
     assert low < 0.9787 < high and high - low < 0.006
-
-
-def respond(
-    engine: Engine,
-    db: Session,
-    school: str,
-    district: str,
-    values: list[int],
-    track: str = "student",
-) -> None:
-    """One participant with a finished attempt per value, each answering challenge-overall."""
-    for value in values:
-        add_student(db, school, district, 7, "1班", "2026-06-10", [(80, True)], track=track)
-        participant = db.exec(select(Participant).order_by(col(Participant.id).desc())).first()
-        assert participant is not None
-        with Session(engine, expire_on_commit=False) as session:
-            service.submit(
-                session,
-                participant,
-                None,
-                {"challenge-overall": value},
-                f"comment from {school or 'adult'}",
-                datetime.now(UTC),
-            )
-
-
-@pytest.fixture
-def answered(engine: Engine, db: Session, shipped_survey: None, roster: None) -> None:
-    """Responses on top of the reports' hand-made roster (whose students answered none)."""
-    respond(engine, db, "S001", "黄浦区", [5] * 6 + [4] * 3 + [3, 2, 1])  # 12: 9 satisfied
-    respond(engine, db, "S002", "徐汇区", [5] * 4 + [1] * 4)  # 8: below the group minimum
-    respond(engine, db, "", "", [4] * 10, track="adult")
 
 
 def groups(body: dict[str, Any], question: str = "challenge-overall") -> dict[str | None, Any]:

@@ -6,8 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from fastapi.testclient import TestClient
 
-from .conftest import Clock
-from .test_participants import assert_problem
+from tests.plugins.app import Clock, assert_problem
 
 
 def test_visits_are_counted_per_page_and_summed(client: TestClient, clock: Clock) -> None:

@@ -27,9 +27,9 @@ from quiz_api.integrations.wechat import (
     read_identity,
     sign_identity,
 )
-
-from .conftest import SECRET
-from .test_wechat_fake import APP_SECRET, FakeWechat, free_port, serve_fake_wechat
+from tests.plugins.database import SECRET
+from tests.plugins.server import free_port
+from tests.plugins.wechat import APP_SECRET, FakeWechat, serve_fake_wechat
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from . import factories
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests import ROOT
+from tests.plugins import factories
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -118,16 +117,15 @@ def test_ranks_reset_drops_this_deployments_boards_only(tmp_path: Path) -> None:
     import redis
 
     from quiz_api.core.config import Settings
-
-    from .test_ratelimit import _redis_url
+    from tests.plugins.database import redis_url
 
     url, other = f"sqlite:///{tmp_path / 'a.sqlite3'}", f"sqlite:///{tmp_path / 'b.sqlite3'}"
-    client = redis.Redis.from_url(_redis_url())
+    client = redis.Redis.from_url(redis_url())
     mine = f"quiz:rank:{Settings(database_url=url).redis_namespace}:c:adult:city:"
     theirs = f"quiz:rank:{Settings(database_url=other).redis_namespace}:c:adult:city:"
     client.zadd(mine, {"1": 10})
     client.zadd(theirs, {"1": 10})
-    result = run("ranks", "reset", env={"QUIZ_DATABASE_URL": url, "QUIZ_REDIS_URL": _redis_url()})
+    result = run("ranks", "reset", env={"QUIZ_DATABASE_URL": url, "QUIZ_REDIS_URL": redis_url()})
     assert result.returncode == 0, result.stderr
     assert not client.exists(mine) and client.exists(theirs)
     client.delete(theirs)

@@ -8,8 +8,7 @@ import pytest
 import yaml
 
 from quiz_api.content.bank import ContentInvalid, load_bank, load_campaigns, stratum_sizes
-
-from . import factories
+from tests.plugins import factories
 
 
 def write(tmp_path: Path, text: str, name: str = "bank.yaml") -> Path:

@@ -14,9 +14,8 @@ from quiz_api.content.importer import import_content
 from quiz_api.db.engine import session_scope
 from quiz_api.db.models import QuestionVersion
 from quiz_api.services.questions import question_cache
-
-from . import factories
-from .test_attempts import key, start, submit
+from tests.plugins import factories
+from tests.plugins.factories import key, start, submit
 
 
 def versions(db: Session, question_id: str) -> list[tuple[int, bool]]:

@@ -21,12 +21,9 @@ from quiz_api.db.engine import engine_dependency
 from quiz_api.db.models import BestScore, Participant
 from quiz_api.integrations.ranks import RankIndex, board_score
 from quiz_api.services.leaderboards import Scope, count_rank
-
-from .conftest import Clock
-from .factories import join
-from .test_attempts import start, submit
-from .test_leaderboards import cheapest_right, play
-from .test_ratelimit import _redis_url
+from tests.plugins.app import Clock
+from tests.plugins.database import redis_url
+from tests.plugins.factories import cheapest_right, join, play, start, submit
 
 CAMPAIGN = "test-campaign"  # imported by the fixtures (factories.campaign)
 T0 = datetime(2026, 6, 10, 2, 0, tzinfo=UTC)
@@ -46,7 +43,7 @@ BESTS = [
 
 @pytest.fixture
 def index(settings: Settings) -> Iterator[RankIndex]:
-    ranks = RankIndex(_redis_url(), namespace=f"test-{uuid.uuid4().hex[:8]}")
+    ranks = RankIndex(redis_url(), namespace=f"test-{uuid.uuid4().hex[:8]}")
     yield ranks
     ranks.forget()
 
@@ -140,7 +137,7 @@ def test_board_scores_order_by_score_then_shorter_time() -> None:
 def test_the_api_ranks_through_redis_when_it_is_configured(
     settings: Settings, engine: Engine, db: Session, clock: Clock, index: RankIndex
 ) -> None:
-    app = create_app(settings.model_copy(update={"redis_url": _redis_url()}))
+    app = create_app(settings.model_copy(update={"redis_url": redis_url()}))
     app.dependency_overrides[engine_dependency] = lambda: engine
     app.dependency_overrides[get_now] = clock
     app.state.rank_index = index
