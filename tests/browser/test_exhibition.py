@@ -12,21 +12,29 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    Route,
+    ViewportSize,
+)
 
 from site_builder import LANGS
 
 SHOTS = Path("/tmp/sbx-shots")
-PHONE = {"width": 375, "height": 667}
+PHONE: ViewportSize = {"width": 375, "height": 667}
 ROOTS = {"zh": "", "en": "en/", "ko": "ko/", "ja": "ja/"}
 
 
 class Hall:
     """A phone-size page on the hall, with console errors and visit counts recorded."""
 
-    def __init__(self, context: Any, base: str) -> None:
+    def __init__(self, context: BrowserContext, base: str) -> None:
         self.page = context.new_page()
         self.page.set_default_timeout(15_000)
         self.base = base
@@ -38,20 +46,21 @@ class Hall:
         self.page.on("request", self._request)
         self.page.route("**/api/v1/visits", self._visit)
 
-    def _console(self, message: Any) -> None:
+    def _console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
             self.errors.append(message.text)
 
-    def _request(self, request: Any) -> None:
+    def _request(self, request: Request) -> None:
         url: str = request.url
         if not url.startswith((self.base, "data:", "blob:", "about:")):
             self.offsite.append(url)
 
-    def _visit(self, route: Any) -> None:
+    def _visit(self, route: Route) -> None:
         request = route.request
         assert request.method == "POST"
         assert request.headers.get("content-type") == "application/json"
         assert "cookie" not in request.headers
+        assert request.post_data is not None
         self.visits.append(json.loads(request.post_data)["page"])
         route.fulfill(status=204)
 
@@ -74,7 +83,7 @@ class Hall:
 
 
 @pytest.fixture
-def hall(browser: Any, hall_server: str) -> Iterator[Hall]:
+def hall(browser: Browser, hall_server: str) -> Iterator[Hall]:
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     h = Hall(context, hall_server)
     yield h
@@ -93,7 +102,7 @@ def test_hall_loads_and_counts_the_room(hall: Hall, lang: str) -> None:
     pano = page.locator("#sbx-pano")
     assert pano.is_visible()
     box = pano.bounding_box()
-    assert box["width"] >= 300 and box["height"] >= 250
+    assert box is not None and box["width"] >= 300 and box["height"] >= 250
     # the first room's six faces were fetched from the site
     assert page.locator("#sbx-pano canvas, #sbx-pano .pnlm-world").count() >= 1
     assert (
@@ -108,6 +117,7 @@ def test_hall_loads_and_counts_the_room(hall: Hall, lang: str) -> None:
 
 def drag(hall: Hall, dx: float) -> None:
     box = hall.page.locator("#sbx-pano").bounding_box()
+    assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     mouse = hall.page.mouse
     mouse.move(x, y)
@@ -194,7 +204,7 @@ def test_keyboard_users_walk_and_read_with_buttons(hall: Hall) -> None:
 
 
 @pytest.mark.browser
-def test_without_webgl_the_hall_still_turns(browser: Any, hall_server: str) -> None:
+def test_without_webgl_the_hall_still_turns(browser: Browser, hall_server: str) -> None:
     context = browser.new_context(viewport=PHONE)
     context.add_init_script(
         """
@@ -219,7 +229,7 @@ def test_without_webgl_the_hall_still_turns(browser: Any, hall_server: str) -> N
 
 
 @pytest.mark.browser
-def test_when_the_viewer_cannot_start_the_text_remains(browser: Any, hall_server: str) -> None:
+def test_when_the_viewer_cannot_start_the_text_remains(browser: Browser, hall_server: str) -> None:
     context = browser.new_context(viewport=PHONE)
     hall = Hall(context, hall_server)
     hall.page.route("**/assets/pannellum.*.js", lambda route: route.fulfill(body="", status=200))
@@ -236,7 +246,7 @@ def test_when_the_viewer_cannot_start_the_text_remains(browser: Any, hall_server
 SERIOUS = {"serious", "critical"}
 
 
-def axe_violations(page: Any) -> list[str]:
+def axe_violations(page: Page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
@@ -249,7 +259,7 @@ def axe_violations(page: Any) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", LANGS)
-def test_text_version_alone_passes_axe(browser: Any, hall_server: str, lang: str) -> None:
+def test_text_version_alone_passes_axe(browser: Browser, hall_server: str, lang: str) -> None:
     # The page as a browser without the hall's scripts gets it (JavaScript off, or the
     # scripts failed): only the text version.
     context = browser.new_context(viewport=PHONE)

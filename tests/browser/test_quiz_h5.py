@@ -7,13 +7,16 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext, Response, Route
 
 from quiz_api.content.bank import LETTERS
 from tests.plugins.browser import SHOTS, Phone
 from tests.plugins.server import Live
+from tests.plugins.wechat import FakeWechat
 
 pytestmark = pytest.mark.browser
 
@@ -117,7 +120,8 @@ def test_adult_attempt_in_chinese_with_review_and_certificate(phone: Phone, live
     assert "100分" in score and "恭喜" in score and "全市排名" in score
     assert phone.page.locator(".qz-review__item").count() == total
     assert phone.page.locator(".qz-review__item.is-right").count() == total
-    assert phone.page.get_attribute(".qz-cert", "src", timeout=1000).startswith("data:image/png")
+    certificate = phone.page.get_attribute(".qz-cert", "src", timeout=1000)
+    assert certificate is not None and certificate.startswith("data:image/png")
     phone.page.screenshot(path=str(SHOTS / "zh-5-result.png"))
     phone.page.locator(".qz-review").scroll_into_view_if_needed()
     phone.page.screenshot(path=str(SHOTS / "zh-6-review.png"))
@@ -193,7 +197,7 @@ def test_a_refresh_in_the_middle_resumes_the_same_attempt(phone: Phone, live: Li
 
 
 def test_an_offline_submission_is_sent_once_when_the_network_returns(
-    phone: Phone, context: Any, live: Live
+    phone: Phone, context: BrowserContext, live: Live
 ) -> None:
     phone.open("ko/quiz/")
     choose_adult(phone, "오프라인")
@@ -223,7 +227,7 @@ def test_an_offline_submission_is_sent_once_when_the_network_returns(
 
 
 def test_a_reload_while_the_submission_is_pending_sends_the_same_answers(
-    phone: Phone, context: Any, live: Live
+    phone: Phone, context: BrowserContext, live: Live
 ) -> None:
     phone.open("quiz/")
     choose_adult(phone, "断网")
@@ -312,7 +316,7 @@ def test_no_serious_accessibility_violations_on_any_screen(phone: Phone, live: L
 def test_first_load_is_within_60_kb_gzipped(phone: Phone, live: Live) -> None:
     sizes: dict[str, int] = {}
 
-    def record(response: Any) -> None:
+    def record(response: Response) -> None:
         kind = response.request.resource_type
         if kind in ("document", "stylesheet", "script"):
             sizes[response.url] = len(gzip.compress(response.body(), compresslevel=6))
@@ -339,14 +343,14 @@ window.wx = {
 
 
 def test_wechat_login_is_silent_and_the_share_card_is_signed(
-    browser: Any, live_wechat: Live, wechat_fake: Any
+    browser: Browser, live_wechat: Live, wechat_fake: FakeWechat
 ) -> None:
     """With an official account configured, the page goes through snsapi_base OAuth (the
     fake authorizes at once), the participant is their openid, a second phone of the same
     WeChat user gets the same participant, and the share card is signed for the page."""
     from tests.plugins.browser import WECHAT_UA
 
-    def phone_in_wechat() -> tuple[Any, Phone]:
+    def phone_in_wechat() -> tuple[BrowserContext, Phone]:
         ctx = browser.new_context(
             viewport={"width": 375, "height": 667}, is_mobile=True, user_agent=WECHAT_UA
         )
@@ -445,11 +449,11 @@ def test_a_busy_server_is_asked_again_after_retry_after_and_the_phone_says_why(
         {"type": "/problems/server-busy", "title": "The server is busy", "status": 503}
     )
 
-    def first_refused(sent: list[str]) -> Any:
+    def first_refused(sent: list[str]) -> Callable[[Route], None]:
         """A route handler that answers the first request busy and lets the rest through,
         keeping each request's method and body in ``sent``."""
 
-        def handle(route: Any) -> None:
+        def handle(route: Route) -> None:
             sent.append(f"{route.request.method} {route.request.post_data or ''}")
             if len(sent) > 1:
                 route.continue_()

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
+from playwright.sync_api import BrowserContext
 
 from tests.browser.test_quiz_h5 import ROOTS, answer, choose_adult, start_quiz, stored, submit
 from tests.plugins.browser import SHOTS, Phone
@@ -119,7 +120,7 @@ def test_not_now_hides_the_invitation_and_sends_nothing(phone: Phone, live: Live
 
 
 def test_answers_given_offline_are_sent_once_the_network_returns(
-    phone: Phone, context: Any, live: Live
+    phone: Phone, context: BrowserContext, live: Live
 ) -> None:
     finish_attempt(phone, "en", "Offline survey")
     open_survey(phone)
@@ -140,7 +141,7 @@ def test_answers_given_offline_are_sent_once_the_network_returns(
 
 
 def test_a_reload_while_the_answers_are_pending_sends_them_once(
-    phone: Phone, context: Any, live: Live
+    phone: Phone, context: BrowserContext, live: Live
 ) -> None:
     finish_attempt(phone, "en", "Reload survey")
     open_survey(phone)

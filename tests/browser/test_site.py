@@ -7,13 +7,16 @@ any host other than the local test server fails the test.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, ViewportSize
 
 pytestmark = pytest.mark.browser
 
-VIEWPORTS = {"phone": {"width": 375, "height": 667}, "desktop": {"width": 1280, "height": 800}}
+VIEWPORTS: dict[str, ViewportSize] = {
+    "phone": {"width": 375, "height": 667},
+    "desktop": {"width": 1280, "height": 800},
+}
 ROOTS = {"zh": "", "en": "en/", "ko": "ko/", "ja": "ja/"}
 SITE_NAMES = {
     "zh": "禁毒宣传教育",
@@ -27,29 +30,31 @@ POST = "posts/2026-06-26-international-day/"
 class Watched:
     """A page with its console errors and off-site requests recorded."""
 
-    def __init__(self, page: Any, base: str) -> None:
+    def __init__(self, page: Page, base: str, viewport: str) -> None:
         self.page = page
         self.base = base
+        self.viewport = viewport  # a key of VIEWPORTS
         self.errors: list[str] = []
         self.offsite: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
         page.on("request", self._request)
 
-    def _console(self, message: Any) -> None:
+    def _console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
             text = message.text
             # the 404 test loads a missing address on purpose
             if "404 (Not Found)" not in text:
                 self.errors.append(text)
 
-    def _request(self, request: Any) -> None:
+    def _request(self, request: Request) -> None:
         url: str = request.url
         if not (url.startswith(self.base) or url.startswith(("data:", "blob:", "about:"))):
             self.offsite.append(url)
 
-    def goto(self, path: str) -> Any:
+    def goto(self, path: str) -> Response:
         response = self.page.goto(self.base + path)
+        assert response is not None, f"no response for {path}"
         self.page.wait_for_load_state("networkidle")
         return response
 
@@ -59,19 +64,20 @@ class Watched:
 
 
 @pytest.fixture(params=list(VIEWPORTS))
-def watched(request: pytest.FixtureRequest, browser: Any, site_server: str) -> Iterator[Watched]:
+def watched(
+    request: pytest.FixtureRequest, browser: Browser, site_server: str
+) -> Iterator[Watched]:
     context = browser.new_context(viewport=VIEWPORTS[request.param])
     page = context.new_page()
     page.set_default_timeout(10_000)
-    w = Watched(page, site_server)
-    w.viewport = request.param  # type: ignore[attr-defined]
+    w = Watched(page, site_server, request.param)
     yield w
     context.close()
     w.check()
 
 
 def is_phone(w: Watched) -> bool:
-    return bool(getattr(w, "viewport", "") == "phone")
+    return w.viewport == "phone"
 
 
 @pytest.mark.parametrize("lang", list(ROOTS))
@@ -84,7 +90,7 @@ def test_home_page(watched: Watched, lang: str) -> None:
     assert page.locator("#sb-missing").is_hidden()
     # the page fits the screen: no horizontal scrolling on a phone
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"] + 1
+    assert width <= VIEWPORTS[watched.viewport]["width"] + 1
 
 
 def switch_language(w: Watched, lang: str) -> None:

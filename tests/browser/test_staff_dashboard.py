@@ -4,14 +4,13 @@ The browser's requests are answered by the test client (no server, nothing from 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from tests.plugins.staff import PASSWORD, StaffFactory
 
@@ -19,13 +18,22 @@ pytestmark = pytest.mark.browser
 ORIGIN = "http://dashboard.test"
 
 
+OpenPage = Callable[[int, int], Page]
+
+
 @pytest.fixture
-def open_page(browser: Any, client: TestClient) -> Iterator[Any]:
+def page_errors() -> list[str]:
+    """The uncaught exceptions of every page the test opened."""
+    return []
+
+
+@pytest.fixture
+def open_page(browser: Browser, client: TestClient, page_errors: list[str]) -> Iterator[OpenPage]:
     """A function opening the dashboard at a viewport size; every request goes to the app."""
-    contexts: list[Any] = []
+    contexts: list[BrowserContext] = []
     outside: list[str] = []
 
-    def forward(route: Any) -> None:
+    def forward(route: Route) -> None:
         request = route.request
         parts = urlsplit(request.url)
         if f"{parts.scheme}://{parts.netloc}" != ORIGIN:
@@ -49,7 +57,7 @@ def open_page(browser: Any, client: TestClient) -> Iterator[Any]:
             status=response.status_code, headers=dict(response.headers), body=response.content
         )
 
-    def open_(width: int, height: int) -> Any:
+    def open_(width: int, height: int) -> Page:
         context = browser.new_context(
             viewport={"width": width, "height": height}, accept_downloads=True, locale="zh-CN"
         )
@@ -57,9 +65,7 @@ def open_page(browser: Any, client: TestClient) -> Iterator[Any]:
         page = context.new_page()
         page.set_default_timeout(60_000)  # a busy test machine; the waits end on events
         page.route("**/*", forward)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.errors = errors
+        page.on("pageerror", lambda exc: page_errors.append(str(exc)))
         page.goto(f"{ORIGIN}/staff/")
         return page
 
@@ -69,14 +75,14 @@ def open_page(browser: Any, client: TestClient) -> Iterator[Any]:
     assert outside == []  # nothing was asked of another host
 
 
-def sign_in(page: Any, username: str) -> None:
+def sign_in(page: Page, username: str) -> None:
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("#login-form button[type=submit]")
 
 
 def test_city_dashboard_on_a_phone_and_a_desktop(
-    open_page: Any, answered: None, staff: StaffFactory
+    open_page: OpenPage, answered: None, staff: StaffFactory, page_errors: list[str]
 ) -> None:
     staff("city", username="city-office")
     page = open_page(375, 667)
@@ -134,7 +140,7 @@ def test_city_dashboard_on_a_phone_and_a_desktop(
     assert page.locator("#scope-title").inner_text() == "Huangpu District"
     page.click("#back")
     page.wait_for_selector("#table-districts")
-    assert page.errors == []
+    assert page_errors == []
 
     desktop = open_page(1280, 800)
     page = desktop
@@ -144,11 +150,11 @@ def test_city_dashboard_on_a_phone_and_a_desktop(
     assert page.locator("#scope-title").inner_text() == "시 전체"
     page.wait_for_selector("#survey-body table")
     page.screenshot(path="/tmp/staff-dashboard-city-1280.png", full_page=True)
-    assert page.errors == []
+    assert page_errors == []
 
 
 def test_school_dashboard_shows_its_classes_only(
-    open_page: Any, roster: None, staff: StaffFactory
+    open_page: OpenPage, roster: None, staff: StaffFactory, page_errors: list[str]
 ) -> None:
     staff("school", school="S001", username="teacher-s001")
     page = open_page(375, 667)
@@ -175,7 +181,7 @@ def test_school_dashboard_shows_its_classes_only(
     # A locator assertion waits without evaluating a string: the page's CSP forbids eval,
     # which wait_for_function needs.
     expect(other.locator("#login-error")).to_have_text("Wrong username or password")
-    assert page.errors == [] and other.errors == []
+    assert page_errors == []  # neither school's page
 
 
 def test_dashboard_files_are_self_contained(client: TestClient) -> None:

@@ -33,7 +33,8 @@ class Answer:
     body: bytes
 
     def json(self) -> dict[str, object]:
-        return json.loads(self.body)  # type: ignore[no-any-return]
+        body: dict[str, object] = json.loads(self.body)
+        return body
 
 
 def _site(root: Path) -> Path:
@@ -93,7 +94,7 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         env=env, stdout=api_log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
-        wait_healthy(f"http://127.0.0.1:{api_port}", api)  # type: ignore[arg-type]
+        wait_healthy(f"http://127.0.0.1:{api_port}", api)
         with running_nginx(tmp, port, api_port, _site(tmp / "site")):
             yield f"http://127.0.0.1:{port}"
     finally:

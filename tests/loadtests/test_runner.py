@@ -28,9 +28,7 @@ class Entry:
     times: list[int] = field(default_factory=list)
     num_failures: int = 0
 
-    @property
-    def num_requests(self) -> int:
-        return len(self.times) + self.num_failures
+    num_requests: int = 0
 
     def get_response_time_percentile(self, percent: float) -> int:
         ordered = sorted(self.times)
@@ -42,6 +40,7 @@ def stats(*samples: tuple[str, int | None]) -> list[Entry]:
     entries: dict[str, Entry] = {}
     for name, ms in samples:
         entry = entries.setdefault(name, Entry(name))
+        entry.num_requests += 1
         if ms is None:
             entry.num_failures += 1
         else:

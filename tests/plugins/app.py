@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx2 as httpx
 import pytest
@@ -32,11 +33,11 @@ class Clock:
         self.now += timedelta(**delta)
 
 
-def assert_problem(response: httpx.Response, status: int, type_: str) -> dict[str, object]:
+def assert_problem(response: httpx.Response, status: int, type_: str) -> dict[str, Any]:
     """An RFC 9457 problem of this status and type (docs/api.md lists the types)."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
-    body: dict[str, object] = response.json()
+    body: dict[str, Any] = response.json()
     assert body["type"] == f"/problems/{type_}"
     assert body["status"] == status and body["title"]
     return body

@@ -4,6 +4,7 @@ with answers on top of it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -35,7 +36,7 @@ def add_student(
     grade: int,
     class_name: str,
     day: str,
-    results: list[tuple[int, bool]] = (),  # type: ignore[assignment]
+    results: Sequence[tuple[int, bool]] = (),
     track: str = "student",
 ) -> None:
     when = datetime.fromisoformat(f"{day}T02:00:00+00:00").astimezone(UTC)

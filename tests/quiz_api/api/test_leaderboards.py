@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -16,10 +18,11 @@ from tests.plugins.factories import STUDENT, cheapest_right, join, play, start, 
 Headers = dict[str, str]
 
 
-def board(client: TestClient, headers: Headers | None = None, **query: str) -> dict:  # type: ignore[type-arg]
+def board(client: TestClient, headers: Headers | None = None, **query: str) -> dict[str, Any]:
     response = client.get("/api/v1/leaderboards/adult", params=query, headers=headers or {})
     assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def test_order_is_score_then_time_then_first_to_get_there(

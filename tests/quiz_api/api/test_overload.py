@@ -111,7 +111,8 @@ def test_admission_control_is_on_by_default_and_off_at_zero(settings: Settings) 
     from quiz_api.api.overload import AdmissionControl
 
     def bounded(app: FastAPI) -> bool:
-        return any(m.cls is AdmissionControl for m in app.user_middleware)
+        classes: list[object] = [m.cls for m in app.user_middleware]
+        return AdmissionControl in classes
 
     assert Settings().max_in_flight > 0
     assert bounded(create_app(settings))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+from pathlib import Path
 
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from quiz_api.core.config import Settings
 from tests.plugins.app import Clock, assert_problem
 from tests.plugins.factories import STUDENT, join
 
@@ -57,7 +61,7 @@ def test_personal_data_fields_are_refused(client: TestClient, school: str) -> No
             422,
             "validation-error",
         )
-        assert any(e["field"] == field for e in body["errors"])  # type: ignore[union-attr]
+        assert any(e["field"] == field for e in body["errors"])
 
 
 def test_bad_values_each_give_a_field_error(client: TestClient) -> None:
@@ -119,7 +123,7 @@ def test_unknown_api_path_is_a_problem_not_html(client: TestClient) -> None:
     assert_problem(client.delete("/api/v1/participants"), 405, "method-not-allowed")
 
 
-def test_site_is_served_beside_the_api(settings, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_site_is_served_beside_the_api(settings: Settings, engine: Engine, tmp_path: Path) -> None:
     from quiz_api.api.app import create_app
     from quiz_api.db.engine import engine_dependency
 

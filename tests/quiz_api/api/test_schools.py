@@ -57,7 +57,7 @@ def test_import_csv_then_reimport_updates_counts(
     assert (report.schools_added, report.classes_added) == (2, 3)
     assert classes(db, "T01") == {(7, "1班"): 40, (7, "2班"): 38}
     assert db.get(School, "T02") is not None
-    assert db.get(School, "T02").district == "徐汇区"  # type: ignore[union-attr]
+    assert db.exec(select(School).where(School.code == "T02")).one().district == "徐汇区"
 
     # Same file again: nothing changes.
     with session_scope(engine) as session:
@@ -137,7 +137,7 @@ def test_import_xlsx_with_chinese_headers(engine: Engine, db: Session, tmp_path:
     with session_scope(engine) as session:
         import_roster_file(session, path)
     assert classes(db, "T09") == {(10, "1班"): 45}
-    assert db.get(School, "T09").level == "senior"  # type: ignore[union-attr]
+    assert db.exec(select(School).where(School.code == "T09")).one().level == "senior"
 
 
 def test_csv_saved_by_chinese_excel_gb18030(engine: Engine, db: Session, tmp_path: Path) -> None:
@@ -145,7 +145,7 @@ def test_csv_saved_by_chinese_excel_gb18030(engine: Engine, db: Session, tmp_pat
     path.write_bytes((HEADER + "T07,示例小学 (demo),静安区,小学,1,1班,30\n").encode("gb18030"))
     with session_scope(engine) as session:
         import_roster_file(session, path)
-    assert db.get(School, "T07").name == "示例小学 (demo)"  # type: ignore[union-attr]
+    assert db.exec(select(School).where(School.code == "T07")).one().name == "示例小学 (demo)"
 
 
 def test_cli_import_exit_codes(

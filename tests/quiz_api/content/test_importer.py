@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,12 +12,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from quiz_api.content.bank import ContentInvalid
-from quiz_api.content.importer import import_content
+from quiz_api.content.importer import ContentImportReport, import_content
 from quiz_api.db.engine import session_scope
 from quiz_api.db.models import QuestionVersion
 from quiz_api.services.questions import question_cache
 from tests.plugins import factories
 from tests.plugins.factories import key, start, submit
+
+EditContent = Callable[[list[dict[str, Any]]], ContentImportReport]
 
 
 def versions(db: Session, question_id: str) -> list[tuple[int, bool]]:
@@ -29,10 +33,10 @@ def versions(db: Session, question_id: str) -> list[tuple[int, bool]]:
 
 
 @pytest.fixture
-def edited_content(tmp_path: Path, engine: Engine, content_dir: Path):  # type: ignore[no-untyped-def]
+def edited_content(tmp_path: Path, engine: Engine, content_dir: Path) -> Iterator[EditContent]:
     """Yields a function that imports an edited bank; restores the standard bank after."""
 
-    def run(questions: list[dict[str, object]]) -> object:
+    def run(questions: list[dict[str, Any]]) -> ContentImportReport:
         folder = factories.write_content(tmp_path / "c", questions, [factories.campaign()])
         with session_scope(engine) as session:
             report = import_content(session, folder)
@@ -45,7 +49,7 @@ def edited_content(tmp_path: Path, engine: Engine, content_dir: Path):  # type: 
     question_cache.clear()
 
 
-def test_reimport_is_idempotent(edited_content, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_reimport_is_idempotent(edited_content: EditContent, db: Session) -> None:
     report = edited_content(factories.standard_bank())
     assert (report.bank.added, report.bank.changed, report.bank.retired) == (0, 0, 0)
     assert report.campaigns == ["test-campaign: unchanged (version 1)"]
@@ -57,7 +61,7 @@ def test_changed_question_gets_a_version_and_old_attempts_keep_theirs(
     client: TestClient,
     adult: dict[str, str],
     db: Session,
-    edited_content,  # type: ignore[no-untyped-def]
+    edited_content: EditContent,
 ) -> None:
     paper = start(client, adult)
     old_key = key(db, paper["attempt_id"])
@@ -73,7 +77,7 @@ def test_changed_question_gets_a_version_and_old_attempts_keep_theirs(
     assert result["score"] == result["max_score"]
 
 
-def test_removed_question_is_retired(edited_content, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_removed_question_is_retired(edited_content: EditContent, db: Session) -> None:
     bank = factories.standard_bank()
     bank.append(factories.question("a-law-extra", category="law"))
     edited_content(bank)
@@ -81,7 +85,7 @@ def test_removed_question_is_retired(edited_content, db: Session) -> None:  # ty
     assert versions(db, "a-law-extra") == [(1, False)]
 
 
-def test_invalid_content_imports_nothing(edited_content, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_content_imports_nothing(edited_content: EditContent, db: Session) -> None:
     bank = factories.standard_bank()
     bank[0]["answer"] = "Z"
     bank.append(factories.question("a-brand-new"))

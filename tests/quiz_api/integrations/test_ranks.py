@@ -83,7 +83,9 @@ def _finish_rebuilds() -> None:
         thread.join(timeout=30)
 
 
-def _all_ranks(engine: Engine, index: RankIndex | None, ids: list[int], scope: Scope) -> list:  # type: ignore[type-arg]
+def _all_ranks(
+    engine: Engine, index: RankIndex | None, ids: list[int], scope: Scope
+) -> list[int | None]:
     with engine.connect() as connection:
         return [
             index.rank(connection, pid, scope) if index else count_rank(connection, pid, scope)
