@@ -125,6 +125,16 @@ def write_content(
     return root
 
 
+ROSTER_HEADER = "school_code,school_name,district,level,grade,class,enrolled\n"
+
+
+def write_roster(tmp_path: Path, body: str, name: str = "roster.csv") -> Path:
+    """A roster CSV as the education bureau sends it: the header, then ``body``'s rows."""
+    path = tmp_path / name
+    path.write_text(ROSTER_HEADER + body, "utf-8")
+    return path
+
+
 def join(client: TestClient, **body: object) -> dict[str, str]:
     """Join a track; returns the Authorization header of the new participant."""
     body.setdefault("track", "adult")

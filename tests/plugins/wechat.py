@@ -7,9 +7,11 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -19,7 +21,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from quiz_api.integrations.wechat import EXPIRED_ACCESS_TOKEN, INVALID_CODE, INVALID_CREDENTIAL
+from quiz_api.integrations.wechat import (
+    EXPIRED_ACCESS_TOKEN,
+    INVALID_CODE,
+    INVALID_CREDENTIAL,
+    WechatSettings,
+)
 from tests.plugins.server import Live, free_port, serve, server_env
 
 APP_SECRET = "fake-app-secret"
@@ -154,3 +161,35 @@ def live_wechat(live: Live, wechat_fake: FakeWechat) -> Iterator[Live]:
     )
     with serve(live.tmp, port, env, "wechat-server") as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def fake_server() -> Iterator[FakeWechat]:
+    """A fake of its own for each test module (the live site's is wechat_fake)."""
+    with serve_fake_wechat() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake(fake_server: FakeWechat) -> FakeWechat:
+    """The shared fake with a fresh app id (so that cached tokens of other tests never
+    apply) and fresh counters."""
+    fake_server.app_id = f"wx{uuid.uuid4().hex[:14]}"
+    fake_server.calls = {"token": 0, "ticket": 0, "oauth": 0}
+    fake_server.tickets.clear()
+    fake_server.codes.clear()
+    fake_server.used_codes.clear()
+    return fake_server
+
+
+def wechat_settings(fake: FakeWechat, **overrides: Any) -> WechatSettings:
+    """The settings of an official account served by ``fake``."""
+    values: dict[str, Any] = {
+        "app_id": fake.app_id,
+        "app_secret": APP_SECRET,
+        "api_base": fake.base,
+        "open_base": fake.base,
+        "redis_url": None,
+    }
+    values.update(overrides)
+    return WechatSettings(**values)

@@ -1,4 +1,5 @@
-"""A malformed post fails the build with file:line: what — fix, no traceback, site untouched."""
+"""Posts as the office writes them: a malformed one fails the build with file:line: what —
+fix, no traceback, site untouched; the reading time counts CJK characters."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.content import reading_minutes
 from site_builder.corpus import write_sample
 from tests import ROOT
 
@@ -125,3 +127,11 @@ def test_good_build_replaces_site(tmp_path: Path) -> None:
     assert not (out / "stale.html").exists()
     assert (out / "posts" / "2026-06-27-good" / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+
+
+def test_reading_time_counts_cjk_characters() -> None:
+    assert reading_minutes("禁" * 4000) == 10
+    assert reading_minutes("word " * 2200) == 10
+    assert reading_minutes("마약" * 2000) == 10
+    page_text = "6月26日，全市学校和社区开展禁毒宣传活动，市民了解毒品危害。" * 30
+    assert reading_minutes(page_text) == 2

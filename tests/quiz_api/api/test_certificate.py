@@ -1,29 +1,20 @@
-"""Certificates: a PNG for a passed attempt only, in the participant's language, with a QR
-code back to the challenge."""
+"""Certificates over HTTP: a PNG for a passed attempt only, in the participant's language,
+with a QR code back to the challenge (drawing them: tests/quiz_api/rendering/)."""
 
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
-import zxingcpp
 from fastapi.testclient import TestClient
-from PIL import Image, ImageFont
+from PIL import Image
 from sqlmodel import Session
 
-from quiz_api.rendering.certificate import CertificateData, font, render_certificate
 from tests.plugins.app import assert_problem
 from tests.plugins.factories import join, key, start, submit
+from tests.plugins.images import qr_text
 
 Headers = dict[str, str]
-
-
-def qr_text(png: bytes) -> str:
-    with Image.open(io.BytesIO(png)) as image:
-        results = zxingcpp.read_barcodes(image.convert("L"))
-    assert len(results) == 1, f"{len(results)} codes found"
-    return str(results[0].text)
 
 
 def passed_attempt(client: TestClient, headers: Headers, db: Session) -> int:
@@ -69,24 +60,3 @@ def test_no_certificate_before_submitting_nor_for_someone_else(
     other = join(client, nickname="someone else")
     assert_problem(client.get(path, headers=other), 404, "not-found")
     assert_problem(client.get(path), 401, "not-authenticated")
-
-
-@pytest.mark.parametrize("lang", ["zh", "en", "ko", "ja"])
-def test_certificate_draws_with_a_cjk_font_in_every_language(lang: str) -> None:
-    face = font(30, lang)
-    assert isinstance(face, ImageFont.FreeTypeFont), "no CJK font: Pillow's default is used"
-    family = face.getname()[0] or ""
-    assert "CJK" in family or "WenQuanYi" in family
-    png = render_certificate(
-        CertificateData(
-            lang=lang,
-            nickname="さくら 민수 阿明 Sam",
-            track="student",
-            score=85,
-            max_score=100,
-            day=date(2026, 6, 26),
-            campaign_name="2026 City Anti-Drug Knowledge Challenge",
-            url="https://quiz.example.cn/quiz/",
-        )
-    )
-    assert qr_text(png) == "https://quiz.example.cn/quiz/"

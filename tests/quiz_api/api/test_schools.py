@@ -8,10 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
-from typer.testing import CliRunner
+from sqlmodel import Session, select
 
-from quiz_api.cli.schools import DEMO_ROSTER
 from quiz_api.db.engine import session_scope
 from quiz_api.db.models import School, SchoolClass
 from quiz_api.services.schools import (
@@ -20,14 +18,7 @@ from quiz_api.services.schools import (
     import_roster_file,
     resolve_district,
 )
-
-HEADER = "school_code,school_name,district,level,grade,class,enrolled\n"
-
-
-def write(tmp_path: Path, body: str, name: str = "roster.csv") -> Path:
-    path = tmp_path / name
-    path.write_text(HEADER + body, "utf-8")
-    return path
+from tests.plugins.factories import ROSTER_HEADER, write_roster
 
 
 def classes(db: Session, code: str) -> dict[tuple[int, str], int]:
@@ -46,7 +37,7 @@ def test_districts_resolve_by_code_or_any_language() -> None:
 def test_import_csv_then_reimport_updates_counts(
     engine: Engine, db: Session, tmp_path: Path
 ) -> None:
-    first = write(
+    first = write_roster(
         tmp_path,
         "T01,示例中学 (demo),黄浦区,junior,7,1班,40\n"
         "T01,示例中学 (demo),黄浦区,junior,7,2班,38\n"
@@ -65,7 +56,7 @@ def test_import_csv_then_reimport_updates_counts(
     assert (again.schools_added, again.classes_added, again.classes_unchanged) == (0, 0, 3)
 
     # New counts, a class gone, a class added: the school's list follows the file.
-    second = write(
+    second = write_roster(
         tmp_path,
         "T01,示例中学 (demo),黄浦区,junior,7,1班,41\nT01,示例中学 (demo),黄浦区,junior,8,1班,35\n",
         "second.csv",
@@ -80,7 +71,7 @@ def test_import_csv_then_reimport_updates_counts(
 def test_bad_rows_are_all_reported_and_nothing_is_imported(
     engine: Engine, db: Session, tmp_path: Path
 ) -> None:
-    path = write(
+    path = write_roster(
         tmp_path,
         "T01,Demo,黄浦区,junior,7,1班,40\n"
         "T02,Demo 2,Atlantis,junior,7,1班,40\n"
@@ -142,36 +133,17 @@ def test_import_xlsx_with_chinese_headers(engine: Engine, db: Session, tmp_path:
 
 def test_csv_saved_by_chinese_excel_gb18030(engine: Engine, db: Session, tmp_path: Path) -> None:
     path = tmp_path / "gbk.csv"
-    path.write_bytes((HEADER + "T07,示例小学 (demo),静安区,小学,1,1班,30\n").encode("gb18030"))
+    path.write_bytes(
+        (ROSTER_HEADER + "T07,示例小学 (demo),静安区,小学,1,1班,30\n").encode("gb18030")
+    )
     with session_scope(engine) as session:
         import_roster_file(session, path)
     assert db.exec(select(School).where(School.code == "T07")).one().name == "示例小学 (demo)"
 
 
-def test_cli_import_exit_codes(
-    engine: Engine, db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import quiz_api.db.engine as dbmodule
-    from quiz_api.cli.main import app
-
-    monkeypatch.setattr(dbmodule, "get_engine", lambda: engine)
-    runner = CliRunner()
-    bad = write(tmp_path, "T01,Demo,Atlantis,junior,7,1班,40\n")
-    result = runner.invoke(app, ["schools", "import", str(bad)])
-    assert result.exit_code == 1
-    assert "row 2: unknown district 'Atlantis'" in result.output
-    assert "nothing was imported" in result.output
-    assert runner.invoke(app, ["schools", "import", str(tmp_path / "nope.csv")]).exit_code == 1
-    result = runner.invoke(app, ["schools", "import", str(DEMO_ROSTER)])
-    assert result.exit_code == 0, result.output
-    db.expire_all()
-    demo = db.exec(select(School).where(col(School.code).like("DEMO%"))).all()
-    assert demo and all("(demo)" in s.name for s in demo)
-
-
 @pytest.fixture
 def roster(engine: Engine, tmp_path: Path) -> None:
-    path = write(
+    path = write_roster(
         tmp_path,
         "S101,示例第一中学 (demo),黄浦区,junior,7,10班,40\n"
         "S101,示例第一中学 (demo),黄浦区,junior,7,2班,38\n"
@@ -234,7 +206,7 @@ def test_search_scales_to_a_few_thousand_schools(
 ) -> None:
     rows = "".join(f"Q{n:04d},示例学校{n} (demo),闵行区,primary,1,1班,30\n" for n in range(3000))
     with session_scope(engine) as session:
-        import_roster_file(session, write(tmp_path, rows))
+        import_roster_file(session, write_roster(tmp_path, rows))
     response = client.get("/api/v1/schools", params={"q": "示例学校12"})
     assert response.status_code == 200
     assert len(response.json()) == 20

@@ -32,7 +32,3 @@ def test_stats_per_track_and_day(client: TestClient, clock: Clock, school: str) 
         ("2026-06-10", "student"): (1, 1, 0),
         ("2026-06-11", "adult"): (0, 1, 1),
     }
-
-
-def test_health_reports_the_database(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}

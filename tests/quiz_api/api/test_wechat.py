@@ -4,8 +4,6 @@ app served by uvicorn on a free port), with WeChat's own error codes."""
 from __future__ import annotations
 
 import hashlib
-import uuid
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,50 +14,15 @@ from quiz_api.api.routes.wechat import get_clock
 from quiz_api.integrations.wechat import (
     INVALID_CODE,
     INVALID_CREDENTIAL,
-    REFRESH_MARGIN,
     MemoryCache,
-    RedisCache,
     WechatClient,
     WechatError,
     WechatSettings,
     get_wechat_settings,
-    jssdk_signature,
-    read_identity,
     sign_identity,
 )
-from tests.plugins.database import SECRET
 from tests.plugins.server import free_port
-from tests.plugins.wechat import APP_SECRET, FakeWechat, serve_fake_wechat
-
-
-@pytest.fixture(scope="module")
-def fake_server() -> Iterator[FakeWechat]:
-    with serve_fake_wechat() as fake:
-        yield fake
-
-
-@pytest.fixture
-def fake(fake_server: FakeWechat) -> FakeWechat:
-    """The shared fake with a fresh app id (so that cached tokens of other tests never
-    apply) and fresh counters."""
-    fake_server.app_id = f"wx{uuid.uuid4().hex[:14]}"
-    fake_server.calls = {"token": 0, "ticket": 0, "oauth": 0}
-    fake_server.tickets.clear()
-    fake_server.codes.clear()
-    fake_server.used_codes.clear()
-    return fake_server
-
-
-def wechat_settings(fake: FakeWechat, **overrides: Any) -> WechatSettings:
-    values: dict[str, Any] = {
-        "app_id": fake.app_id,
-        "app_secret": APP_SECRET,
-        "api_base": fake.base,
-        "open_base": fake.base,
-        "redis_url": None,
-    }
-    values.update(overrides)
-    return WechatSettings(**values)
+from tests.plugins.wechat import APP_SECRET, FakeWechat, wechat_settings
 
 
 @pytest.fixture
@@ -89,34 +52,6 @@ def callback(wx: TestClient, code: str, next: str = "/quiz/") -> str:
 
 def fragment(location: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(location).fragment).items()}
-
-
-# ---------------------------------------------------------------------------- signature
-def test_signature_matches_the_worked_example_of_wechats_documentation() -> None:
-    ticket = (
-        "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg"
-    )
-    signature = jssdk_signature(
-        ticket, "Wm3WZYTPz0wzccnW", 1414587457, "http://mp.weixin.qq.com?params=value"
-    )
-    assert signature == "0f9de62fce790f9a083d5c99e95740ceb90c27ed"
-
-
-def test_signature_ignores_the_fragment_of_the_url() -> None:
-    args = ("ticket", "nonce", 1)
-    assert jssdk_signature(*args, "https://x.cn/quiz/?a=1#wx=abc") == jssdk_signature(
-        *args, "https://x.cn/quiz/?a=1"
-    )
-
-
-# ---------------------------------------------------------------------------- identity
-def test_identity_is_signed_and_expires() -> None:
-    identity = sign_identity(SECRET, "o-abc", now=1000)
-    assert read_identity(SECRET, identity, now=1001) == "o-abc"
-    assert read_identity("another-secret-" + "z" * 32, identity, now=1001) is None
-    assert read_identity(SECRET, identity, now=1000 + 3 * 3600) is None
-    forged = identity.replace(identity.split(".")[1], "b3RoZXI")  # "other"
-    assert read_identity(SECRET, forged, now=1001) is None
 
 
 # ---------------------------------------------------------------------------- OAuth
@@ -241,25 +176,6 @@ def test_token_and_ticket_are_fetched_once_for_their_lifetime(
     assert fake.calls["ticket"] == 1
 
 
-def test_ticket_and_token_are_refreshed_before_they_expire(fake: FakeWechat) -> None:
-    now = [0.0]
-    client = WechatClient(wechat_settings(fake), cache=MemoryCache(clock=lambda: now[0]))
-    first = client.jsapi_ticket()
-    now[0] = 7200 - REFRESH_MARGIN - 1
-    assert client.jsapi_ticket() == first
-    now[0] = 7200 - REFRESH_MARGIN + 1  # still valid for WeChat, but due for a refresh
-    assert client.jsapi_ticket() != first
-    assert fake.calls == {"token": 2, "ticket": 2, "oauth": 0}
-
-
-def test_an_expired_access_token_is_replaced_once(fake: FakeWechat) -> None:
-    client = WechatClient(wechat_settings(fake), cache=MemoryCache())
-    client.access_token()
-    fake.expire_tokens()  # WeChat ends it early (42001), e.g. another system asked for one
-    assert client.jsapi_ticket().startswith("ticket-")
-    assert fake.calls["token"] == 2
-
-
 def test_invalid_credential_is_a_problem_not_a_crash(wx: TestClient, fake: FakeWechat) -> None:
     app: Any = wx.app
     app.dependency_overrides[get_wechat_settings] = lambda: wechat_settings(
@@ -283,20 +199,3 @@ def test_unreachable_wechat_is_a_problem(wx: TestClient, fake: FakeWechat) -> No
     answer = wx.get("/api/v1/wechat/jssdk-config?url=https://a.cn/quiz/")
     assert answer.status_code == 503
     assert answer.json()["errcode"] == -1
-
-
-def test_workers_share_one_token_through_redis(fake: FakeWechat) -> None:
-    try:
-        import redis
-
-        redis.Redis.from_url("redis://127.0.0.1:6379/15").ping()
-    except Exception:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    settings = wechat_settings(fake, redis_url="redis://127.0.0.1:6379/15")
-    workers = [WechatClient(settings, cache=RedisCache(settings.redis_url or "")) for _ in range(3)]
-    tickets = {worker.jsapi_ticket() for worker in workers}
-    assert len(tickets) == 1
-    assert fake.calls["token"] == 1 and fake.calls["ticket"] == 1
-    redis.Redis.from_url("redis://127.0.0.1:6379/15").delete(
-        f"quiz:wechat:{fake.app_id}:access_token", f"quiz:wechat:{fake.app_id}:jsapi_ticket"
-    )
