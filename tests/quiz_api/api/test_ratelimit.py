@@ -20,6 +20,7 @@ from quiz_api.api.ratelimit import Limit, MemoryStore, RedisStore, client_addres
 from quiz_api.core.config import Settings
 from quiz_api.db.engine import engine_dependency
 from tests.plugins.app import Clock, assert_problem
+from tests.plugins.database import redis_url
 
 ClientFactory = Callable[..., Any]
 
@@ -145,17 +146,6 @@ def test_client_address_walks_forwarded_for_past_trusted_proxies_only() -> None:
     assert client_address("::1", ["2001:db8::5"], trusted) == "2001:db8::5"
     assert client_address("127.0.0.1", [], trusted) == "127.0.0.1"
     assert client_address(None, [], trusted) == "unknown"
-
-
-def redis_url() -> str:
-    import redis
-
-    url = "redis://127.0.0.1:6379/0"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
-    except (redis.RedisError, OSError):
-        pytest.skip("no Redis server on 127.0.0.1:6379")
-    return url
 
 
 def test_redis_store_counts_like_the_memory_store() -> None:
