@@ -1,9 +1,10 @@
-"""Fixtures shared by the staff, reports and survey tests (imported by those modules)."""
+"""Staff accounts for the staff, reports, survey and dashboard tests: ``staff(role, ...)``
+creates one and logs it in; the feature's tables are emptied after each test."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
-from itertools import count
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,7 +22,6 @@ PASSWORD = "correct horse battery"
 # Tables of this feature, children first; emptied before the participants' tables are.
 TABLES = ("survey_answer", "survey_response", "survey_version", "staff_account")
 StaffFactory = Callable[..., dict[str, str]]
-_names = count()
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def staff(engine: Engine, client: TestClient, clock: Clock, staff_tables: None) 
         district: str | None = None,
         username: str | None = None,
     ) -> dict[str, str]:
-        username = username or f"{role}-{next(_names)}"
+        username = username or f"{role}-{uuid.uuid4().hex[:8]}"
         with session_scope(engine) as session:
             create_account(
                 session,
