@@ -14,7 +14,17 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Response, Route
 
 from quiz_api.content.bank import LETTERS
-from tests.plugins.browser import SHOTS, Phone
+from tests.plugins.browser import (
+    ROOTS,
+    SHOTS,
+    Phone,
+    answer,
+    choose_adult,
+    current_question,
+    start_quiz,
+    stored,
+    submit,
+)
 from tests.plugins.server import Live
 from tests.plugins.wechat import FakeWechat
 
@@ -22,16 +32,6 @@ pytestmark = pytest.mark.browser
 
 BUDGET = 60 * 1024  # first load of the quiz page, gzipped: HTML + CSS + JS
 TRACK_TITLE = {"zh": "选择赛道", "en": "Choose your track", "ko": "부문 선택", "ja": "部門を選ぶ"}
-ROOTS = {"zh": "", "en": "en/", "ko": "ko/", "ja": "ja/"}
-
-
-def stored(phone: Phone) -> dict[str, Any]:
-    """What the page keeps on the device for the campaign of its URL (none named: "-")."""
-    value: dict[str, Any] = phone.page.evaluate(
-        "JSON.parse(localStorage.getItem('quiz:v1:' + "
-        "(new URLSearchParams(location.search).get('campaign') || '-')))"
-    )
-    return value
 
 
 def answer_key(live: Live, attempt_id: int) -> dict[str, list[str]]:
@@ -43,55 +43,6 @@ def answer_key(live: Live, attempt_id: int) -> dict[str, list[str]]:
         correct = json.loads(body)["correct"]
         key[f"q{n}"] = sorted(LETTERS[item["order"].index(i)] for i in correct)
     return key
-
-
-def choose_adult(phone: Phone, nickname: str) -> None:
-    phone.wait_screen("track")
-    phone.page.check("input[name=qz-track][value=adult]")
-    phone.page.fill("#qz-nickname", nickname)
-    phone.page.click("#quiz-app button[type=submit]")
-    phone.wait_screen("rules")
-
-
-def start_quiz(phone: Phone, shot: str | None = None) -> int:
-    if shot:
-        phone.shot(shot)
-    phone.page.check("#qz-agree")
-    phone.page.click("#quiz-app button[type=submit]")
-    phone.wait_screen("question")
-    return int(stored(phone)["attempt"]["attempt_id"])
-
-
-def current_question(phone: Phone) -> str:
-    name: str = phone.page.get_attribute(".qz-option input >> nth=0", "name") or ""
-    return name.removeprefix("qz-")
-
-
-def answer(phone: Phone, key: dict[str, list[str]] | None, upto: int | None = None) -> int:
-    """Answer from the current question on (right ones from ``key``, else option A), moving
-    forward, until the last question (or ``upto`` questions). Returns how many."""
-    done = 0
-    while True:
-        qid = current_question(phone)
-        for letter in key[qid] if key else ["A"]:
-            phone.page.check(f".qz-option input[value={letter}]")
-        done += 1
-        if upto is not None and done >= upto:
-            return done
-        next_button = phone.page.locator("#quiz-app .qz-row .qz-btn--primary")
-        if next_button.get_attribute("data-action") == "submit":
-            return done
-        next_button.click()
-        phone.page.wait_for_function(
-            "qid => !document.querySelector(`.qz-option input[name=qz-${qid}]`)", arg=qid
-        )
-
-
-def submit(phone: Phone) -> None:
-    phone.page.click("#quiz-app [data-action=submit]")
-    confirm = phone.page.locator("#quiz-app .qz-confirm [data-action=submit-anyway]")
-    if confirm.count():
-        confirm.click()
 
 
 def results_of(live: Live, attempt_id: int) -> list[tuple[Any, ...]]:

@@ -10,8 +10,16 @@ import httpx2 as httpx
 import pytest
 from playwright.sync_api import BrowserContext
 
-from tests.browser.test_quiz_h5 import ROOTS, answer, choose_adult, start_quiz, stored, submit
-from tests.plugins.browser import SHOTS, Phone
+from tests.plugins.browser import (
+    ROOTS,
+    SHOTS,
+    Phone,
+    answer,
+    choose_adult,
+    start_quiz,
+    stored,
+    submit,
+)
 from tests.plugins.server import Live
 
 pytestmark = pytest.mark.browser

@@ -1,4 +1,5 @@
-"""The one headless Chromium of the run (Debian's package) and the quiz H5 page's phone.
+"""The one headless Chromium of the run (Debian's package), the quiz H5 page's phone and
+the steps through the page that several tests take.
 
 Playwright's sync API allows one instance per process, so every browser test (site, quiz
 H5, staff dashboard, exhibition) shares this session-wide browser."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
@@ -31,6 +33,7 @@ WECHAT_UA = (
     "Weixin NetType/WIFI Language/zh_CN ABI/arm64"
 )
 SHOTS = Path(os.environ.get("QUIZ_H5_SHOTS", "/tmp/quiz_h5_shots"))
+ROOTS = {"zh": "", "en": "en/", "ko": "ko/", "ja": "ja/"}  # each language's folder of the site
 
 
 @pytest.fixture(scope="session")
@@ -95,3 +98,62 @@ class Phone:
 @pytest.fixture
 def phone(context: BrowserContext, live: Live) -> Phone:
     return Phone(context.new_page(), live.base)
+
+
+# ---------------------------------------------------------------------------- quiz page steps
+def stored(phone: Phone) -> dict[str, Any]:
+    """What the page keeps on the device for the campaign of its URL (none named: "-")."""
+    value: dict[str, Any] = phone.page.evaluate(
+        "JSON.parse(localStorage.getItem('quiz:v1:' + "
+        "(new URLSearchParams(location.search).get('campaign') || '-')))"
+    )
+    return value
+
+
+def choose_adult(phone: Phone, nickname: str) -> None:
+    phone.wait_screen("track")
+    phone.page.check("input[name=qz-track][value=adult]")
+    phone.page.fill("#qz-nickname", nickname)
+    phone.page.click("#quiz-app button[type=submit]")
+    phone.wait_screen("rules")
+
+
+def start_quiz(phone: Phone, shot: str | None = None) -> int:
+    if shot:
+        phone.shot(shot)
+    phone.page.check("#qz-agree")
+    phone.page.click("#quiz-app button[type=submit]")
+    phone.wait_screen("question")
+    return int(stored(phone)["attempt"]["attempt_id"])
+
+
+def current_question(phone: Phone) -> str:
+    name: str = phone.page.get_attribute(".qz-option input >> nth=0", "name") or ""
+    return name.removeprefix("qz-")
+
+
+def answer(phone: Phone, key: dict[str, list[str]] | None, upto: int | None = None) -> int:
+    """Answer from the current question on (right ones from ``key``, else option A), moving
+    forward, until the last question (or ``upto`` questions). Returns how many."""
+    done = 0
+    while True:
+        qid = current_question(phone)
+        for letter in key[qid] if key else ["A"]:
+            phone.page.check(f".qz-option input[value={letter}]")
+        done += 1
+        if upto is not None and done >= upto:
+            return done
+        next_button = phone.page.locator("#quiz-app .qz-row .qz-btn--primary")
+        if next_button.get_attribute("data-action") == "submit":
+            return done
+        next_button.click()
+        phone.page.wait_for_function(
+            "qid => !document.querySelector(`.qz-option input[name=qz-${qid}]`)", arg=qid
+        )
+
+
+def submit(phone: Phone) -> None:
+    phone.page.click("#quiz-app [data-action=submit]")
+    confirm = phone.page.locator("#quiz-app .qz-confirm [data-action=submit-anyway]")
+    if confirm.count():
+        confirm.click()
