@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps site setup lint typecheck pytest loadtest clean
+.PHONY: run test test-fast install system-deps site setup lint typecheck pytest loadtest clean
 
 ## run: set everything up and serve the site and the API on http://$(HOST):$(PORT)/ (SQLite)
 run: install site setup
@@ -15,6 +15,10 @@ run: install site setup
 
 ## test: set everything up and run linters, type checks and the whole test suite
 test: install system-deps lint typecheck pytest
+
+## test-fast: the edit loop: lint, type checks and the tests on SQLite, without the browser
+test-fast: install lint typecheck
+	QUIZ_TEST_BACKENDS=sqlite $(BIN)/pytest -n 2 --dist loadfile -m "not browser"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +45,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy quiz_api site_builder loadtests
+	$(BIN)/mypy quiz_api site_builder loadtests tests
 
 pytest: install
 	$(BIN)/pytest -n 2 --dist loadfile

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.quiz_api.test_cli import ROOT
+from tests import ROOT
 
 MONITORING = ROOT / "deploy" / "monitoring"
 # The names of issue #18 (a histogram also gives _bucket, _sum and _count series).

@@ -19,7 +19,7 @@ import pytest
 
 from loadtests.harness.server import free_ports, wait_healthy
 from loadtests.nginx import NGINX, running_nginx, stop
-from tests.quiz_api import factories
+from tests.plugins import factories
 
 pytestmark = pytest.mark.skipif(
     not NGINX.exists(), reason="Debian's nginx is not installed (apt-get install nginx)"
@@ -33,7 +33,8 @@ class Answer:
     body: bytes
 
     def json(self) -> dict[str, object]:
-        return json.loads(self.body)  # type: ignore[no-any-return]
+        body: dict[str, object] = json.loads(self.body)
+        return body
 
 
 def _site(root: Path) -> Path:

@@ -20,7 +20,7 @@ from quiz_api.db.migrate import alembic_config
 from quiz_api.db.models import School, StaffRole
 from quiz_api.services import reports
 from quiz_api.services.scope import StaffScope
-from tests.quiz_api.conftest import make_settings
+from tests.plugins.database import make_settings
 
 NOW = datetime(2026, 6, 10, 2, 0, tzinfo=UTC)
 
@@ -86,7 +86,12 @@ def test_shutdown_joins_the_refreshes_before_disposing_the_engine(
             wait_for_refreshes()
 
         dispose = engine.dispose
+
+        def disposing() -> None:
+            events.append("disposed")
+            dispose()
+
         monkeypatch.setattr(past_days, "wait_for_refreshes", shutdown_waits)
-        monkeypatch.setattr(engine, "dispose", lambda: (events.append("disposed"), dispose()))
+        monkeypatch.setattr(engine, "dispose", disposing)
     assert events == ["refreshed", "disposed"]
     assert not any(t.name == reports.REFRESH_THREAD for t in threading.enumerate())

@@ -13,8 +13,8 @@ from pathlib import Path
 import redis
 
 from quiz_api.core.config import Settings
-from tests.quiz_api.test_cli import run
-from tests.quiz_api.test_ratelimit import _redis_url
+from tests.plugins.commands import run
+from tests.plugins.database import redis_url
 
 
 def test_create_verify_and_restore_as_the_operator_runs_them(tmp_path: Path) -> None:
@@ -79,11 +79,11 @@ def test_refusals_and_damage_are_one_clear_line(tmp_path: Path) -> None:
 
 def test_restore_drops_this_deployments_ranks(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'quiz.sqlite3'}"
-    env = {"QUIZ_DATABASE_URL": url, "QUIZ_REDIS_URL": _redis_url()}
+    env = {"QUIZ_DATABASE_URL": url, "QUIZ_REDIS_URL": redis_url()}
     assert run("db", "upgrade", env=env).returncode == 0
     archive = tmp_path / "quiz.tar"
     assert run("backup", "create", "--out", str(archive), env=env).returncode == 0
-    client = redis.Redis.from_url(_redis_url())
+    client = redis.Redis.from_url(redis_url())
     board = f"quiz:rank:{Settings(database_url=url).redis_namespace}:c:adult:city:"
     client.zadd(board, {"1": 10})  # a result the restored database may not have
     try:

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from quiz_api.cli.deploy import SHIPPED_PREFIX, SYSTEMD_UNITS
-from tests.quiz_api.test_cli import ROOT, run
-from tests.quiz_h5.conftest import free_port, wait_until_up
+from tests import ROOT
+from tests.plugins.commands import run
+from tests.plugins.server import free_port, wait_until_up
 
 UNITS = (
     "jd-quiz-api.service",

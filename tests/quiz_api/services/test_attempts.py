@@ -3,7 +3,6 @@ submitting is idempotent for the same answers, and every refusal is a domain err
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
@@ -15,14 +14,10 @@ from quiz_api.core.languages import Lang
 from quiz_api.db.engine import hot_connection
 from quiz_api.db.models import Attempt, AttemptStatus, Participant, Result, Track
 from quiz_api.services import attempts as service
-from quiz_api.services.caches import ContentCaches
 from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.participants import Newcomer, join
-from tests.quiz_api.conftest import Clock
-
-GRACE = 30
-# The services' content caches, as an application's lifespan makes them.
-CONTENT = ContentCaches()
+from tests.plugins.app import Clock
+from tests.plugins.service_calls import CONTENT, GRACE, start, submit
 
 
 @pytest.fixture
@@ -34,29 +29,6 @@ def adult(engine: Engine, db: Session, clock: Clock) -> int:
         )
     assert created and participant.id is not None
     return participant.id
-
-
-def start(engine: Engine, participant_id: int, clock: Clock) -> tuple[Attempt, bool]:
-    with hot_connection(engine) as connection:
-        starter = service.load_starter(connection, participant_id)
-        assert starter is not None
-        campaign = CONTENT.campaigns.get(connection, starter.campaign_id)
-        assert campaign is not None
-        return service.start_attempt(connection, CONTENT, starter, campaign, clock(), GRACE)
-
-
-def submit(
-    engine: Engine,
-    participant_id: int,
-    attempt_id: int,
-    answers: Sequence[tuple[str, Sequence[str]]],
-    clock: Clock,
-) -> Result:
-    with hot_connection(engine) as connection:
-        result, _ = service.submit(
-            connection, CONTENT, participant_id, attempt_id, answers, clock(), GRACE
-        )
-        return result
 
 
 def test_starting_again_returns_the_open_attempt(

@@ -40,8 +40,8 @@ from quiz_api.services.backup import (
 )
 from quiz_api.services.schools import load_districts
 from quiz_api.services.staff import create_account
-from tests.quiz_api import factories
-from tests.quiz_api.conftest import PG_SERVER
+from tests.plugins import factories
+from tests.plugins.database import PG_SERVER
 
 NOW = datetime(2026, 6, 10, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, inside the campaign
 PASSWORD = "correct horse battery"

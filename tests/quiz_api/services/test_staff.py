@@ -20,7 +20,8 @@ from quiz_api.services.staff import (
     create_account,
     issue_token,
 )
-from tests.quiz_api.conftest import SECRET, Clock
+from tests.plugins.app import Clock
+from tests.plugins.database import SECRET
 
 PASSWORD = "correct horse battery"
 DISTRICTS = load_districts(PROJECT_ROOT / "content")

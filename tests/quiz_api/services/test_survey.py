@@ -18,11 +18,8 @@ from quiz_api.db.models import Participant, SurveyAnswer, SurveyResponse, Track
 from quiz_api.services import survey
 from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.participants import Newcomer, join
-from tests.quiz_api.conftest import Clock
-from tests.quiz_api.services.test_attempts import CONTENT, start, submit
-from tests.quiz_api.test_staff_fixtures import staff_tables
-
-__all__ = ["staff_tables"]
+from tests.plugins.app import Clock
+from tests.plugins.service_calls import CONTENT, start, submit
 
 
 @pytest.fixture

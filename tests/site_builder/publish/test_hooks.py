@@ -265,8 +265,11 @@ def test_two_quick_pushes_end_with_the_later_commit_live(site: Site) -> None:
         )
         push_second = site.push_in_background()
         wait_for(lambda: site.main() == second)
-    assert push_first.wait(timeout=300) == 0
-    assert push_second.wait(timeout=300) == 0
+    # communicate, not wait: the pushes' output is read (a full pipe would block them) and
+    # their pipes closed
+    for push in (push_first, push_second):
+        _, errors = push.communicate(timeout=300)
+        assert push.returncode == 0, errors  # git push reports on stderr
     assert site.live().commit == second
     assert (site.web.current / "posts" / "2026-11-25-one" / "index.html").is_file()
 

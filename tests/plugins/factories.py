@@ -1,0 +1,212 @@
+"""Test data: question banks and campaigns written as the publicity office writes them,
+and the API calls with which the tests make participants and attempts."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx2 as httpx
+import yaml
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from quiz_api.content.bank import LETTERS
+from quiz_api.db.models import Attempt, QuestionVersion
+
+if TYPE_CHECKING:  # the app plugin imports this module
+    from tests.plugins.app import Clock
+
+from quiz_api.core.config import PROJECT_ROOT
+from quiz_api.services.schools import DISTRICTS_FILE, load_districts
+
+# The shipped districts: the test content has them too (the API reads them from its content
+# folder), and services that take the districts get these.
+SHIPPED_CONTENT = PROJECT_ROOT / "content"
+DISTRICTS = load_districts(SHIPPED_CONTENT)
+CATEGORIES = ("drugs", "law", "refusal", "help", "history", "nps")
+DIFFICULTIES = ("easy", "medium", "hard")
+LANGS = ("zh", "en", "ko", "ja")
+
+
+def text(base: str) -> dict[str, str]:
+    return {lang: f"{base} [{lang}]" for lang in LANGS}
+
+
+def question(
+    qid: str,
+    *,
+    tracks: list[str] | None = None,
+    levels: list[str] | None = None,
+    category: str = "law",
+    difficulty: str = "easy",
+    type_: str = "single",
+    answer: Any = None,
+    options: int = 4,
+) -> dict[str, Any]:
+    tracks = tracks or ["adult"]
+    data: dict[str, Any] = {
+        "id": qid,
+        "tracks": tracks,
+        "category": category,
+        "difficulty": difficulty,
+        "type": type_,
+        # Stems far apart, so that the near-duplicate check leaves them alone.
+        "stem": text(hashlib.sha256(qid.encode()).hexdigest()[:40]),
+        "explanation": text(f"Because of rule {qid}."),
+        "source": f"Anti-Drug Law, Art. {len(qid)}",
+    }
+    if "student" in tracks:
+        data["levels"] = levels or ["primary", "secondary"]
+    if type_ == "true_false":
+        data["answer"] = True if answer is None else answer
+    else:
+        data["options"] = [text(f"option {n} of {qid}") for n in range(options)]
+        data["answer"] = (
+            answer if answer is not None else ("B" if type_ == "single" else ["A", "C"])
+        )
+    return data
+
+
+def standard_bank(per_stratum: int = 3) -> list[dict[str, Any]]:
+    """Both tracks, every category and difficulty, the three question types mixed."""
+    questions = []
+    for track in ("adult", "student"):
+        for category in CATEGORIES:
+            for difficulty in DIFFICULTIES:
+                for n in range(per_stratum):
+                    type_ = ("single", "multiple", "true_false")[n % 3]
+                    qid = f"{track[0]}-{category}-{difficulty}-{n}"
+                    questions.append(
+                        question(
+                            qid,
+                            tracks=[track],
+                            category=category,
+                            difficulty=difficulty,
+                            type_=type_,
+                        )
+                    )
+    return questions
+
+
+def campaign(**overrides: Any) -> dict[str, Any]:
+    rules = {
+        "time_limit_seconds": 600,
+        "pass_mark": 60,
+        "attempts_per_day": 3,
+        "attempts_total": 5,
+        "points": {"easy": 5, "medium": 10, "hard": 15},
+        "draw": [
+            {"category": c, "difficulty": d, "count": 1}
+            for c in CATEGORIES
+            for d in ("easy", "medium")
+        ]
+        + [{"category": "law", "difficulty": "hard", "count": 2}],
+    }
+    data: dict[str, Any] = {
+        "id": "test-campaign",
+        "name": text("Test challenge"),
+        "description": text("A challenge for the tests"),
+        "timezone": "Asia/Shanghai",
+        "starts_at": "2026-06-01T00:00:00+08:00",
+        "ends_at": "2026-06-30T23:59:59+08:00",
+        "tracks": {"adult": rules, "student": dict(rules)},
+    }
+    data.update(overrides)
+    return data
+
+
+def write_content(
+    root: Path, questions: list[dict[str, Any]], campaigns: list[dict[str, Any]]
+) -> Path:
+    (root / "quiz").mkdir(parents=True, exist_ok=True)
+    (root / "campaigns").mkdir(parents=True, exist_ok=True)
+    (root / DISTRICTS_FILE).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(SHIPPED_CONTENT / DISTRICTS_FILE, root / DISTRICTS_FILE)
+    (root / "quiz" / "bank.yaml").write_text(
+        yaml.safe_dump({"questions": questions}, allow_unicode=True, sort_keys=False), "utf-8"
+    )
+    for item in campaigns:
+        (root / "campaigns" / f"{item['id']}.yaml").write_text(
+            yaml.safe_dump(item, allow_unicode=True, sort_keys=False), "utf-8"
+        )
+    return root
+
+
+ROSTER_HEADER = "school_code,school_name,district,level,grade,class,enrolled\n"
+
+
+def write_roster(tmp_path: Path, body: str, name: str = "roster.csv") -> Path:
+    """A roster CSV as the education bureau sends it: the header, then ``body``'s rows."""
+    path = tmp_path / name
+    path.write_text(ROSTER_HEADER + body, "utf-8")
+    return path
+
+
+def join(client: TestClient, **body: object) -> dict[str, str]:
+    """Join a track; returns the Authorization header of the new participant."""
+    body.setdefault("track", "adult")
+    response = client.post("/api/v1/participants", json=body)
+    assert response.status_code == 201, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+STUDENT = {
+    "track": "student",
+    "lang": "ko",
+    "school_code": "S001",
+    "grade": 7,
+    "class_name": "1班",
+    "nickname": "小星",
+}  # a student of the `school` fixture's roster
+
+Headers = dict[str, str]
+
+
+def start(client: TestClient, headers: Headers, status: int = 201) -> dict[str, Any]:
+    response = client.post("/api/v1/attempts", headers=headers)
+    assert response.status_code == status, response.text
+    paper: dict[str, Any] = response.json()
+    return paper
+
+
+def key(db: Session, attempt_id: int) -> dict[str, list[str]]:
+    """The correct letters of each paper question, read from the database as a grader would."""
+    attempt = db.get(Attempt, attempt_id)
+    assert attempt is not None
+    answers: dict[str, list[str]] = {}
+    for n, item in enumerate(attempt.paper["items"], 1):
+        version = db.get(QuestionVersion, item["v"])
+        assert version is not None
+        order = item["order"]
+        answers[f"q{n}"] = sorted(LETTERS[order.index(i)] for i in version.body["correct"])
+    return answers
+
+
+def submit(
+    client: TestClient, headers: Headers, attempt_id: int, answers: dict[str, list[str]]
+) -> httpx.Response:
+    body = {"answers": [{"question_id": q, "choices": c} for q, c in answers.items()]}
+    return client.post(f"/api/v1/attempts/{attempt_id}/submit", json=body, headers=headers)
+
+
+def play(
+    client: TestClient, db: Session, clock: Clock, headers: Headers, right: int, seconds: int
+) -> None:
+    """One attempt with ``right`` questions answered correctly, taking ``seconds``."""
+    paper = start(client, headers)
+    kept = cheapest_right(db, paper, right)
+    clock.advance(seconds=seconds)
+    assert submit(client, headers, paper["attempt_id"], kept).status_code == 200
+    clock.advance(seconds=-seconds)
+
+
+def cheapest_right(db: Session, paper: dict[str, Any], right: int) -> dict[str, list[str]]:
+    """Answers right the ``right`` cheapest questions: every paper has the same points, so
+    the same ``right`` always gives the same score."""
+    answers = key(db, paper["attempt_id"])
+    points = {q["id"]: q["points"] for q in paper["questions"]}
+    chosen = sorted(answers, key=lambda qid: (points[qid], qid))[:right]
+    return {qid: answers[qid] for qid in chosen}
