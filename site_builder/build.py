@@ -19,6 +19,7 @@ import yaml
 
 from quiz_api.content.bank import ContentInvalid
 from site_builder import DEFAULT_LANG, LANGS, PACKAGE_DIR, REPO_ROOT, prefix, site_url
+from site_builder.compress import precompress
 from site_builder.content import ContentError, Problem, load_all, load_campaigns
 from site_builder.i18n import compile_catalogs
 
@@ -167,6 +168,8 @@ def build(
         for lang in langs:
             if lang != DEFAULT_LANG:
                 os.replace(work / f"out-{lang}", site / lang)
+        # .gz and .br beside every text file, before the site goes live (docs/production.md).
+        precompress(site)
         if out.exists():
             os.replace(out, work / "old")
         os.replace(site, out)

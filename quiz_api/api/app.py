@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
-from starlette.staticfiles import StaticFiles
+from starlette.datastructures import Headers
+from starlette.responses import Response
+from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import Scope
 
 from quiz_api import __version__
+from quiz_api.api.compression import ApiGZip, has_precompressed, precompressed
 from quiz_api.api.overload import install_overload_handlers
 from quiz_api.api.problems import (
     Problem,
@@ -41,7 +45,25 @@ API_PREFIX = "/api/v1"
 
 class SiteFiles(StaticFiles):
     """The built site. HTML must be revalidated (WeChat's browser caches hard); assets with
-    a content hash in their name can be cached for a year."""
+    a content hash in their name can be cached for a year. Text files go precompressed
+    (`name.br`, `name.gz` written by the site build) to a client that accepts them."""
+
+    def file_response(
+        self,
+        full_path: str | os.PathLike[str],
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        variant = precompressed(full_path, scope, status_code)
+        if variant is None:
+            response = super().file_response(full_path, stat_result, scope, status_code)
+            if has_precompressed(full_path):
+                response.headers["Vary"] = "Accept-Encoding"
+            return response
+        if self.is_not_modified(variant.headers, Headers(scope=scope)):
+            return NotModifiedResponse(variant.headers)
+        return variant
 
     async def get_response(self, path: str, scope: Scope):  # type: ignore[no-untyped-def]
         # Mounted at /, the site is asked for every request no route took: also for a route's
@@ -78,6 +100,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings  # what SettingsDep gives the routes, and the lifespan reads
     install_problem_handlers(app)
     install_overload_handlers(app, settings.max_in_flight, settings.admission_wait_seconds)
+    # API answers above a kilobyte go gzipped to clients that accept it (problem+json too).
+    app.add_middleware(ApiGZip)
     # Every API request may wait its turn and be refused as busy, or find the database out.
     api = APIRouter(prefix=API_PREFIX, responses=problem_responses(503))
     for module in (

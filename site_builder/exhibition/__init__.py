@@ -200,12 +200,13 @@ class Exhibition:
     def body_html(self) -> str:
         total = len(self.rooms)
         out = ['<div class="sbx">']
-        # The hall first (its first room in view on a phone), then the introduction.
+        # Text first (the largest paint is words, at once), then the hall's place, kept
+        # at its size by exhibition.css until the script fills it: nothing below it moves.
+        out.append(f'<p class="sbx-lead">{_esc(self.t(self.hall.intro))}</p>')
         out.append(
             f'<div id="sbx-app" class="sbx-app" data-lang="{self.lang}"></div>'
             f'<noscript><p class="sbx-note">{_esc(self.l("noscript"))}</p></noscript>'
         )
-        out.append(f'<p class="sbx-lead">{_esc(self.t(self.hall.intro))}</p>')
         out.append(f'<h2 id="sbx-text">{_esc(self.l("text_heading", total=total))}</h2>')
         out.append(f'<p class="sbx-note">{_esc(self.l("text_intro"))}</p>')
         out.append(f'<nav class="sbx-toc" aria-label="{_esc(self.l("toc"))}"><ol>')

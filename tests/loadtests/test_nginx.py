@@ -19,6 +19,7 @@ import pytest
 
 from loadtests.harness.server import free_ports, wait_healthy
 from loadtests.nginx import NGINX, running_nginx, stop
+from site_builder.compress import precompress
 from tests.plugins import factories
 
 pytestmark = pytest.mark.skipif(
@@ -49,6 +50,7 @@ def _site(root: Path) -> Path:
     preview = root.parent / "preview" / "feature-june"
     preview.mkdir(parents=True)
     (preview / "index.html").write_text("<!doctype html><p>预览")
+    precompress(root)  # as the site build does
     return root
 
 
@@ -128,6 +130,19 @@ def test_pages_are_served_by_nginx_and_revalidated(proxy: str) -> None:
     compressed = fetch(f"{proxy}/", **{"Accept-Encoding": "gzip"})
     assert compressed.headers["Content-Encoding"] == "gzip"
     assert "首页" in gzip.decompress(compressed.body).decode()
+
+
+def test_the_builds_gzip_copies_are_sent_as_they_are(proxy: str) -> None:
+    """gzip_static: the bytes on the wire are the build's .gz file (level 9, no time stamp),
+    not nginx's own level-5 compression of the file."""
+    css = b"body{color:#123}" * 50
+    answer = fetch(f"{proxy}/assets/sb.0123456789.css", **{"Accept-Encoding": "gzip, br"})
+    assert answer.headers["Content-Encoding"] == "gzip"
+    assert answer.headers["Vary"] == "Accept-Encoding"
+    assert answer.body == gzip.compress(css, compresslevel=9, mtime=0)
+    assert answer.body != gzip.compress(css, compresslevel=5, mtime=0)
+    plain = fetch(f"{proxy}/assets/sb.0123456789.css")
+    assert "Content-Encoding" not in plain.headers and plain.body == css
 
 
 def test_hashed_assets_are_immutable_and_others_cached_briefly(proxy: str) -> None:
