@@ -60,6 +60,7 @@ from quiz_api.services.questions import Question
 from quiz_api.services.scope import StaffScope
 
 SETTLE = timedelta(seconds=30)
+BATCH = 2000  # results read per transaction by a refresh
 REFRESH_AFTER = timedelta(minutes=5)  # with a refresh taking seconds: at most ~10 min old
 MIN_SCHOOL_GROUP = 10  # the survey's small-group rule: no school figure below 10 people
 LEAST_KNOWN = 10  # questions listed under "what people get wrong", per track
@@ -194,13 +195,11 @@ class _Scorer:
             cell.paper.add_attempt(row.score, dict(slots))
 
 
-def _result_rows(
-    session: Session, campaign_id: str, conditions: Iterable[ColumnElement[bool]]
-) -> Iterator[Any]:
-    """The analysed results with what scoring them needs, streamed (a server-side cursor on
-    PostgreSQL: the first build reads every result of the campaign)."""
-    statement = (
+def _results_query(campaign_id: str, conditions: Iterable[ColumnElement[bool]]) -> Any:
+    """The analysed results with what scoring them needs."""
+    return (
         select(
+            RESULT.c.attempt_id,
             RESULT.c.track,
             RESULT.c.district,
             RESULT.c.school_code,
@@ -214,8 +213,34 @@ def _result_rows(
         .select_from(RESULT.join(ATTEMPT, ATTEMPT.c.id == RESULT.c.attempt_id))
         .where(RESULT.c.campaign_id == campaign_id, *analysed_results(), *conditions)
     )
-    connection = session.connection().execution_options(stream_results=True, yield_per=5000)
-    yield from connection.execute(statement)
+
+
+def _result_rows(
+    session: Session, campaign_id: str, conditions: Iterable[ColumnElement[bool]]
+) -> Iterator[Any]:
+    """The results of one request's transaction (a school's: a few thousand)."""
+    yield from session.connection().execute(_results_query(campaign_id, conditions))
+
+
+def _result_batches(
+    session: Session, campaign_id: str, conditions: list[ColumnElement[bool]]
+) -> Iterator[list[Any]]:
+    """The results in batches by attempt id, each read in a transaction of its own: on
+    SQLite every transaction holds the writer's lock (``db.engine``), and the first build
+    reads every result of the campaign; submissions get their turn between batches."""
+    last = 0
+    while True:
+        statement = (
+            _results_query(campaign_id, [*conditions, RESULT.c.attempt_id > last])
+            .order_by(RESULT.c.attempt_id)
+            .limit(BATCH)
+        )
+        rows = list(session.connection().execute(statement))
+        session.rollback()
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].attempt_id
 
 
 @dataclass(frozen=True)
@@ -247,14 +272,17 @@ def refresh(
         since = state.watermark if state is not None else EPOCH
         if upto <= since:
             return Refreshed(campaign_id, 0, since, False)
-        scorer = _Scorer(content, session, content.campaigns.spec(campaign))
+        spec = content.campaigns.spec(campaign)
+        session.rollback()
+        scorer = _Scorer(content, session, spec)
         delta: dict[CellKey, Cell] = defaultdict(Cell)
         count = 0
         window = [RESULT.c.submitted_at >= since, RESULT.c.submitted_at < upto]
-        for row in _result_rows(session, campaign_id, window):
-            scorer.add(delta, row)
-            count += 1
-        session.rollback()  # end the read; the write below is its own short transaction
+        for rows in _result_batches(session, campaign_id, window):
+            for row in rows:
+                scorer.add(delta, row)
+            count += len(rows)
+            session.rollback()  # the questions read on a cache miss
         return Refreshed(
             campaign_id, count, upto, _store(session, campaign_id, since, upto, now, delta, count)
         )
@@ -354,6 +382,9 @@ class AnalyticsRefresher:
 
     def ensure(self, session: Session, campaign_id: str, now: datetime) -> None:
         state = _state(session, campaign_id)
+        # End the read: on SQLite it holds this worker's writer lock, which the refresh's
+        # own session needs; and the report must see what the refresh wrote.
+        session.rollback()
         if state is None:
             refresh(self._engine, self._content, campaign_id, now)
             return
