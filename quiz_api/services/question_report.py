@@ -267,7 +267,7 @@ def refresh(
     with Session(engine) as session:
         campaign = content.campaigns.get(session, campaign_id)
         if campaign is None:
-            raise DomainError(ProblemType.not_found, f"no campaign {campaign_id!r}")
+            raise DomainError(ProblemType.unknown_campaign, f"no campaign with id {campaign_id!r}")
         state = _state(session, campaign_id)
         since = state.watermark if state is not None else EPOCH
         if upto <= since:
@@ -639,7 +639,7 @@ def school_facility(
         raise DomainError(ProblemType.outside_scope, "this view is for school accounts")
     campaign = content.campaigns.get(session, campaign_id)
     if campaign is None:
-        raise DomainError(ProblemType.not_found, f"no campaign {campaign_id!r}")
+        raise DomainError(ProblemType.unknown_campaign, f"no campaign with id {campaign_id!r}")
     conditions: list[ColumnElement[bool]] = [RESULT.c.school_code == scope.school_code]
     if track is not None:
         conditions.append(RESULT.c.track == track)
