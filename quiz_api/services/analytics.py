@@ -50,14 +50,15 @@ class ItemSums:
     rest_right: Counter[int] = field(default_factory=Counter)
     options: Counter[int] = field(default_factory=Counter)
 
-    def add_answer(self, correct: bool, rest: int, chosen: tuple[int, ...]) -> None:
-        self.n += 1
-        self.rest[rest] += 1
+    def add_answer(self, correct: bool, rest: int, chosen: tuple[int, ...], count: int = 1) -> None:
+        """Add ``count`` answers alike (right or not, this rest score, these options)."""
+        self.n += count
+        self.rest[rest] += count
         if correct:
-            self.right += 1
-            self.rest_right[rest] += 1
+            self.right += count
+            self.rest_right[rest] += count
         for option in chosen:
-            self.options[option] += 1
+            self.options[option] += count
 
     def merge(self, other: ItemSums) -> None:
         self.n += other.n

@@ -144,55 +144,88 @@ class Cell:
 CellKey = tuple[str, bool, str, str]  # track, first attempts only, district ("" none), lang
 
 
-def score_answers(
-    paper: dict[str, Any], answers: dict[str, list[str]], questions: dict[int, Question]
-) -> list[tuple[int, bool, tuple[int, ...]]]:
-    """(version id, right, chosen bank options) per paper item, as ``attempts.submit``
-    scored them (the letters are in the paper's shuffled order)."""
-    out = []
-    for number, item in enumerate(paper["items"], 1):
-        question = questions[item["v"]]
-        order = item["order"]
-        chosen = tuple(sorted(order[LETTERS.index(c)] for c in answers.get(f"q{number}", [])))
-        out.append((question.version_id, list(chosen) == question.correct, chosen))
-    return out
+Group = tuple[str, str, str, bool]  # track, district ("" none), lang, first attempt
+# An answer as the scorer tallies it: its group, version, right, rest score, options chosen.
+Tally = tuple[str, str, str, bool, int, bool, int, tuple[int, ...]]
 
 
 class _Scorer:
-    """Turns rows of results into ``Scored`` and adds them to cells, with the questions and
-    the campaign's points it needs (read once per refresh)."""
+    """Tallies rows of results (``_results_query``) and turns the tally into cells. Alike
+    answers are counted once in a ``Counter`` and expanded at the end: the first build adds
+    40 million answers, and one counter increment each is what Python affords."""
 
     def __init__(self, content: ContentCaches, session: Session, spec: CampaignSpec) -> None:
         self.content, self.session, self.spec = content, session, spec
         self.questions: dict[int, Question] = {}
-        self.points: dict[tuple[str, int], int] = {}
-        self.slots: dict[int, str] = {}
+        # per track and version: (key as a sorted tuple, points, slot)
+        self._meta: dict[tuple[str, int], tuple[tuple[int, ...], int, str]] = {}
+        self._letters = {letter: n for n, letter in enumerate(LETTERS)}
+        self.tally: Counter[Tally] = Counter()
+        self.papers: dict[Group, PaperSums] = defaultdict(PaperSums)
+        self.participants: set[int] = set()
+        self.count = 0
 
     def question(self, version_id: int) -> Question:
         found = self.questions.get(version_id)
         if found is None:
             found = self.content.questions.versions(self.session, [version_id])[version_id]
             self.questions[version_id] = found
-            self.slots[version_id] = slot_of(found)
         return found
 
-    def add(self, cells: dict[CellKey, Cell], row: Any) -> None:
-        items = row.paper["items"]
-        questions = {item["v"]: self.question(item["v"]) for item in items}
-        answers = score_answers(row.paper, row.answers, questions)
-        rules = self.spec.tracks[Track(row.track)]
-        values = {p.value: n for p, n in rules.points.items()}
-        targets = [cells[(row.track, True, row.district or "", row.lang)]] if row.first else []
-        targets.append(cells[(row.track, False, row.district or "", row.lang)])
+    def _meta_of(self, track: str, version_id: int) -> tuple[tuple[int, ...], int, str]:
+        meta = self._meta.get((track, version_id))
+        if meta is None:
+            question = self.question(version_id)
+            points = {p.value: n for p, n in self.spec.tracks[Track(track)].points.items()}
+            meta = (tuple(question.correct), points[question.difficulty], slot_of(question))
+            self._meta[(track, version_id)] = meta
+        return meta
+
+    def add(self, row: Any) -> None:
+        """Score one result's answers as ``attempts.submit`` did (the letters are in the
+        paper's shuffled order) and tally them."""
+        track, score, answers = row.track, row.score, row.answers
+        group = (track, row.district or "", row.lang, bool(row.first))
+        letters, tally = self._letters, self.tally
         slots: Counter[str] = Counter()
-        for version_id, right, chosen in answers:
-            question = questions[version_id]
-            got = values[question.difficulty] if right else 0
-            for cell in targets:
-                cell.items[version_id].add_answer(right, row.score - got, chosen)
-            slots[self.slots[version_id]] += got
-        for cell in targets:
-            cell.paper.add_attempt(row.score, dict(slots))
+        for number, item in enumerate(row.paper["items"], 1):
+            version_id, order = item["v"], item["order"]
+            correct, points, slot = self._meta_of(track, version_id)
+            chosen = tuple(sorted(order[letters[c]] for c in answers.get(f"q{number}", ())))
+            right = chosen == correct
+            got = points if right else 0
+            tally[(*group, version_id, right, score - got, chosen)] += 1
+            slots[slot] += got
+        self.papers[group].add_attempt(score, dict(slots))
+        self.participants.add(row.participant_id)
+        self.count += 1
+
+    def cells(self) -> dict[CellKey, Cell]:
+        """The tally as cells: every result in its cell of all attempts, a first attempt
+        in its cell of first attempts too."""
+        cells: dict[CellKey, Cell] = defaultdict(Cell)
+        for (
+            track,
+            district,
+            lang,
+            first,
+            version_id,
+            right,
+            rest,
+            chosen,
+        ), n in self.tally.items():
+            cells[(track, False, district, lang)].items[version_id].add_answer(
+                right, rest, chosen, n
+            )
+            if first:
+                cells[(track, True, district, lang)].items[version_id].add_answer(
+                    right, rest, chosen, n
+                )
+        for (track, district, lang, first), paper in self.papers.items():
+            cells[(track, False, district, lang)].paper.merge(paper)
+            if first:
+                cells[(track, True, district, lang)].paper.merge(paper)
+        return cells
 
 
 def _results_query(campaign_id: str, conditions: Iterable[ColumnElement[bool]]) -> Any:
@@ -225,9 +258,18 @@ def _result_rows(
 def _result_batches(
     session: Session, campaign_id: str, conditions: list[ColumnElement[bool]]
 ) -> Iterator[list[Any]]:
-    """The results in batches by attempt id, each read in a transaction of its own: on
-    SQLite every transaction holds the writer's lock (``db.engine``), and the first build
-    reads every result of the campaign; submissions get their turn between batches."""
+    """The results in batches. PostgreSQL streams them from one query (a server-side
+    cursor; readers block no one). On SQLite every transaction holds the writer's lock
+    (``db.engine``) and the first build reads every result of the campaign: there each
+    batch (by attempt id) is a transaction of its own, and submissions get their turn
+    between batches."""
+    if session.get_bind().dialect.name != "sqlite":
+        connection = session.connection().execution_options(stream_results=True)
+        result = connection.execute(_results_query(campaign_id, conditions))
+        for partition in result.partitions(BATCH):
+            yield list(partition)
+        session.rollback()
+        return
     last = 0
     while True:
         statement = (
@@ -275,14 +317,12 @@ def refresh(
         spec = content.campaigns.spec(campaign)
         session.rollback()
         scorer = _Scorer(content, session, spec)
-        delta: dict[CellKey, Cell] = defaultdict(Cell)
-        count = 0
         window = [RESULT.c.submitted_at >= since, RESULT.c.submitted_at < upto]
         for rows in _result_batches(session, campaign_id, window):
             for row in rows:
-                scorer.add(delta, row)
-            count += len(rows)
-            session.rollback()  # the questions read on a cache miss
+                scorer.add(row)
+        session.rollback()  # the questions read on a cache miss
+        delta, count = scorer.cells(), scorer.count
         return Refreshed(
             campaign_id, count, upto, _store(session, campaign_id, since, upto, now, delta, count)
         )
@@ -646,13 +686,11 @@ def school_facility(
     if first_only:
         conditions.append(ATTEMPT.c.attempt_no == 1)
     scorer = _Scorer(content, session, content.campaigns.spec(campaign))
-    cells: dict[CellKey, Cell] = defaultdict(Cell)
-    participants: set[int] = set()
     for row in _result_rows(session, campaign_id, conditions):
-        scorer.add(cells, row)
-        participants.add(row.participant_id)
+        scorer.add(row)
+    cells = scorer.cells()
     merged: dict[str, Cell] = defaultdict(Cell)
-    if len(participants) >= min_group:
+    if len(scorer.participants) >= min_group:
         for (track_, first, _, _), cell in cells.items():
             if first == first_only:
                 merged[track_].merge(cell)
