@@ -28,6 +28,8 @@ import typer
 from sqlalchemy import String, cast, create_engine, text
 from sqlalchemy.engine import make_url
 
+from loadtests.bench_reports import log, timed
+
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REQUEST_LIMIT_S = 2.0
 CAMPAIGN = "bench-analytics"
@@ -77,10 +79,6 @@ CAMPAIGN_CONFIG = json.dumps(
     },
     ensure_ascii=True,
 )
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
 
 
 def _array(values: tuple[str, ...] | list[str]) -> str:
@@ -172,16 +170,6 @@ def generate(url: str, attempts: int) -> None:
     with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
         connection.execute(text("VACUUM ANALYZE"))
     engine.dispose()
-
-
-def timed(call: Any, runs: int) -> list[float]:
-    call()  # warm-up: connection pool, caches
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
