@@ -22,6 +22,7 @@ from quiz_api.api.problems import (
 )
 from quiz_api.api.resources import lifespan
 from quiz_api.api.routes import (
+    analytics,
     attempts,
     certificate,
     health,
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         school_routes,
         staff_routes,
         report_routes,
+        analytics,
         survey_routes,
         wechat,
         certificate,

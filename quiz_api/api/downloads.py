@@ -82,10 +82,46 @@ HEADERS: dict[str, dict[str, str]] = {
     "answer_5": {"zh": "5分", "en": "5", "ko": "5점", "ja": "5点"},
     "comment": {"zh": "意见", "en": "comment", "ko": "의견", "ja": "意見"},
     "track": {"zh": "组别", "en": "track", "ko": "부문", "ja": "部門"},
+    "question_id": {"zh": "题号", "en": "question id", "ko": "문항 ID", "ja": "設問ID"},
+    "version": {"zh": "版本", "en": "version", "ko": "버전", "ja": "版"},
+    "category": {"zh": "类别", "en": "category", "ko": "분류", "ja": "分類"},
+    "difficulty": {"zh": "难度", "en": "difficulty", "ko": "난이도", "ja": "難易度"},
+    "facility": {"zh": "正确率", "en": "facility", "ko": "정답률", "ja": "正答率"},
+    "discrimination": {
+        "zh": "区分度",
+        "en": "discrimination index",
+        "ko": "변별도",
+        "ja": "識別指数",
+    },
+    "efficiency": {
+        "zh": "区分效率",
+        "en": "discriminative efficiency",
+        "ko": "변별 효율",
+        "ja": "識別効率",
+    },
+    "option_shares": {
+        "zh": "各选项比例",
+        "en": "option shares",
+        "ko": "선택지 비율",
+        "ja": "選択肢の割合",
+    },
+    "flags": {"zh": "提示", "en": "flags", "ko": "경고", "ja": "注意"},
+    "participants": {"zh": "人数", "en": "participants", "ko": "참가자 수", "ja": "参加者数"},
+    "mean": {"zh": "平均分", "en": "mean", "ko": "평균", "ja": "平均"},
+    "sd": {"zh": "标准差", "en": "standard deviation", "ko": "표준편차", "ja": "標準偏差"},
+    "alpha": {
+        "zh": "克隆巴赫α",
+        "en": "Cronbach's alpha",
+        "ko": "크론바흐 알파",
+        "ja": "クロンバックα",
+    },
+    "alpha_se": {"zh": "测量标准误", "en": "standard error", "ko": "표준오차", "ja": "標準誤差"},
 }
 SHEETS = {
     "units": {"zh": "数据", "en": "figures", "ko": "수치", "ja": "数値"},
     "daily": {"zh": "每日", "en": "daily", "ko": "일별", "ja": "日別"},
+    "questions": {"zh": "题目", "en": "questions", "ko": "문항", "ja": "設問"},
+    "papers": {"zh": "试卷", "en": "papers", "ko": "시험지", "ja": "試験"},
 }
 
 

@@ -20,6 +20,7 @@ from quiz_api.integrations.ranks import RankIndex
 from quiz_api.integrations.wechat import TokenCache, token_cache
 from quiz_api.services.caches import ContentCaches
 from quiz_api.services.leaderboards import BoardCache
+from quiz_api.services.question_report import AnalyticsRefresher
 from quiz_api.services.reports import PastDaysCache
 from quiz_api.services.schools import Districts, load_districts
 
@@ -36,6 +37,7 @@ class Resources:
     content: ContentCaches
     districts: Districts  # read from the content folder (QUIZ_CONTENT_DIR) at start-up
     past_days: PastDaysCache  # the city report's sums of past days, refreshed in threads
+    analytics: AnalyticsRefresher  # the question analytics' sums, refreshed in threads
     boards: BoardCache
     rate_limiter: RateLimiter
     ranks: RankIndex | None  # None without Redis: ranks are counted in the database
@@ -46,12 +48,14 @@ class Resources:
         from quiz_api.api.ratelimit import RateLimiter
 
         engine = make_engine(settings)
+        content = ContentCaches()
         return cls(
             settings=settings,
             engine=engine,
-            content=ContentCaches(),
+            content=content,
             districts=load_districts(settings.content_dir),
             past_days=PastDaysCache(engine),
+            analytics=AnalyticsRefresher(engine, content),
             boards=BoardCache(settings.leaderboard_cache_seconds),
             rate_limiter=RateLimiter(settings),
             ranks=RankIndex(settings.redis_url, settings.redis_namespace)
@@ -64,6 +68,7 @@ class Resources:
         """Wait for the refreshes under way (they use the engine), then let go of the
         Redis connections and the database's pool."""
         self.past_days.wait_for_refreshes()
+        self.analytics.wait()
         self.rate_limiter.close()
         if self.ranks is not None:
             self.ranks.close()

@@ -10,6 +10,7 @@ import typer
 from rich.progress import Progress
 
 from quiz_api.cli.backup import backup_app
+from quiz_api.cli.bank_report import bank_report
 from quiz_api.cli.deploy import deploy_app
 from quiz_api.cli.schools import import_demo_roster, schools_app
 from quiz_api.cli.staff import staff_app
@@ -30,6 +31,7 @@ campaign_app = typer.Typer(help="Campaigns in content/campaigns/.", no_args_is_h
 ranks_app = typer.Typer(help="Leaderboard ranks kept in Redis.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(bank_app, name="bank")
+bank_app.command("report")(bank_report)
 app.add_typer(campaign_app, name="campaign")
 app.add_typer(ranks_app, name="ranks")
 app.add_typer(schools_app, name="schools")

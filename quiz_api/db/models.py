@@ -316,3 +316,37 @@ SCHOOL_CLASS = _table(SchoolClass)
 ATTEMPT = _table(Attempt)
 RESULT = _table(Result)
 BEST_SCORE = _table(BestScore)
+
+
+class QuestionStatCell(SQLModel, table=True):
+    """The item statistics' sums of one cell of results (campaign, track, first attempts or
+    all, district, language), kept by the background refresh of
+    ``quiz_api.services.question_report``: the question analytics merge a few of these
+    instead of reading 40 million answers. ``data`` holds the sums of
+    ``quiz_api.services.analytics`` (per question and per paper)."""
+
+    __tablename__ = "question_stat_cell"
+
+    campaign_id: str = Field(primary_key=True, max_length=64)
+    track: str = Field(primary_key=True, max_length=16)
+    first_only: bool = Field(primary_key=True)
+    district: str = Field(primary_key=True, max_length=100)  # "" for adults without one
+    lang: str = Field(primary_key=True, max_length=8)
+    attempts: int = 0
+    data: dict[str, Any] = _json()
+
+
+class QuestionStatState(SQLModel, table=True):
+    """How far the cells of a campaign go: every analysed result submitted before
+    ``watermark`` is in them; ``computed_at`` is when the last refresh finished."""
+
+    __tablename__ = "question_stat_state"
+
+    campaign_id: str = Field(primary_key=True, max_length=64)
+    watermark: datetime = _utc()
+    computed_at: datetime = _utc()
+    results: int = 0
+
+
+QUESTION_STAT_CELL = _table(QuestionStatCell)
+QUESTION_STAT_STATE = _table(QuestionStatState)
