@@ -20,6 +20,7 @@ from quiz_api.api.resources import lifespan
 from quiz_api.api.routes import (
     attempts,
     certificate,
+    contest,
     health,
     leaderboards,
     noop,
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         school_routes,
         staff_routes,
         report_routes,
+        contest,
         survey_routes,
         wechat,
         certificate,

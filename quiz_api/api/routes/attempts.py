@@ -121,6 +121,8 @@ def _result_out(outcome: service.Outcome) -> ResultOut:
         late=result.late,
         submitted_at=result.submitted_at,
         rank=outcome.rank,
+        held=result.held,
+        notice=outcome.notice,
         review=review,
     )
 
@@ -223,7 +225,7 @@ def submit(
             now,
             settings.submit_grace_seconds,
         )
-        if ranks:  # idempotent: a repeated submission records the same result again
+        if ranks and not result.held:  # idempotent: a repeat records the same result again
             ranks.record(
                 result.campaign_id,
                 result.track,

@@ -1,0 +1,233 @@
+"""The contest's staff side: the review of held results and the preliminary round's
+qualifiers, scoped by role like the reports (JSON, or CSV/XLSX downloads)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from quiz_api.api.deps import CurrentScope, CurrentStaff, NowDep, ResourcesDep, SessionDep
+from quiz_api.api.downloads import DOWNLOADS, Format, FormatQ, LangQ, download
+from quiz_api.api.problems import problem_responses
+from quiz_api.core.languages import Lang
+from quiz_api.core.tracks import Track
+from quiz_api.services import qualifiers as qualifier_service
+from quiz_api.services import reviews as review_service
+from quiz_api.services.campaigns import resolve_campaign
+from quiz_api.services.scope import StaffScope
+
+router = APIRouter(prefix="/reports", tags=["contest"])
+PROBLEMS = problem_responses(401, 403, 404, 409, 422)
+Campaign = Annotated[str | None, Query(max_length=64, description="default: the open one")]
+
+
+class DecisionOut(BaseModel):
+    decision: Literal["clear", "disqualify"]
+    reason: str
+    decided_by: str
+    decided_at: datetime
+
+
+class ReviewOut(BaseModel):
+    attempt_id: int
+    campaign: str
+    track: Track
+    district: str | None
+    school_code: str | None
+    grade: int | None
+    class_name: str | None
+    nickname: str | None
+    score: int
+    max_score: int
+    duration_ms: int
+    question_count: int
+    submitted_at: datetime
+    signals: list[str]  # why it was held, in plain words (for staff only)
+    decision: DecisionOut | None
+
+
+class ReviewsOut(BaseModel):
+    status: Literal["pending", "decided"]
+    reviews: list[ReviewOut]
+
+
+class DecisionIn(BaseModel):
+    decision: review_service.Decision
+    reason: Annotated[str, Field(min_length=1, max_length=2000, pattern=r"\S")]
+
+
+def _review_out(review: review_service.Review) -> ReviewOut:
+    decision = review.decision
+    return ReviewOut(
+        attempt_id=review.attempt_id,
+        campaign=review.campaign_id,
+        track=Track(review.track),
+        district=review.district,
+        school_code=review.school_code,
+        grade=review.grade,
+        class_name=review.class_name,
+        nickname=review.nickname,
+        score=review.score,
+        max_score=review.max_score,
+        duration_ms=review.duration_ms,
+        question_count=review.question_count,
+        submitted_at=review.submitted_at,
+        signals=review.signals,
+        decision=None
+        if decision is None
+        else DecisionOut(
+            decision=review_service.Decision(decision.decision).value,
+            reason=decision.reason,
+            decided_by=decision.staff_username,
+            decided_at=decision.decided_at,
+        ),
+    )
+
+
+DECIDED_COLUMNS = (
+    "attempt_id",
+    "district",
+    "school_code",
+    "grade",
+    "class_name",
+    "nickname",
+    "score",
+    "duration_ms",
+    "submitted_at",
+    "signals",
+    "decision",
+    "reason",
+    "decided_by",
+    "decided_at",
+)
+
+
+@router.get(
+    "/reviews",
+    response_model=ReviewsOut,
+    responses={**PROBLEMS, **DOWNLOADS},
+    summary="Held results: pending review, or decided (the audit trail; CSV/XLSX)",
+)
+def reviews(
+    session: SessionDep,
+    resources: ResourcesDep,
+    scope: CurrentScope,
+    status: Annotated[Literal["pending", "decided"], Query()] = "pending",
+    campaign: Campaign = None,
+    fmt: FormatQ = Format.json,
+    lang: LangQ = Lang.zh,
+) -> Any:
+    found = review_service.list_reviews(session, resources.content, scope, status, campaign)
+    if fmt is Format.json:
+        return ReviewsOut(status=status, reviews=[_review_out(r) for r in found])
+    rows = review_service.decided_rows([r for r in found if r.decision is not None])
+    table = (DECIDED_COLUMNS, [[row[c] for c in DECIDED_COLUMNS] for row in rows])
+    return download([("reviews", table)], fmt, lang, f"reviews-{status}")
+
+
+@router.post(
+    "/reviews/{attempt_id}",
+    response_model=ReviewOut,
+    responses=PROBLEMS,
+    summary="Decide about a held result: clear it (it joins the boards) or disqualify it",
+)
+def decide(
+    session: SessionDep,
+    resources: ResourcesDep,
+    account: CurrentStaff,
+    now: NowDep,
+    body: DecisionIn,
+    attempt_id: Annotated[int, Path(ge=1, le=2**62)],
+) -> ReviewOut:
+    result = review_service.decide(session, account, attempt_id, body.decision, body.reason, now)
+    ranks = resources.ranks
+    if ranks is not None and not result.held:  # cleared: its boards in Redis learn it too
+        ranks.record(
+            result.campaign_id,
+            result.track,
+            result.district,
+            result.school_code,
+            result.participant_id,
+            result.score,
+            result.duration_ms,
+        )
+    decided = review_service.list_reviews(
+        session, resources.content, StaffScope.of(account), "decided"
+    )
+    return _review_out(next(r for r in decided if r.attempt_id == attempt_id))
+
+
+class QualifierOut(BaseModel):
+    rank: int
+    group: str | None
+    district: str | None
+    school_code: str | None
+    school_name: str | None
+    grade: int | None
+    class_name: str | None
+    nickname: str | None
+    score: int
+    duration_ms: int
+    achieved_at: datetime
+    attempt_id: int
+
+
+class QualifiersOut(BaseModel):
+    campaign: str
+    track: Track
+    round: str
+    opens_at: datetime
+    closes_at: datetime
+    rule: str
+    state: Literal["provisional", "final"]
+    frozen_at: datetime | None
+    pending_reviews: int
+    qualifiers: list[QualifierOut]
+
+
+@router.get(
+    "/qualifiers",
+    response_model=QualifiersOut,
+    responses={**PROBLEMS, **DOWNLOADS},
+    summary="A round's qualifiers: provisional until its close, then frozen (CSV/XLSX)",
+)
+def qualifiers(
+    session: SessionDep,
+    resources: ResourcesDep,
+    scope: CurrentScope,
+    now: NowDep,
+    campaign: Campaign = None,
+    track: Track = Track.student,
+    round: Annotated[str | None, Query(max_length=64)] = None,
+    district: Annotated[str | None, Query(max_length=100)] = None,
+    school: Annotated[str | None, Query(max_length=32)] = None,
+    fmt: FormatQ = Format.json,
+    lang: LangQ = Lang.zh,
+) -> Any:
+    row = resolve_campaign(resources.content.campaigns, session, campaign, now)
+    found = qualifier_service.qualifiers(
+        session, resources.content, row, track, now, scope, district, school, round
+    )
+    if fmt is Format.json:
+        return QualifiersOut(
+            campaign=found.campaign_id,
+            track=Track(found.track),
+            round=found.round.id,
+            opens_at=found.round.opens_at,
+            closes_at=found.round.closes_at,
+            rule=found.rule,
+            state=found.state,
+            frozen_at=found.frozen_at,
+            pending_reviews=found.pending_reviews,
+            qualifiers=[QualifierOut(**vars(q)) for q in found.rows],
+        )
+    header, table = qualifier_service.notice_tables(found, lang.value)
+    return download(
+        [("notice", header), ("qualifiers", table)],
+        fmt,
+        lang,
+        f"qualifiers-{found.campaign_id}-{found.track}-{found.round.id}",
+    )

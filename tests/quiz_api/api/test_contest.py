@@ -1,0 +1,205 @@
+"""Contest integrity: a result submitted faster than a person reads is held (off every board
+and rank) until a reviewer decides; the review's role walls and audit trail; the round's
+qualifiers, provisional then frozen at the close."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from quiz_api.db.models import Campaign
+
+from ..conftest import Clock
+from ..factories import join
+from ..test_attempts import start, submit
+from ..test_leaderboards import cheapest_right
+from ..test_participants import STUDENT
+from ..test_staff_fixtures import StaffFactory, staff, staff_tables
+
+__all__ = ["staff", "staff_tables"]  # the fixtures, used by name
+Headers = dict[str, str]
+CLOSES = datetime(2026, 6, 20, 16, 0, tzinfo=UTC)  # midnight in Shanghai
+
+
+@pytest.fixture
+def rounds(db: Session) -> None:
+    """The test campaign with a preliminary round on its student track."""
+    row = db.get(Campaign, "test-campaign")
+    assert row is not None
+    config = dict(row.config)
+    student = dict(config["tracks"]["student"])
+    student["rounds"] = [
+        {
+            "id": "preliminary",
+            "opens_at": "2026-06-01T00:00:00+08:00",
+            "closes_at": CLOSES.isoformat(),
+            "qualify": {"top_per_district": 2, "min_score": 10},
+        }
+    ]
+    config["tracks"] = {**config["tracks"], "student": student}
+    row.config, row.content_hash = config, "with-rounds"
+    db.add(row)
+    db.commit()
+
+
+def sit(
+    client: TestClient, db: Session, clock: Clock, who: Headers, right: int, seconds: float
+) -> dict[str, Any]:
+    paper = start(client, who)
+    clock.advance(seconds=seconds)
+    response = submit(client, who, paper["attempt_id"], cheapest_right(db, paper, right))
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def board(client: TestClient, who: Headers) -> list[str]:
+    response = client.get("/api/v1/leaderboards/student", headers=who)
+    assert response.status_code == 200, response.text
+    return [e["nickname"] for e in response.json()["entries"]]
+
+
+def student(client: TestClient, nickname: str, **extra: Any) -> Headers:
+    return join(client, **{**STUDENT, "nickname": nickname, **extra})
+
+
+def test_a_fast_result_is_held_until_cleared(
+    client: TestClient, db: Session, clock: Clock, school: str, staff: StaffFactory
+) -> None:
+    slow = student(client, "slow")
+    fast = student(client, "fast")
+    sit(client, db, clock, slow, right=3, seconds=120)
+    # 14 questions at 2 s: under 28 s from the start to the submission is held.
+    held = sit(client, db, clock, fast, right=11, seconds=21)
+    assert held["held"] is True and held["rank"] is None
+    assert held["notice"] == "결과를 확인하고 있습니다. 확인이 끝나면 순위표에 표시됩니다."
+    assert held["score"] > 0  # shown as usual otherwise
+    assert board(client, slow) == ["slow"]
+    me = client.get("/api/v1/leaderboards/student", headers=fast).json()["me"]
+    assert me is None
+    again = client.get(f"/api/v1/attempts/{held['attempt_id']}/result", headers=fast).json()
+    assert again["held"] is True and again["rank"] is None
+    assert client.get("/api/v1/stats").json()["finished"] == 2  # still participation
+
+    city = staff("city")
+    pending = client.get("/api/v1/reports/reviews", headers=city).json()["reviews"]
+    assert [r["attempt_id"] for r in pending] == [held["attempt_id"]]
+    assert "14 questions take a reader at least 28 s" in pending[0]["signals"][0]
+
+    url = f"/api/v1/reports/reviews/{held['attempt_id']}"
+    assert client.post(url, json={"decision": "clear"}, headers=city).status_code == 422
+    assert (
+        client.post(url, json={"decision": "clear", "reason": " "}, headers=city).status_code == 422
+    )
+    decided = client.post(
+        url, json={"decision": "clear", "reason": "watched her sit it"}, headers=city
+    )
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["decision"]["decided_by"].startswith("city-")
+    again_decided = client.post(url, json={"decision": "disqualify", "reason": "x"}, headers=city)
+    assert again_decided.status_code == 409
+    assert again_decided.json()["type"].endswith("/already-decided")
+
+    assert board(client, slow) == ["fast", "slow"]
+    after = client.get(f"/api/v1/attempts/{held['attempt_id']}/result", headers=fast).json()
+    assert after["held"] is False and after["rank"] == 1
+    assert client.get("/api/v1/reports/reviews", headers=city).json()["reviews"] == []
+    trail = client.get(
+        "/api/v1/reports/reviews",
+        params={"status": "decided", "format": "csv", "lang": "en"},
+        headers=city,
+    )
+    assert trail.status_code == 200
+    rows = list(csv.reader(io.StringIO(trail.content.decode("utf-8-sig"))))
+    assert rows[1][rows[0].index("reason")] == "watched her sit it"
+    assert rows[1][rows[0].index("decision")] == "clear"
+
+
+def test_role_walls_of_the_review(
+    client: TestClient, db: Session, clock: Clock, school: str, staff: StaffFactory
+) -> None:
+    fast = student(client, "fast")
+    held = sit(client, db, clock, fast, right=5, seconds=1)
+    url = f"/api/v1/reports/reviews/{held['attempt_id']}"
+    body = {"decision": "disqualify", "reason": "answered in one second"}
+    own_school = staff("school", school="S001")
+    assert len(client.get("/api/v1/reports/reviews", headers=own_school).json()["reviews"]) == 1
+    assert client.post(url, json=body, headers=own_school).status_code == 403
+    other_school = staff("school", school="S002")
+    assert client.get("/api/v1/reports/reviews", headers=other_school).json()["reviews"] == []
+    other_district = staff("district", district="徐汇区")
+    assert client.get("/api/v1/reports/reviews", headers=other_district).json()["reviews"] == []
+    assert client.post(url, json=body, headers=other_district).status_code == 404
+    assert (
+        client.post(url, json=body, headers=staff("district", district="黄浦区")).status_code == 200
+    )
+    assert client.get("/api/v1/reports/reviews").status_code == 401
+    assert board(client, fast) == []  # disqualified: never on a board
+
+
+def test_qualifiers_provisional_then_frozen(
+    client: TestClient, db: Session, clock: Clock, school: str, staff: StaffFactory, rounds: None
+) -> None:
+    from quiz_api.db.models import School
+
+    db.add(School(code="S003", name="Third", district="黄浦区", level="junior"))
+    db.commit()
+    a = student(client, "a")
+    b = student(client, "b", school_code="S003")
+    c = student(client, "c")
+    low = student(client, "low")
+    sit(client, db, clock, a, right=8, seconds=100)
+    sit(client, db, clock, b, right=8, seconds=90)  # same score, faster: ahead of a
+    sit(client, db, clock, c, right=8, seconds=100)  # same score and time, later: after a
+    sit(client, db, clock, low, right=1, seconds=100)  # under the minimum score
+    fast = student(client, "fast")
+    sit(client, db, clock, fast, right=11, seconds=3)  # held: not a qualifier
+    city = staff("city")
+
+    def listing(who: Headers, **query: str) -> dict[str, Any]:
+        response = client.get("/api/v1/reports/qualifiers", params=query, headers=who)
+        assert response.status_code == 200, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    first = listing(city)
+    assert first["state"] == "provisional" and first["pending_reviews"] == 1
+    assert [(q["nickname"], q["rank"]) for q in first["qualifiers"]] == [("b", 1), ("a", 2)]
+    assert set(first["qualifiers"][0]) >= {"school_code", "grade", "class_name", "attempt_id"}
+    assert listing(staff("school", school="S003"))["qualifiers"][0]["nickname"] == "b"
+    assert listing(staff("district", district="徐汇区"))["qualifiers"] == []
+    outside = client.get(
+        "/api/v1/reports/qualifiers",
+        params={"district": "黄浦区"},
+        headers=staff("district", district="徐汇区"),
+    )
+    assert outside.status_code == 403
+
+    clock.now = CLOSES.replace(minute=5)
+    city = staff("city")  # the first token has expired by now
+    still = listing(city)
+    assert still["state"] == "provisional"  # a held result of the round awaits a decision
+    pending = client.get("/api/v1/reports/reviews", headers=city).json()["reviews"]
+    decision = {"decision": "disqualify", "reason": "three seconds for eleven questions"}
+    client.post(f"/api/v1/reports/reviews/{pending[0]['attempt_id']}", json=decision, headers=city)
+    final = listing(city)
+    assert final["state"] == "final" and final["frozen_at"] is not None
+    # After the close: a new best of c's (the campaign is still open) changes nothing.
+    sit(client, db, clock, c, right=11, seconds=200)
+    assert listing(city) == final
+    notice = client.get(
+        "/api/v1/reports/qualifiers", params={"format": "csv", "lang": "en"}, headers=city
+    )
+    text = notice.content.decode("utf-8-sig")
+    assert "Test challenge" in text and "top 2 per district" in text and "final" in text
+
+
+def test_no_round_is_a_404(client: TestClient, staff: StaffFactory, rounds: None) -> None:
+    query = {"round": "final"}
+    response = client.get("/api/v1/reports/qualifiers", params=query, headers=staff("city"))
+    assert response.status_code == 404
+    assert response.json()["type"].endswith("/no-round")
