@@ -87,6 +87,13 @@ def test_a_fast_result_is_held_until_cleared(
     assert client.get("/api/v1/stats").json()["finished"] == 2  # still participation
 
     city = staff("city")
+
+    def completed() -> int:
+        report = client.get("/api/v1/reports/schools/S001", headers=city)
+        assert report.status_code == 200, report.text
+        return report.json()["totals"]["completed"]  # type: ignore[no-any-return]
+
+    assert completed() == 2  # the held result is still taking part
     pending = client.get("/api/v1/reports/reviews", headers=city).json()["reviews"]
     assert [r["attempt_id"] for r in pending] == [held["attempt_id"]]
     assert "14 questions take a reader at least 28 s" in pending[0]["signals"][0]
@@ -106,6 +113,7 @@ def test_a_fast_result_is_held_until_cleared(
     assert again_decided.json()["type"].endswith("/already-decided")
 
     assert board(client, slow) == ["fast", "slow"]
+    assert completed() == 2  # once, not twice
     after = client.get(f"/api/v1/attempts/{held['attempt_id']}/result", headers=fast).json()
     assert after["held"] is False and after["rank"] == 1
     assert client.get("/api/v1/reports/reviews", headers=city).json()["reviews"] == []
