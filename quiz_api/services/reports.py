@@ -232,9 +232,11 @@ def _held_only(
     keys: list[Any] = [col(Result.school_code)]
     if by_class:
         keys += [col(Participant.grade), col(Participant.class_name)]
-    no_best = ~sa_select(col(BestScore.participant_id)).where(
-        col(BestScore.participant_id) == col(Result.participant_id)
-    ).exists()
+    no_best = (
+        ~sa_select(col(BestScore.participant_id))
+        .where(col(BestScore.participant_id) == col(Result.participant_id))
+        .exists()
+    )
     return _rows(
         session,
         sa_select(*keys, func.count(func.distinct(col(Result.participant_id))))

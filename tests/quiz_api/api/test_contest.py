@@ -13,13 +13,19 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from quiz_api.api.app import create_app
+from quiz_api.api.deps import get_now
+from quiz_api.core.config import Settings
 from quiz_api.db.models import Campaign
+from quiz_api.integrations.ranks import RankIndex
 
 from ..conftest import Clock
 from ..factories import join
 from ..test_attempts import start, submit
 from ..test_leaderboards import cheapest_right
 from ..test_participants import STUDENT
+from ..test_ranks import _finish_rebuilds
+from ..test_ratelimit import _redis_url
 from ..test_staff_fixtures import StaffFactory, staff, staff_tables
 
 __all__ = ["staff", "staff_tables"]  # the fixtures, used by name
@@ -211,3 +217,31 @@ def test_no_round_is_a_404(client: TestClient, staff: StaffFactory, rounds: None
     response = client.get("/api/v1/reports/qualifiers", params=query, headers=staff("city"))
     assert response.status_code == 404
     assert response.json()["type"].endswith("/no-round")
+
+
+def test_redis_boards_learn_a_held_result_only_when_cleared(
+    settings: Settings,
+    db: Session,
+    clock: Clock,
+    school: str,
+    staff: StaffFactory,
+    request: pytest.FixtureRequest,
+) -> None:
+    city = staff("city")  # signed with the settings' secret: valid in the app below
+    app = create_app(settings.model_copy(update={"redis_url": _redis_url()}))
+    app.dependency_overrides[get_now] = clock
+    with TestClient(app) as client:
+        index: RankIndex = client.app_state["resources"].ranks
+        request.addfinalizer(index.forget)
+        slow, fast = student(client, "slow"), student(client, "fast")
+        sit(client, db, clock, slow, right=3, seconds=120)
+        _finish_rebuilds()
+        held = sit(client, db, clock, fast, right=11, seconds=5)
+        board_key = index._board("test-campaign", "student", "city", None)
+        assert index._redis.zcard(board_key) == 1 and held["rank"] is None
+        url = f"/api/v1/reports/reviews/{held['attempt_id']}"
+        decided = client.post(url, json={"decision": "clear", "reason": "seen"}, headers=city)
+        assert decided.status_code == 200, decided.text
+        assert index._redis.zcard(board_key) == 2
+        me = client.get("/api/v1/leaderboards/student", headers=fast).json()["me"]
+        assert me["rank"] == 1
