@@ -7,11 +7,14 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlmodel import Session
+from typer.testing import CliRunner
 
 from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
@@ -245,3 +248,34 @@ def test_redis_boards_learn_a_held_result_only_when_cleared(
         assert index._redis.zcard(board_key) == 2
         me = client.get("/api/v1/leaderboards/student", headers=fast).json()["me"]
         assert me["rank"] == 1
+
+
+def test_the_qualifiers_command_writes_the_notice(
+    client: TestClient,
+    db: Session,
+    clock: Clock,
+    school: str,
+    rounds: None,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import quiz_api.cli.database
+    from quiz_api.cli.main import app
+
+    sit(client, db, clock, student(client, "a"), right=8, seconds=100)
+    sit(client, db, clock, student(client, "b", school_code="S002", grade=3), right=9, seconds=100)
+    monkeypatch.setattr(quiz_api.cli.database, "get_settings", lambda: settings)
+    out = tmp_path / "notice.xlsx"
+    args = ["qualifiers", "--campaign", "test-campaign", "--track", "student", "--lang", "en"]
+    # Run today, the round (June 2026) has closed: the list freezes.
+    result = CliRunner().invoke(app, [*args, "--district", "黄浦区", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "1 qualifier(s), final" in result.output
+    sheets = load_workbook(out)
+    notice = {row[0]: row[1] for row in sheets.worksheets[0].iter_rows(values_only=True)}
+    assert notice["campaign"] == "Test challenge [en]" and notice["state"] == "final"
+    assert "top 2 per district" in str(notice["rule"])
+    rows = list(sheets.worksheets[1].iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][0] == 1 and "a" in rows[1]
+    assert "no campaign" in CliRunner().invoke(app, ["qualifiers", "--campaign", "nope"]).output
