@@ -36,6 +36,16 @@ Status = Literal["pending", "decided"]
 
 
 @dataclass(frozen=True)
+class Decided:
+    """A decision as the review list shows it (from the audit trail)."""
+
+    decision: Literal["clear", "disqualify"]
+    reason: str
+    decided_by: str  # the staff account's username when it decided
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
 class Review:
     """A held result as a reviewer sees it: who (as far as the platform knows them), what,
     why it was held, and the decision once there is one."""
@@ -53,8 +63,8 @@ class Review:
     duration_ms: int
     question_count: int
     submitted_at: datetime
-    signals: list[str]
-    decision: ReviewDecision | None
+    signals: list[str]  # why it was held, in plain words (for staff only)
+    decision: Decided | None
 
 
 def time_signal(result: Result, rules: TrackRules) -> str | None:
@@ -120,7 +130,14 @@ def list_reviews(
                 question_count=result.question_count,
                 submitted_at=result.submitted_at,
                 signals=signals_of(result, rules),
-                decision=decision,
+                decision=None
+                if decision is None
+                else Decided(
+                    Decision(decision.decision).value,
+                    decision.reason,
+                    decision.staff_username,
+                    decision.decided_at,
+                ),
             )
         )
     return reviews
@@ -206,7 +223,7 @@ def decided_rows(reviews: list[Review]) -> list[dict[str, Any]]:
                 "signals": " / ".join(review.signals),
                 "decision": decision.decision,
                 "reason": decision.reason,
-                "decided_by": decision.staff_username,
+                "decided_by": decision.decided_by,
                 "decided_at": decision.decided_at.isoformat(),
             }
         )

@@ -226,15 +226,7 @@ def submit(
             settings.submit_grace_seconds,
         )
         if ranks and not result.held:  # idempotent: a repeat records the same result again
-            ranks.record(
-                result.campaign_id,
-                result.track,
-                result.district,
-                result.school_code,
-                result.participant_id,
-                result.score,
-                result.duration_ms,
-            )
+            ranks.record_result(result)
         rank = rank_of(connection, ranks, participant_id)
         connection.commit()  # the last read: on SQLite, free the writer's turn before rendering
         campaign = service.campaign_of(connection, content, attempt)

@@ -24,67 +24,14 @@ PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 Campaign = Annotated[str | None, Query(max_length=64, description="default: the open one")]
 
 
-class DecisionOut(BaseModel):
-    decision: Literal["clear", "disqualify"]
-    reason: str
-    decided_by: str
-    decided_at: datetime
-
-
-class ReviewOut(BaseModel):
-    attempt_id: int
-    campaign: str
-    track: Track
-    district: str | None
-    school_code: str | None
-    grade: int | None
-    class_name: str | None
-    nickname: str | None
-    score: int
-    max_score: int
-    duration_ms: int
-    question_count: int
-    submitted_at: datetime
-    signals: list[str]  # why it was held, in plain words (for staff only)
-    decision: DecisionOut | None
-
-
 class ReviewsOut(BaseModel):
     status: Literal["pending", "decided"]
-    reviews: list[ReviewOut]
+    reviews: list[review_service.Review]
 
 
 class DecisionIn(BaseModel):
     decision: review_service.Decision
     reason: Annotated[str, Field(min_length=1, max_length=2000, pattern=r"\S")]
-
-
-def _review_out(review: review_service.Review) -> ReviewOut:
-    decision = review.decision
-    return ReviewOut(
-        attempt_id=review.attempt_id,
-        campaign=review.campaign_id,
-        track=Track(review.track),
-        district=review.district,
-        school_code=review.school_code,
-        grade=review.grade,
-        class_name=review.class_name,
-        nickname=review.nickname,
-        score=review.score,
-        max_score=review.max_score,
-        duration_ms=review.duration_ms,
-        question_count=review.question_count,
-        submitted_at=review.submitted_at,
-        signals=review.signals,
-        decision=None
-        if decision is None
-        else DecisionOut(
-            decision=review_service.Decision(decision.decision).value,
-            reason=decision.reason,
-            decided_by=decision.staff_username,
-            decided_at=decision.decided_at,
-        ),
-    )
 
 
 DECIDED_COLUMNS = (
@@ -122,7 +69,7 @@ def reviews(
 ) -> Any:
     found = review_service.list_reviews(session, resources.content, scope, status, campaign)
     if fmt is Format.json:
-        return ReviewsOut(status=status, reviews=[_review_out(r) for r in found])
+        return ReviewsOut(status=status, reviews=found)
     rows = review_service.decided_rows([r for r in found if r.decision is not None])
     table = (DECIDED_COLUMNS, [[row[c] for c in DECIDED_COLUMNS] for row in rows])
     return download([("reviews", table)], fmt, lang, f"reviews-{status}")
@@ -130,7 +77,7 @@ def reviews(
 
 @router.post(
     "/reviews/{attempt_id}",
-    response_model=ReviewOut,
+    response_model=review_service.Review,
     responses=PROBLEMS,
     summary="Decide about a held result: clear it (it joins the boards) or disqualify it",
 )
@@ -141,38 +88,15 @@ def decide(
     now: NowDep,
     body: DecisionIn,
     attempt_id: Annotated[int, Path(ge=1, le=2**62)],
-) -> ReviewOut:
+) -> review_service.Review:
     result = review_service.decide(session, account, attempt_id, body.decision, body.reason, now)
     ranks = resources.ranks
     if ranks is not None and not result.held:  # cleared: its boards in Redis learn it too
-        ranks.record(
-            result.campaign_id,
-            result.track,
-            result.district,
-            result.school_code,
-            result.participant_id,
-            result.score,
-            result.duration_ms,
-        )
+        ranks.record_result(result)
     decided = review_service.list_reviews(
         session, resources.content, StaffScope.of(account), "decided"
     )
-    return _review_out(next(r for r in decided if r.attempt_id == attempt_id))
-
-
-class QualifierOut(BaseModel):
-    rank: int
-    group: str | None
-    district: str | None
-    school_code: str | None
-    school_name: str | None
-    grade: int | None
-    class_name: str | None
-    nickname: str | None
-    score: int
-    duration_ms: int
-    achieved_at: datetime
-    attempt_id: int
+    return next(r for r in decided if r.attempt_id == attempt_id)
 
 
 class QualifiersOut(BaseModel):
@@ -185,7 +109,7 @@ class QualifiersOut(BaseModel):
     state: Literal["provisional", "final"]
     frozen_at: datetime | None
     pending_reviews: int
-    qualifiers: list[QualifierOut]
+    qualifiers: list[qualifier_service.Qualifier]
 
 
 @router.get(
@@ -222,7 +146,7 @@ def qualifiers(
             state=found.state,
             frozen_at=found.frozen_at,
             pending_reviews=found.pending_reviews,
-            qualifiers=[QualifierOut(**vars(q)) for q in found.rows],
+            qualifiers=found.rows,
         )
     header, table = qualifier_service.notice_tables(found, lang.value)
     return download(
