@@ -4,20 +4,23 @@ trail. A cleared result joins the boards as if it had never been held."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from quiz_api.content.bank import TrackRules
+from quiz_api.content.bank import LETTERS, TrackRules
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.models import (
+    Attempt,
     Participant,
     Result,
     ReviewDecision,
+    SchoolClass,
     StaffAccount,
     StaffRole,
     Track,
@@ -79,9 +82,83 @@ def time_signal(result: Result, rules: TrackRules) -> str | None:
     )
 
 
-def signals_of(result: Result, rules: TrackRules) -> list[str]:
-    """Why a result is held, in plain words for the reviewer (never for the participant)."""
-    found = [time_signal(result, rules)]
+# Papers are drawn at random, so many identical answer sets to the same questions within
+# minutes mean a shared key or a script, not chance.
+SAME_ANSWERS_WINDOW = timedelta(minutes=10)
+SAME_ANSWERS_PARTICIPANTS = 3
+
+
+def answer_identity(paper: Mapping[str, Any], answers: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The options chosen, by their identity in the bank (question version, option index),
+    not by the letters of the participant's shuffled paper."""
+    chosen = []
+    for n, item in enumerate(paper["items"], 1):
+        letters = answers.get(f"q{n}", [])
+        chosen.append((item["v"], tuple(sorted(item["order"][LETTERS.index(c)] for c in letters))))
+    return tuple(sorted(chosen))
+
+
+def _same_answers_signal(session: Session, result: Result) -> str | None:
+    rows = session.exec(
+        select(Result.attempt_id, Result.participant_id, Result.answers, Attempt.paper)
+        .join(Attempt, col(Attempt.id) == col(Result.attempt_id))
+        .where(
+            col(Result.campaign_id) == result.campaign_id,
+            col(Result.track) == result.track,
+            col(Result.submitted_at) >= result.submitted_at - SAME_ANSWERS_WINDOW,
+            col(Result.submitted_at) <= result.submitted_at + SAME_ANSWERS_WINDOW,
+        )
+    ).all()
+    identities = {
+        attempt_id: (participant, answer_identity(paper, answers))
+        for attempt_id, participant, answers, paper in rows
+    }
+    mine = identities[result.attempt_id][1]
+    same = len({who for who, identity in identities.values() if identity == mine})
+    if same < SAME_ANSWERS_PARTICIPANTS:
+        return None
+    return (
+        f"{same} participants (this one included) gave exactly the same answers to the same "
+        f"questions within {SAME_ANSWERS_WINDOW.seconds // 60} minutes of this submission"
+    )
+
+
+def _class_signal(session: Session, result: Result, participant: Participant) -> str | None:
+    if result.school_code is None or participant.class_name is None:
+        return None
+    enrolled = session.exec(
+        select(SchoolClass.enrolled).where(
+            SchoolClass.school_code == result.school_code,
+            SchoolClass.grade == participant.grade,
+            SchoolClass.class_name == participant.class_name,
+        )
+    ).first()
+    registered = session.exec(
+        select(func.count()).where(
+            col(Participant.campaign_id) == result.campaign_id,
+            col(Participant.school_code) == result.school_code,
+            col(Participant.grade) == participant.grade,
+            col(Participant.class_name) == participant.class_name,
+        )
+    ).one()
+    if enrolled is None or registered <= enrolled:
+        return None
+    return (
+        f"class {participant.grade}/{participant.class_name} of school {result.school_code} "
+        f"has {registered} registrations for {enrolled} enrolled students"
+    )
+
+
+def signals_of(
+    session: Session, result: Result, participant: Participant, rules: TrackRules
+) -> list[str]:
+    """Why a result is held, and what else about it is worth a look, in plain words for the
+    reviewer (never for the participant)."""
+    found = [
+        time_signal(result, rules),
+        _same_answers_signal(session, result),
+        _class_signal(session, result, participant),
+    ]
     return [signal for signal in found if signal is not None] or [
         "held by a rule that no longer applies (the campaign file changed since)"
     ]
@@ -129,7 +206,7 @@ def list_reviews(
                 duration_ms=result.duration_ms,
                 question_count=result.question_count,
                 submitted_at=result.submitted_at,
-                signals=signals_of(result, rules),
+                signals=signals_of(session, result, participant, rules),
                 decision=None
                 if decision is None
                 else Decided(

@@ -279,3 +279,49 @@ def test_the_qualifiers_command_writes_the_notice(
     rows = list(sheets.worksheets[1].iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][0] == 1 and "a" in rows[1]
     assert "no campaign" in CliRunner().invoke(app, ["qualifiers", "--campaign", "nope"]).output
+
+
+def test_answer_identity_ignores_the_shuffled_letters() -> None:
+    from quiz_api.services.reviews import answer_identity
+
+    one = {"items": [{"v": 7, "order": [0, 1, 2, 3]}, {"v": 9, "order": [0, 1]}]}
+    other = {"items": [{"v": 9, "order": [0, 1]}, {"v": 7, "order": [2, 0, 3, 1]}]}
+    # Option 2 of question 7 is "C" on the first paper and "A" on the second.
+    same = answer_identity(one, {"q1": ["C"], "q2": ["A"]})
+    assert same == answer_identity(other, {"q1": ["A"], "q2": ["A"]})
+    assert same != answer_identity(other, {"q1": ["A"], "q2": ["C"]})
+    assert same != answer_identity(one, {"q1": ["A"], "q2": ["A"]})  # the same letters
+
+
+def test_further_signals_are_explained_to_the_reviewer(
+    client: TestClient, db: Session, clock: Clock, school: str, staff: StaffFactory
+) -> None:
+    from sqlmodel import select
+
+    from quiz_api.db.models import Attempt, SchoolClass
+
+    enrolment = db.exec(
+        select(SchoolClass).where(SchoolClass.school_code == "S001", SchoolClass.grade == 7)
+    ).one()
+    players = [student(client, f"p{n}") for n in range(3)]
+    papers = [start(client, who) for who in players]
+    shared = db.get(Attempt, papers[0]["attempt_id"])
+    assert shared is not None
+    for paper in papers[1:]:  # the same questions, as a leaked key would answer them
+        attempt = db.get(Attempt, paper["attempt_id"])
+        assert attempt is not None
+        attempt.paper = shared.paper
+        db.add(attempt)
+    enrolment.enrolled = 2
+    db.add(enrolment)
+    db.commit()
+    clock.advance(seconds=3)
+    for who, paper in zip(players, papers, strict=True):
+        right = cheapest_right(db, paper, 14)
+        assert submit(client, who, paper["attempt_id"], right).json()["held"] is True
+    reviews = client.get("/api/v1/reports/reviews", headers=staff("city")).json()["reviews"]
+    signals = reviews[0]["signals"]
+    assert any(
+        "3 participants (this one included) gave exactly the same answers" in s for s in signals
+    )
+    assert any("has 3 registrations for 2 enrolled students" in s for s in signals)
