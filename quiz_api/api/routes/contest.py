@@ -78,7 +78,7 @@ def reviews(
 @router.post(
     "/reviews/{attempt_id}",
     response_model=review_service.Review,
-    responses=PROBLEMS,
+    responses={**PROBLEMS, **problem_responses(400)},  # a body that is not JSON
     summary="Decide about a held result: clear it (it joins the boards) or disqualify it",
 )
 def decide(

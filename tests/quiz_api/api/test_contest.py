@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,10 +38,12 @@ CLOSES = datetime(2026, 6, 20, 16, 0, tzinfo=UTC)  # midnight in Shanghai
 
 
 @pytest.fixture
-def rounds(db: Session) -> None:
-    """The test campaign with a preliminary round on its student track."""
+def rounds(db: Session) -> Iterator[None]:
+    """The test campaign with a preliminary round on its student track (put back after:
+    the campaign row outlives the test)."""
     row = db.get(Campaign, "test-campaign")
     assert row is not None
+    before = (row.config, row.content_hash)
     config = dict(row.config)
     student = dict(config["tracks"]["student"])
     student["rounds"] = [
@@ -53,6 +56,12 @@ def rounds(db: Session) -> None:
     ]
     config["tracks"] = {**config["tracks"], "student": student}
     row.config, row.content_hash = config, "with-rounds"
+    db.add(row)
+    db.commit()
+    yield
+    row = db.get(Campaign, "test-campaign")
+    assert row is not None
+    row.config, row.content_hash = before
     db.add(row)
     db.commit()
 
