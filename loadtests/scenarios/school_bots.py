@@ -10,7 +10,7 @@ import itertools
 from locust import task
 
 from loadtests.common.config import CONFIG
-from loadtests.common.data import school_address, seat
+from loadtests.common.data import school_address, seat, student_body
 from loadtests.common.quiz import API, QuizUser, fail
 from loadtests.scenarios.school import Student as Student  # the rush itself, weight 9
 
@@ -38,14 +38,7 @@ class Bot(QuizUser):
             for scope in ("school", "city"):
                 self.not_on_board(scope)
             return
-        body = {
-            "track": "student",
-            "lang": "zh",
-            "school_code": self.school,
-            "grade": self.grade,
-            "class_name": self.class_name,
-            "nickname": self.nickname,
-        }
+        body = student_body((self.school, self.grade, self.class_name), self.nickname)
         if self.token is None and not self.join_track(body):
             return
         paper = self.start_attempt()
