@@ -22,6 +22,19 @@ def choose(question: dict[str, Any], rng: random.Random) -> list[str]:
     return [rng.choice(ids)]
 
 
+def student_body(seat: tuple[str, int, str], nickname: str) -> dict[str, Any]:
+    """What a student of the roster sends to join: school, grade, class, a nickname."""
+    school, grade, class_name = seat
+    return {
+        "track": "student",
+        "lang": "zh",
+        "school_code": school,
+        "grade": grade,
+        "class_name": class_name,
+        "nickname": nickname,
+    }
+
+
 def school_address(code: str) -> str:
     """One public address per school, as its NAT router shows it."""
     digest = hashlib.sha256(code.encode()).digest()

@@ -109,7 +109,8 @@ def verify_submits(url: str, log: Path) -> list[str]:
         best, participants = connection.execute(
             text(
                 "SELECT (SELECT count(*) FROM best_score), "
-                "(SELECT count(DISTINCT participant_id) FROM result)"
+                # Held results (contest integrity) stay off best_score until cleared.
+                "(SELECT count(DISTINCT participant_id) FROM result WHERE NOT held)"
             )
         ).one()
     engine.dispose()

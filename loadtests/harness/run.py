@@ -40,7 +40,7 @@ from loadtests.harness.server import (
 )
 
 REPORTS = ROOT / "loadtests" / "reports"
-ROSTER_SCENARIOS = ("school", "staff")  # the scenarios whose students join a school
+ROSTER_SCENARIOS = ("school", "school_bots", "staff")  # whose students join a school
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from locust import task
 
 from loadtests.common import thresholds
 from loadtests.common.config import CONFIG
-from loadtests.common.data import school_address, seat
+from loadtests.common.data import school_address, seat, student_body
 from loadtests.common.quiz import QuizUser
 
 thresholds.install()
@@ -34,14 +34,9 @@ class Student(QuizUser):
         if self.done:  # the class waits for the others and looks at the school board
             self.leaderboard("student", "school")
             return
-        body = {
-            "track": "student",
-            "lang": "zh",
-            "school_code": self.school,
-            "grade": self.grade,
-            "class_name": self.class_name,
-            "nickname": f"同学{self.rng.randint(1, 99_999)}",
-        }
+        body = student_body(
+            (self.school, self.grade, self.class_name), f"同学{self.rng.randint(1, 99_999)}"
+        )
         if self.token is None and not self.join_track(body):
             return
         self.think(self.rng.uniform(5, 20))  # the teacher explains

@@ -201,6 +201,10 @@ class ResultOut(BaseModel):
     late: bool
     submitted_at: datetime
     rank: int | None = None
+    # Held for review: no rank, off the boards until cleared; ``notice`` says so in the
+    # participant's language.
+    held: bool = False
+    notice: str | None = None
     review: list[ReviewItem]
 
 

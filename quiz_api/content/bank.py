@@ -181,6 +181,64 @@ class DrawRule(BaseModel):
     count: Annotated[int, Field(ge=1, le=50)]
 
 
+class QualifyRule(BaseModel):
+    """Who goes on from a round: the top N of each district and/or school, a minimum
+    score, or both (then both must hold). Ties are broken as the boards break them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    top_per_district: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    top_per_school: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    min_score: Annotated[int, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _some_rule(self) -> QualifyRule:
+        if self.top_per_district is None and self.top_per_school is None and self.min_score is None:
+            raise ValueError(
+                "a qualification rule needs top_per_district, top_per_school or min_score"
+            )
+        return self
+
+    def describe(self) -> str:
+        """The rule in words, for the header of a published list."""
+        parts = []
+        if self.top_per_district is not None:
+            parts.append(f"top {self.top_per_district} per district")
+        if self.top_per_school is not None:
+            parts.append(f"top {self.top_per_school} per school")
+        if self.min_score is not None:
+            parts.append(f"score at least {self.min_score}")
+        return "; ".join(parts) + " (ties: score, then time, then who got there first)"
+
+
+class RoundSpec(BaseModel):
+    """A round of a track (the preliminary round of the youth competition): results
+    submitted in its window count; at ``closes_at`` its list of qualifiers is frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+    opens_at: AwareDatetime
+    closes_at: AwareDatetime
+    qualify: QualifyRule
+
+    @model_validator(mode="after")
+    def _window(self) -> RoundSpec:
+        if self.closes_at <= self.opens_at:
+            raise ValueError("closes_at must be after opens_at")
+        return self
+
+
+class Integrity(BaseModel):
+    """Plausibility rules: a result that breaks one is held for a human review."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # Server-side, from the paper's start to its submission: nobody reads and answers a
+    # question in less (a scripted submitter does).
+    min_seconds_per_question: Annotated[float, Field(ge=0, le=120)] = 2.0
+
+
 class TrackRules(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -194,6 +252,8 @@ class TrackRules(BaseModel):
         Difficulty.hard: 10,
     }
     draw: Annotated[list[DrawRule], Field(min_length=1, max_length=60)]
+    rounds: Annotated[list[RoundSpec], Field(max_length=10)] = []
+    integrity: Integrity = Integrity()
 
     @model_validator(mode="after")
     def _check(self) -> TrackRules:
@@ -208,7 +268,18 @@ class TrackRules(BaseModel):
         missing = {rule.difficulty for rule in self.draw} - set(self.points)
         if missing:
             raise ValueError(f"no points set for {', '.join(sorted(missing))}")
+        ids = Counter(round_.id for round_ in self.rounds)
+        if any(n > 1 for n in ids.values()):
+            raise ValueError("two rounds have the same id")
         return self
+
+    def round(self, round_id: str | None) -> RoundSpec | None:
+        """The round of that id, or the first one when no id is given."""
+        return next((r for r in self.rounds if round_id in (None, r.id)), None)
+
+    def min_duration_ms(self, question_count: int) -> int:
+        """Below this time from start to submission, a result is held for review."""
+        return int(self.integrity.min_seconds_per_question * 1000 * question_count)
 
     @property
     def question_count(self) -> int:
@@ -242,7 +313,16 @@ class CampaignSpec(BaseModel):
         return self
 
     def content_hash(self) -> str:
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        data = self.model_dump(mode="json")
+        # Rounds and integrity rules came later: left at their defaults, they stay out of
+        # the hash, so an older campaign file keeps its hash (and its version).
+        default_integrity = Integrity().model_dump(mode="json")
+        for rules in data["tracks"].values():
+            if not rules["rounds"]:
+                del rules["rounds"]
+            if rules["integrity"] == default_integrity:
+                del rules["integrity"]
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
     def local_day(self, moment: datetime) -> str:
@@ -453,6 +533,18 @@ def load_campaigns(directory: Path, sizes: Counter[StratumKey] | None = None) ->
             )
             continue
         seen[campaign.id] = path
+        for track, rules in campaign.tracks.items():
+            for index, round_ in enumerate(rules.rounds):
+                if round_.opens_at < campaign.starts_at or round_.closes_at > campaign.ends_at:
+                    errors.append(
+                        ContentError(
+                            path,
+                            line_of(raw, ("tracks", track.value, "rounds", index)),
+                            f"round {round_.id} runs outside the campaign's window "
+                            f"({campaign.starts_at.isoformat()} to {campaign.ends_at.isoformat()})"
+                            " — move opens_at/closes_at inside starts_at/ends_at",
+                        )
+                    )
         if sizes is not None:
             for problem in draw_shortfalls(campaign, sizes):
                 errors.append(ContentError(path, line_of(raw, ("tracks",)), problem))

@@ -35,6 +35,8 @@ class ProblemType(StrEnum):
     no_survey = "no-survey"
     survey_not_available = "survey-not-available"
     survey_already_answered = "survey-already-answered"
+    already_decided = "already-decided"
+    no_round = "no-round"
     wechat_not_configured = "wechat-not-configured"
     wechat_unavailable = "wechat-unavailable"
     invalid_wechat_identity = "invalid-wechat-identity"

@@ -151,10 +151,21 @@ class Result(SQLModel, table=True):
     day: str = Field(max_length=10)
     answers_hash: str = Field(max_length=64)
     answers: dict[str, Any] = _json()
+    # Held for review (it broke a plausibility rule): off every board, rank and qualifier
+    # list until a staff member clears it; a disqualified result stays held.
+    held: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
 
 
 Index("ix_result_campaign_school", Result.campaign_id, Result.school_code)  # type: ignore[arg-type]
 Index("ix_result_campaign_day", Result.campaign_id, Result.track, Result.day)
+# The review list reads the few held results; a partial index keeps it small.
+Index(
+    "ix_result_held",
+    Result.campaign_id,
+    Result.submitted_at,  # type: ignore[arg-type]
+    postgresql_where=text("held"),
+    sqlite_where=text("held"),
+)
 
 
 class BestScore(SQLModel, table=True):
@@ -197,6 +208,35 @@ Index(
     BestScore.score.desc(),  # type: ignore[attr-defined]
     BestScore.duration_ms,  # type: ignore[arg-type]
 )
+
+
+class ReviewDecision(SQLModel, table=True):
+    """The audit trail of the review: who decided about a held result, when and why. Rows
+    are only ever inserted; the unique attempt id makes a second decision impossible."""
+
+    __tablename__ = "review_decision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(foreign_key="result.attempt_id", unique=True)
+    decision: str = Field(max_length=16)  # "clear" or "disqualify"
+    reason: str = Field(max_length=2000)
+    staff_id: int = Field(foreign_key="staff_account.id")
+    staff_username: str = Field(max_length=64)  # as it was when deciding
+    staff_role: str = Field(max_length=16)
+    decided_at: datetime = _utc()
+
+
+class QualifierList(SQLModel, table=True):
+    """A round's list of qualifiers, frozen after the round's close: read from here, the
+    final list is the same on every call whatever happens later."""
+
+    __tablename__ = "qualifier_list"
+
+    campaign_id: str = Field(primary_key=True, max_length=64)
+    track: str = Field(primary_key=True, max_length=16)
+    round_id: str = Field(primary_key=True, max_length=64)
+    frozen_at: datetime = _utc()
+    rows: list[Any] = _json()
 
 
 class PageVisit(SQLModel, table=True):

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection, Engine
 
-from quiz_api.db.models import BEST_SCORE
+from quiz_api.db.models import BEST_SCORE, Result
 from quiz_api.services.leaderboards import Scope, ahead_of, count_rank, same_board
 
 logger = logging.getLogger(__name__)
@@ -168,6 +168,18 @@ class RankIndex:
             pipe.execute()
 
         self._call("record", work)
+
+    def record_result(self, result: Result) -> None:
+        """``record`` of a stored result that is on the boards (not held)."""
+        self.record(
+            result.campaign_id,
+            result.track,
+            result.district,
+            result.school_code,
+            result.participant_id,
+            result.score,
+            result.duration_ms,
+        )
 
     def rank(
         self, connection: Connection, participant_id: int, scope: Scope = "city"

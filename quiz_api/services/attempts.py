@@ -47,6 +47,14 @@ TRUE_FALSE_LABELS: dict[str, tuple[str, str]] = {
     "ja": ("正しい", "誤り"),
 }
 
+# What the owner of a held result reads: never which rule held it, never an accusation.
+HELD_NOTICE: dict[str, str] = {
+    "zh": "你的成绩正在核对中，核对完成后将显示在排行榜上。",
+    "en": "Your result is being checked; it will appear on the leaderboards once checked.",
+    "ko": "결과를 확인하고 있습니다. 확인이 끝나면 순위표에 표시됩니다.",
+    "ja": "あなたの結果は確認中です。確認が終わるとランキングに表示されます。",
+}
+
 _system_random = random.SystemRandom()
 
 
@@ -442,6 +450,9 @@ def submit(
             correct_count += 1
     finished = min(now, attempt.deadline)
     duration_ms = max(0, int((finished - attempt.started_at).total_seconds() * 1000))
+    # The plausibility rule costs one comparison on the hot path; the review list explains
+    # it later (quiz_api.services.reviews).
+    held = duration_ms < rules.min_duration_ms(len(paper))
     result = Result(
         attempt_id=attempt_id,
         participant_id=attempt.participant_id,
@@ -460,6 +471,7 @@ def submit(
         day=content.campaigns.spec(campaign).local_day(now),
         answers_hash=digest,
         answers=answers,
+        held=held,
     )
     if not store_result(connection, result):  # a concurrent duplicate was stored first
         return _stored(connection, attempt, digest), attempt
@@ -496,12 +508,14 @@ class Reviewed:
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """A scored attempt: its result, the campaign's pass mark, the participant's rank on
-    the city board, and the review of every question."""
+    the city board (none while the result is held), the review of every question, and
+    for a held result the notice its owner reads."""
 
     result: Result
     pass_mark: int
     rank: int | None
     review: list[Reviewed]
+    notice: str | None = None
 
 
 def outcome_of(
@@ -528,6 +542,8 @@ def outcome_of(
                 question.body["source"],
             )
         )
+    if result.held:
+        return Outcome(result, rules.pass_mark, None, review, HELD_NOTICE[attempt.lang])
     return Outcome(result, rules.pass_mark, rank, review)
 
 

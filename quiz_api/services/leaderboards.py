@@ -10,7 +10,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, exists, or_, update
+from sqlalchemy import and_, bindparam, exists, false, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.expression import Executable
@@ -47,11 +47,27 @@ _BEST_FROM_RESULT = {
 }
 
 
+def _best_row() -> dict[str, Any]:
+    return {
+        best: bindparam(f"new_{source}", type_=RESULT.c[source].type)
+        for best, source in _BEST_FROM_RESULT.items()
+    }
+
+
+@lru_cache
+def _best_statement(dialect: str) -> Executable:
+    """Keep a result as its participant's best when it is better (bind parameters as in
+    ``_store_statements``)."""
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return _keep_best(upsert(BEST_SCORE).values(_best_row()))  # type: ignore[no-any-return]
+
+
 @lru_cache
 def _store_statements(dialect: str) -> list[Executable]:
     """The statements of ``store_result``, built once per database kind, with the result's
     columns as bind parameters. Their names carry a prefix: a parameter named like a column
-    of an UPDATE's table would be taken as a value to SET."""
+    of an UPDATE's table would be taken as a value to SET. On SQLite the last one keeps the
+    best score; a held result skips it."""
     upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     new_result = (
         upsert(RESULT)
@@ -65,25 +81,24 @@ def _store_statements(dialect: str) -> list[Executable]:
         .values(status=AttemptStatus.submitted.value)
         .returning(ATTEMPT.c.id)
     )
-    best_row = {
-        best: bindparam(f"new_{source}", type_=RESULT.c[source].type)
-        for best, source in _BEST_FROM_RESULT.items()
-    }
+    best_row = _best_row()
     if dialect != "postgresql":
-        return [new_result, mark, _keep_best(upsert(BEST_SCORE).values(best_row))]
+        return [new_result, mark, _best_statement(dialect)]
     # One statement: the attempt and the best score change only when the result was stored.
     stored = new_result.cte("stored")
     if_stored = exists(select(stored.c.attempt_id))
     marked = mark.where(if_stored).cte("marked")
-    row = select(*best_row.values()).where(if_stored)
+    not_held = bindparam("new_held", type_=RESULT.c.held.type) == false()
+    row = select(*best_row.values()).where(if_stored, not_held)  # held: off the boards
     kept = _keep_best(upsert(BEST_SCORE).from_select(list(best_row), row)).cte("kept")
     return [select(stored.c.attempt_id).add_cte(marked, kept)]
 
 
 def store_result(connection: Connection, result: Result) -> bool:
     """Store a scored submission, mark its attempt submitted and keep the participant's
-    best result up to date, all or nothing. Returns False (and writes nothing) when the
-    attempt already has a result: a concurrent duplicate submission came first. Commits.
+    best result up to date, all or nothing; a held result stays off the best score until
+    it is cleared. Returns False (and writes nothing) when the attempt already has a
+    result: a concurrent duplicate submission came first. Commits.
 
     On PostgreSQL the three writes are one statement (data-modifying CTEs: one round trip,
     atomic in autocommit); on SQLite three statements in the request's transaction."""
@@ -91,10 +106,17 @@ def store_result(connection: Connection, result: Result) -> bool:
     first, *rest = _store_statements(connection.dialect.name)
     if connection.execute(first, parameters).first() is None:
         return False
-    for statement in rest:
+    for statement in rest[:1] if result.held else rest:
         connection.execute(statement, parameters)
     connection.commit()
     return True
+
+
+def restore_best(connection: Connection, result: Result) -> None:
+    """A held result that a reviewer cleared: it becomes its participant's best score when
+    it is better, as if it had never been held. Does not commit."""
+    parameters = {f"new_{k}": v for k, v in result.model_dump().items()}
+    connection.execute(_best_statement(connection.dialect.name), parameters)
 
 
 def _keep_best(insert: Any) -> Any:

@@ -224,6 +224,35 @@ def _completed(
     )
 
 
+def _held_only(
+    session: Session, campaign_id: str, unit: Area, scope: StaffScope, by_class: bool
+) -> Iterable[tuple[Any, ...]]:
+    """Participants whose only finished attempts are held for review: not in best_score
+    (off the boards) but they did take part. A handful: ``ix_result_held`` finds them."""
+    keys: list[Any] = [col(Result.school_code)]
+    if by_class:
+        keys += [col(Participant.grade), col(Participant.class_name)]
+    no_best = (
+        ~sa_select(col(BestScore.participant_id))
+        .where(col(BestScore.participant_id) == col(Result.participant_id))
+        .exists()
+    )
+    return _rows(
+        session,
+        sa_select(*keys, func.count(func.distinct(col(Result.participant_id))))
+        .join(Participant, col(Participant.id) == col(Result.participant_id))
+        .where(
+            col(Result.held),
+            col(Result.campaign_id) == campaign_id,
+            col(Result.track) == "student",
+            col(Result.school_code).is_not(None),
+            *_where(Result, unit, scope),
+            no_best,
+        )
+        .group_by(*keys),
+    )
+
+
 def _results(
     session: Session,
     campaign_id: str,
@@ -423,6 +452,8 @@ def _figures(
         figures[tuple(row[:-1])].enrolled = int(row[-1] or 0)
     for row in _completed(session, campaign_id, unit, scope, by_class):
         figures[tuple(row[:-1])].completed = row[-1]
+    for row in _held_only(session, campaign_id, unit, scope, by_class):
+        figures[tuple(row[:-1])].completed += row[-1]  # held results count as taking part
     return figures, days
 
 

@@ -124,3 +124,12 @@ def redis_url() -> str:
     except (redis.RedisError, OSError):
         pytest.skip("no Redis server on 127.0.0.1:6379")
     return url
+
+
+def finish_rank_rebuilds() -> None:
+    """Wait for the rank boards' rebuilds started in the background (by a rank that found
+    no board)."""
+    import threading
+
+    for thread in [t for t in threading.enumerate() if t.name.startswith("ranks-")]:
+        thread.join(timeout=30)

@@ -20,7 +20,7 @@ from tests.plugins.factories import DISTRICTS
 
 PASSWORD = "correct horse battery"
 # Tables of this feature, children first; emptied before the participants' tables are.
-TABLES = ("survey_answer", "survey_response", "survey_version", "staff_account")
+TABLES = ("review_decision", "survey_answer", "survey_response", "survey_version", "staff_account")
 StaffFactory = Callable[..., dict[str, str]]
 
 

@@ -121,6 +121,8 @@ def _result_out(outcome: service.Outcome) -> ResultOut:
         late=result.late,
         submitted_at=result.submitted_at,
         rank=outcome.rank,
+        held=result.held,
+        notice=outcome.notice,
         review=review,
     )
 
@@ -223,16 +225,8 @@ def submit(
             now,
             settings.submit_grace_seconds,
         )
-        if ranks:  # idempotent: a repeated submission records the same result again
-            ranks.record(
-                result.campaign_id,
-                result.track,
-                result.district,
-                result.school_code,
-                result.participant_id,
-                result.score,
-                result.duration_ms,
-            )
+        if ranks and not result.held:  # idempotent: a repeat records the same result again
+            ranks.record_result(result)
         rank = rank_of(connection, ranks, participant_id)
         connection.commit()  # the last read: on SQLite, free the writer's turn before rendering
         campaign = service.campaign_of(connection, content, attempt)

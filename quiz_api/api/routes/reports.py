@@ -9,12 +9,13 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
 from quiz_api.api.deps import CurrentScope, NowDep, ResourcesDep, SessionDep
-from quiz_api.api.downloads import DOWNLOADS, Format, FormatQ, LangQ, Table, download
+from quiz_api.api.downloads import DOWNLOADS, Format, FormatQ, LangQ, download
 from quiz_api.api.problems import problem_responses
 from quiz_api.api.resources import Resources
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.languages import Lang
 from quiz_api.db.models import StaffRole
+from quiz_api.rendering.tables import Table
 from quiz_api.services import reports
 from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.scope import StaffScope

@@ -75,6 +75,7 @@ def test_school_and_district_scopes(
     )
     for headers, right in ((here, 5), (there, 9), (far, 12)):
         paper = start(client, headers)
+        clock.advance(seconds=60)  # a person's pace: an instant submission is held for review
         submit(client, headers, paper["attempt_id"], cheapest_right(db, paper, right))
 
     def names(**query: str) -> list[str]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from quiz_api.content.bank import ContentInvalid, load_bank, load_campaigns, stratum_sizes
+from quiz_api.core.tracks import Track
 from tests.plugins import factories
 
 
@@ -135,3 +137,74 @@ def test_shipped_content_is_valid(project_root: Path) -> None:
     assert campaigns
     for track in ("adult", "student"):
         assert sum(1 for q in bank.questions if track in q.tracks) >= 20
+
+
+def _with_rounds(rounds: list[dict[str, object]], **integrity: object) -> dict[str, Any]:
+    data = factories.campaign()
+    student = dict(data["tracks"]["student"], rounds=rounds)
+    if integrity:
+        student["integrity"] = integrity
+    data["tracks"] = {**data["tracks"], "student": student}
+    return data
+
+
+PRELIMINARY: dict[str, object] = {
+    "id": "preliminary",
+    "opens_at": "2026-06-01T00:00:00+08:00",
+    "closes_at": "2026-06-20T00:00:00+08:00",
+    "qualify": {"top_per_district": 10, "min_score": 60},
+}
+
+
+def test_rounds_are_validated_with_their_lines(tmp_path: Path) -> None:
+    folder = tmp_path / "campaigns"
+    folder.mkdir()
+    bad = [
+        {**PRELIMINARY, "qualify": {}},  # no rule
+        {**PRELIMINARY, "id": "late", "closes_at": "2026-08-01T00:00:00+08:00"},  # outside
+        {**PRELIMINARY, "id": "back", "closes_at": "2026-05-01T00:00:00+08:00"},  # reversed
+    ]
+    for round_, where in zip(bad, ("qualify", "late", "back"), strict=True):
+        path = folder / "c.yaml"
+        path.write_text(yaml.safe_dump(_with_rounds([round_]), sort_keys=False), "utf-8")
+        with pytest.raises(ContentInvalid) as caught:
+            load_campaigns(folder)
+        (error,) = caught.value.errors
+        assert str(error).startswith(f"{path}:{error.line}:")
+        assert where in path.read_text("utf-8").splitlines()[error.line - 1], str(error)
+
+
+def test_round_messages_say_what_to_do(tmp_path: Path) -> None:
+    folder = tmp_path / "campaigns"
+    folder.mkdir()
+    late = {**PRELIMINARY, "closes_at": "2026-08-01T00:00:00+08:00"}
+    (folder / "c.yaml").write_text(yaml.safe_dump(_with_rounds([late])), "utf-8")
+    with pytest.raises(ContentInvalid) as caught:
+        load_campaigns(folder)
+    assert "runs outside the campaign's window" in str(caught.value)
+    assert "move opens_at/closes_at inside" in str(caught.value)
+    (folder / "c.yaml").write_text(
+        yaml.safe_dump(_with_rounds([{**PRELIMINARY, "qualify": {}}])), "utf-8"
+    )
+    with pytest.raises(ContentInvalid) as caught:
+        load_campaigns(folder)
+    assert "needs top_per_district, top_per_school or min_score" in str(caught.value)
+
+
+def test_rounds_and_integrity_keep_older_campaigns_hash(tmp_path: Path) -> None:
+    """An older file (no rounds, default integrity) keeps its hash, so importing this
+    version does not bump every campaign; setting either changes it."""
+    folder = tmp_path / "campaigns"
+    folder.mkdir()
+    hashes = []
+    for data in (
+        factories.campaign(),
+        _with_rounds([], min_seconds_per_question=2),
+        _with_rounds([PRELIMINARY]),
+        _with_rounds([], min_seconds_per_question=3),
+    ):
+        (folder / "c.yaml").write_text(yaml.safe_dump(data), "utf-8")
+        (spec,) = load_campaigns(folder)
+        hashes.append(spec.content_hash())
+    assert hashes[0] == hashes[1] and len(set(hashes)) == 3
+    assert spec.tracks[Track.student].min_duration_ms(20) == 60_000

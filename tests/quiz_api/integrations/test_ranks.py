@@ -4,7 +4,6 @@ while Redis has no ready board."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -21,7 +20,7 @@ from quiz_api.db.models import BestScore, Participant
 from quiz_api.integrations.ranks import RankIndex, board_score
 from quiz_api.services.leaderboards import Scope, count_rank
 from tests.plugins.app import Clock
-from tests.plugins.database import redis_url
+from tests.plugins.database import finish_rank_rebuilds, redis_url
 from tests.plugins.factories import cheapest_right, join, play, start, submit
 
 CAMPAIGN = "test-campaign"  # imported by the fixtures (factories.campaign)
@@ -76,12 +75,6 @@ def bests(db: Session) -> list[int]:
     return ids
 
 
-def _finish_rebuilds() -> None:
-    """Wait for the rebuilds started in the background (by a rank that found no board)."""
-    for thread in [t for t in threading.enumerate() if t.name.startswith("ranks-")]:
-        thread.join(timeout=30)
-
-
 def _all_ranks(
     engine: Engine, index: RankIndex | None, ids: list[int], scope: Scope
 ) -> list[int | None]:
@@ -124,7 +117,7 @@ def test_without_a_ready_board_the_database_answers_and_one_rebuild_starts(
 ) -> None:
     expected = _all_ranks(engine, None, bests, "city")
     assert _all_ranks(engine, index, bests, "city") == expected  # counted, not from Redis
-    _finish_rebuilds()
+    finish_rank_rebuilds()
     assert index._redis.exists(index._ready_key(CAMPAIGN, "adult"))
     assert index._redis.zcard(index._board(CAMPAIGN, "adult", "city", None)) == len(bests)
     assert _all_ranks(engine, index, bests, "city") == expected
@@ -146,7 +139,7 @@ def test_the_api_ranks_through_redis_when_it_is_configured(
         first, second = join(client, nickname="first"), join(client, nickname="second")
         play(client, db, clock, first, right=10, seconds=60)
         campaign = client.get("/api/v1/participants/me", headers=first).json()["campaign"]
-        _finish_rebuilds()  # the first result found no board and started one
+        finish_rank_rebuilds()  # the first result found no board and started one
         assert index._redis.exists(index._ready_key(campaign, "adult"))
         paper = start(client, second)
         right = cheapest_right(db, paper, 14)

@@ -1,7 +1,7 @@
 """question analytics: the pre-aggregated sums of the item statistics per campaign, track,
 first/all attempts, district and language, and how far they go
 
-Revision ID: 0003_question_analytics
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-07 13:10:00
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 import quiz_api.db.engine
 
-revision: str = "0003_question_analytics"
+revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
