@@ -20,6 +20,7 @@ from quiz_api.api.resources import lifespan
 from quiz_api.api.routes import (
     attempts,
     certificate,
+    daily,
     health,
     leaderboards,
     noop,
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         survey_routes,
         wechat,
         certificate,
+        daily,
     ):
         api.include_router(module.router)
     app.include_router(api)

@@ -53,6 +53,7 @@ PROBLEMS: dict[ProblemType, HttpProblem] = {
     ProblemType.no_survey: HttpProblem(404, "No survey is open"),
     ProblemType.survey_not_available: HttpProblem(409, "Finish an attempt before the survey"),
     ProblemType.survey_already_answered: HttpProblem(409, "Survey already answered"),
+    ProblemType.daily_not_today: HttpProblem(409, "Only today's daily question can be answered"),
     ProblemType.wechat_not_configured: HttpProblem(404, "WeChat login is not configured"),
     ProblemType.wechat_unavailable: HttpProblem(503, "WeChat is not answering"),
     ProblemType.invalid_wechat_identity: HttpProblem(401, "Invalid WeChat identity"),

@@ -35,6 +35,7 @@ class ProblemType(StrEnum):
     no_survey = "no-survey"
     survey_not_available = "survey-not-available"
     survey_already_answered = "survey-already-answered"
+    daily_not_today = "daily-not-today"
     wechat_not_configured = "wechat-not-configured"
     wechat_unavailable = "wechat-unavailable"
     invalid_wechat_identity = "invalid-wechat-identity"
