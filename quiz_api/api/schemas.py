@@ -238,6 +238,16 @@ class DayStats(TrackStats):
     track: Track
 
 
+class DailyShareOut(BaseModel):
+    answers: int
+    correct_share: float | None
+
+
+class DailyStatsOut(DailyShareOut):
+    date: str
+    by_audience: dict[str, DailyShareOut]  # adult, primary, secondary
+
+
 class StatsOut(BaseModel):
     campaign: str
     participants: int
@@ -245,6 +255,7 @@ class StatsOut(BaseModel):
     finished: int
     by_track: dict[str, TrackStats]
     by_day: list[DayStats]
+    daily: DailyStatsOut | None = None  # today's daily question; null without one
 
 
 class HealthOut(BaseModel):

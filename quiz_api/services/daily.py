@@ -445,3 +445,27 @@ def answer_today(
         lang, nickname = visitor
         participant = new_adult(session, content, session, spec, lang, nickname, now)
     return answer(session, spec, question, participant, choices, now), participant, created
+
+
+@dataclass(frozen=True)
+class DayTotals:
+    """A day's answers to the daily question, all groups together and per group."""
+
+    day: date
+    totals: DayShare
+    by_audience: dict[str, DayShare]
+
+
+def day_totals(session: Session, day: date) -> DayTotals:
+    rows = session.execute(
+        select(_C.audience, func.count(), _CORRECT)
+        .where(_C.day == day.isoformat())
+        .group_by(_C.audience)
+    ).all()
+    by_audience = {group.value: DayShare(0, 0) for group in Group}
+    for audience_, answers, correct in rows:
+        by_audience[str(audience_)] = DayShare(int(answers), int(correct))
+    totals = DayShare(
+        sum(s.answers for s in by_audience.values()), sum(s.correct for s in by_audience.values())
+    )
+    return DayTotals(day, totals, by_audience)

@@ -89,7 +89,6 @@ def _result(result: DailyResult, lang: str) -> DailyResultOut:
 @router.get(
     "/{track}",
     response_model=DailyOut,
-    response_model_exclude_none=True,
     responses=problem_responses(401, 404, 422),
     openapi_extra=OPTIONAL_TOKEN,
     summary="Today's question of a track (and school level); no answer key",
@@ -135,7 +134,6 @@ def today(
 @router.post(
     "/{track}/{day}/answer",
     response_model=DailyAnswerOut,
-    response_model_exclude_none=True,
     responses=problem_responses(401, 404, 409, 422),
     openapi_extra=OPTIONAL_TOKEN,
     summary="Answer today's question once (idempotent); a visitor becomes an adult participant",

@@ -64,9 +64,10 @@ def test_the_anonymous_read_is_public_the_same_for_all_and_has_no_key(
     assert first.json() == second.json()
     body = first.json()
     assert body["date"] == "2026-06-10" and body["track"] == "adult"
-    assert set(body) == {"date", "track", "lang", "question"}  # nothing personal
+    # Nothing personal in it.
+    assert body["answered"] is None and body["result"] is None and body["streak"] is None
     assert set(body["question"]) == {"id", "type", "category", "stem", "options"}
-    assert "answer" not in first.text and "correct" not in first.text
+    assert '"correct' not in first.text and '"answer"' not in first.text  # no key anywhere
     assert first.headers["cache-control"].startswith("public, max-age=")
     assert 0 < int(first.headers["cache-control"].split("=")[1]) <= 300
 
@@ -118,7 +119,7 @@ def test_a_visitor_answers_once_and_becomes_an_adult_participant(
     assert {k: v for k, v in again.json().items() if k != "token"} == {
         k: v for k, v in result.items() if k != "token"
     }
-    assert "token" not in again.json()
+    assert again.json()["token"] is None
     assert db.exec(select(func.count()).select_from(DailyAnswer)).one() == 1
     # The personal read says so, privately.
     mine = client.get("/api/v1/daily/adult", params={"lang": "en"}, headers=headers)
@@ -292,3 +293,15 @@ def test_the_share_card_shows_the_question_and_a_qr_code_never_the_answer(
     assert again == response.content
     tomorrow = client.get("/api/v1/daily/adult/2026-06-11/card.png")
     assert tomorrow.status_code == 404
+
+
+def test_stats_carry_the_days_daily_totals(client: TestClient, db: Session) -> None:
+    empty = client.get("/api/v1/stats").json()["daily"]
+    assert empty["date"] == "2026-06-10" and empty["answers"] == 0
+    assert empty["correct_share"] is None
+    body = today(client).json()
+    answer(client, "2026-06-10", key_of(db, body["question"]["id"]))
+    daily = client.get("/api/v1/stats").json()["daily"]
+    assert daily["answers"] == 1 and daily["correct_share"] == 1.0
+    assert daily["by_audience"]["adult"] == {"answers": 1, "correct_share": 1.0}
+    assert daily["by_audience"]["primary"] == {"answers": 0, "correct_share": None}
