@@ -224,9 +224,7 @@ def test_concurrent_answers_store_one(engine: Engine, db: Session, clock: Clock)
     spec = factories_spec()
     content = ContentCaches()
     with Session(engine, expire_on_commit=False) as session:
-        question = service.question_on(
-            spec, content, session, Group.adult, spec.local_day(clock())
-        )
+        question = service.question_on(spec, content, session, Group.adult, spec.local_day(clock()))
         visitor = service.new_adult(session, content, session, spec, "zh", None, clock())
         session.commit()
         session.expunge(visitor)
