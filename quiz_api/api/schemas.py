@@ -311,8 +311,9 @@ class DailyOut(BaseModel):
 class DailyAnswerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    # Option ids; which exist depends on the day's question (a 422 names the others).
     choices: Annotated[
-        list[Annotated[str, StringConstraints(max_length=2, pattern=PRINTABLE)]],
+        list[Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]],
         Field(min_length=1, max_length=6),
     ]
     # A visitor without a token becomes an adult participant; a nickname is optional.

@@ -237,20 +237,23 @@ def validate_choices(question: DailyQuestion, choices: list[str]) -> list[int]:
     return sorted(LETTERS.index(c) for c in picked)
 
 
-def require_today(spec: DailySpec, day: date, now: datetime) -> None:
+def require_today(spec: DailySpec, day: date | None, now: datetime) -> None:
     today = spec.local_day(now)
     if day != today:
+        named = day.isoformat() if day is not None else "a day that does not exist"
         raise DomainError(
             ProblemType.daily_not_today,
-            f"the daily question of {day.isoformat()} cannot be answered: today is "
+            f"the daily question of {named} cannot be answered: today is "
             f"{today.isoformat()} ({spec.timezone})",
         )
 
 
-def require_past_or_today(spec: DailySpec, day: date, now: datetime) -> None:
-    """A future day's question is not shown before its day (404, as if it did not exist)."""
-    if day > spec.local_day(now):
-        raise DomainError(ProblemType.not_found, f"{day.isoformat()} has not come yet")
+def require_past_or_today(spec: DailySpec, day: date | None, now: datetime) -> date:
+    """A future day's question is not shown before its day (404, as if it did not exist);
+    nor is a day that does not exist (None: 2026-02-30)."""
+    if day is None or day > spec.local_day(now):
+        raise DomainError(ProblemType.not_found, "no daily question for that day yet")
+    return day
 
 
 def _share(session: Session, day: date, group: Group) -> DayShare:
@@ -424,16 +427,20 @@ def answer_today(
     session: Session,
     spec: DailySpec,
     content: ContentCaches,
-    question: DailyQuestion,
+    group: Group,
+    day: date | None,
     participant: Participant | None,
     choices: list[str],
     visitor: tuple[str, str | None],
     now: datetime,
 ) -> tuple[DailyResult, Participant, bool]:
-    """Answer the day's question. Without a participant, a visitor (language, nickname)
-    becomes an adult participant, but only once the answer is known to be valid: a refused
-    answer creates nobody. Returns the result, the participant and whether it was created."""
-    require_today(spec, question.day, now)
+    """Answer the day's question (``day`` None: a date that does not exist). Without a
+    participant, a visitor (language, nickname) becomes an adult participant, but only once
+    the answer is known to be valid: a refused answer creates nobody. Returns the result,
+    the participant and whether it was created."""
+    require_today(spec, day, now)
+    assert day is not None
+    question = question_on(spec, content, session, group, day)
     validate_choices(question, choices)
     created = participant is None
     if participant is None:

@@ -32,6 +32,7 @@ from quiz_api.api.schemas import (
     StreakOut,
 )
 from quiz_api.content.bank import Level
+from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.languages import DEFAULT_LANG, Lang
 from quiz_api.core.tokens import participant_token
 from quiz_api.db.models import Track
@@ -58,7 +59,19 @@ LevelQuery = Annotated[
     Level | None,
     Query(description="A student's school level when no token says it (default secondary)"),
 ]
-DayPath = Annotated[date, Path(description="The day, YYYY-MM-DD, in the daily time zone")]
+# Dates as text of one form: a lax date type would take "0" for 1970-01-01.
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+DayPath = Annotated[
+    str, Path(pattern=DATE_PATTERN, description="The day, YYYY-MM-DD, in the daily time zone")
+]
+
+
+def _date(text: str | None) -> date | None:
+    """The date ``text`` names; None for one that does not exist (2026-02-30)."""
+    try:
+        return date.fromisoformat(text) if text is not None else None
+    except ValueError:
+        return None
 
 
 def _question(daily: DailyQuestion, lang: str) -> DailyQuestionOut:
@@ -152,13 +165,13 @@ def answer(
 ) -> DailyAnswerOut:
     daily_spec = require_spec(spec)
     group = audience(session, track, None, participant, settings.primary_last_grade)
-    daily = question_on(daily_spec, content, session, group, day)
     lang = body.lang or (Lang(participant.lang) if participant else Lang(DEFAULT_LANG))
     result, who, created = answer_today(
         session,
         daily_spec,
         content,
-        daily,
+        group,
+        _date(day),
         participant,
         body.choices,
         (lang.value, body.nickname),
@@ -185,12 +198,17 @@ def daily_archive(
     track: Track,
     lang: LangQuery = Lang(DEFAULT_LANG),
     level: LevelQuery = None,
-    before: Annotated[date | None, Query(description="Only days before this one")] = None,
+    before: Annotated[
+        str | None, Query(pattern=DATE_PATTERN, description="Only days before this one")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=ARCHIVE_MAX_LIMIT)] = 30,
 ) -> DailyArchiveOut:
     daily_spec = require_spec(spec)
     group = audience(session, track, level, None, 0)
-    days = archive(session, daily_spec, content, session, group, now, before, limit)
+    last = _date(before) if before is not None else None
+    if before is not None and last is None:
+        raise DomainError(ProblemType.not_found, f"there is no day {before}")
+    days = archive(session, daily_spec, content, session, group, now, last, limit)
     response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
     return DailyArchiveOut(
         track=track,
@@ -231,14 +249,14 @@ def card(
     level: LevelQuery = None,
 ) -> Response:
     daily_spec = require_spec(spec)
-    require_past_or_today(daily_spec, day, now)  # tomorrow's question stays unseen
+    shown = require_past_or_today(daily_spec, _date(day), now)  # tomorrow's stays unseen
     group = audience(session, track, level, None, settings.primary_last_grade)
-    daily = question_on(daily_spec, content, session, group, day)
+    daily = question_on(daily_spec, content, session, group, shown)
     prefix = "" if lang.value == DEFAULT_LANG else f"{lang.value}/"
     png = render_daily_card(
         DailyCard(
             lang=lang.value,
-            day=day,
+            day=shown,
             stem=daily.text("stem", lang.value),
             options=daily.options(lang.value),
             url=f"{site_base(request, settings)}{prefix}daily/?src=card",

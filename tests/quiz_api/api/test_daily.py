@@ -140,7 +140,7 @@ def test_a_joined_participant_answers_with_their_token(
 
 
 def test_only_today_can_be_answered(client: TestClient, adult: Headers) -> None:
-    for day in ("2026-06-09", "2026-06-11"):
+    for day in ("2026-06-09", "2026-06-11", "2025-01-01", "2026-02-30"):
         response = answer(client, day, ["A"], adult)
         assert response.status_code == 409
         assert response.json()["type"] == "/problems/daily-not-today"
