@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
 
@@ -28,6 +28,7 @@ from quiz_api.content.bank import (
     ContentInvalid,
     Level,
     QuestionSpec,
+    TimeZone,
     _read_file,
     _yaml_files,
 )
@@ -107,17 +108,8 @@ class DailySpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     start: date
-    timezone: str = "Asia/Shanghai"
+    timezone: TimeZone = "Asia/Shanghai"
     pins: dict[Group, list[Pin]] = {}
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Shanghai)") from exc
-        return value
 
     def local_day(self, moment: datetime) -> date:
         """The day ``moment`` falls on in the daily question's time zone."""
