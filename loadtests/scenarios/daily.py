@@ -41,7 +41,9 @@ class Follower(QuizUser):
         if question is None:
             return
         if self.token is not None:
-            return  # came back later: the personal read was the visit
+            # Came back later: the personal read was the visit; the next is much later.
+            self.think(self.rng.uniform(60, 300))
+            return
         self.think(self.rng.uniform(5, 20))  # reading the question
         if self.rng.random() < 0.8:
             self.answer(question, lang)
