@@ -303,3 +303,25 @@ def test_stats_carry_the_days_daily_totals(client: TestClient, db: Session) -> N
     assert daily["answers"] == 1 and daily["correct_share"] == 1.0
     assert daily["by_audience"]["adult"] == {"answers": 1, "correct_share": 1.0}
     assert daily["by_audience"]["primary"] == {"answers": 0, "correct_share": None}
+
+
+def test_the_share_card_links_under_the_configured_site_address(
+    settings: Any, engine: Engine, db: Session, clock: Clock
+) -> None:
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from quiz_api.api.app import create_app
+    from quiz_api.api.deps import get_now
+
+    app = create_app(settings.model_copy(update={"site_url": "https://jd.example.org/site"}))
+    app.dependency_overrides[get_now] = clock
+    with TestClient(app) as other:
+        response = other.get("/api/v1/daily/student/2026-06-10/card.png", params={"lang": "zh"})
+    assert response.status_code == 200, response.text
+    image = Image.open(io.BytesIO(response.content)).convert("L")
+    assert [r.text for r in zxingcpp.read_barcodes(image)] == [
+        "https://jd.example.org/site/daily/?src=card"
+    ]
