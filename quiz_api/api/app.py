@@ -26,6 +26,7 @@ from quiz_api.api.routes import (
     attempts,
     certificate,
     contest,
+    daily,
     health,
     leaderboards,
     noop,
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         survey_routes,
         wechat,
         certificate,
+        daily,
     ):
         api.include_router(module.router)
     app.include_router(api)

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from quiz_api.api.resources import Resources
+from quiz_api.content.daily import DailySpec
 from quiz_api.core.config import Settings
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.languages import DEFAULT_LANG
@@ -71,6 +72,11 @@ async def districts(request: Request) -> Districts:
     return loaded
 
 
+async def daily_spec(request: Request) -> DailySpec | None:
+    spec: DailySpec | None = request.state.resources.daily
+    return spec
+
+
 async def rank_index(request: Request) -> RankIndex | None:
     """The application's ranks in Redis, or None without Redis: then ranks are counted in
     the database."""
@@ -101,6 +107,7 @@ ClockDep = Annotated[float, Depends(get_clock)]
 ContentDep = Annotated[ContentCaches, Depends(content_caches)]
 RanksDep = Annotated[RankIndex | None, Depends(rank_index)]
 DistrictsDep = Annotated[Districts, Depends(districts)]
+DailySpecDep = Annotated[DailySpec | None, Depends(daily_spec)]
 NowDep = Annotated[datetime, Depends(get_now)]
 
 _bearer = HTTPBearer(auto_error=False, description="The token returned by POST /participants")
@@ -158,6 +165,12 @@ CurrentParticipant = Annotated[Participant, Depends(_require_participant)]
 # The hot path's form: the id a genuine token names, checked against the database by the
 # service's own query (which raises invalid-token when the participant is gone).
 ParticipantId = Annotated[int, Depends(_require_participant_id)]
+
+
+def site_base(request: Request, settings: Settings) -> str:
+    """The site's public address, ending in ``/`` (``QUIZ_SITE_URL``, else this server)."""
+    base = settings.site_url or str(request.base_url)
+    return base if base.endswith("/") else base + "/"
 
 
 def quiz_page_url(request: Request, lang: str, **query: str) -> str:

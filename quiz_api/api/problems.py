@@ -55,6 +55,7 @@ PROBLEMS: dict[ProblemType, HttpProblem] = {
     ProblemType.survey_already_answered: HttpProblem(409, "Survey already answered"),
     ProblemType.already_decided: HttpProblem(409, "This result was already decided"),
     ProblemType.no_round: HttpProblem(404, "The track has no such round"),
+    ProblemType.daily_not_today: HttpProblem(409, "Only today's daily question can be answered"),
     ProblemType.wechat_not_configured: HttpProblem(404, "WeChat login is not configured"),
     ProblemType.wechat_unavailable: HttpProblem(503, "WeChat is not answering"),
     ProblemType.invalid_wechat_identity: HttpProblem(401, "Invalid WeChat identity"),

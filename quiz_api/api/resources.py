@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
+from quiz_api.content.daily import DailySpec
 from quiz_api.core.config import Settings
 from quiz_api.db.engine import make_engine
 from quiz_api.integrations.ranks import RankIndex
 from quiz_api.integrations.wechat import TokenCache, token_cache
 from quiz_api.services.caches import ContentCaches
+from quiz_api.services.daily import load_daily_spec
 from quiz_api.services.leaderboards import BoardCache
 from quiz_api.services.question_report import AnalyticsRefresher
 from quiz_api.services.reports import PastDaysCache
@@ -36,6 +38,7 @@ class Resources:
     engine: Engine
     content: ContentCaches
     districts: Districts  # read from the content folder (QUIZ_CONTENT_DIR) at start-up
+    daily: DailySpec | None  # content/daily/, read at start-up; None: no daily question
     past_days: PastDaysCache  # the city report's sums of past days, refreshed in threads
     analytics: AnalyticsRefresher  # the question analytics' sums, refreshed in threads
     boards: BoardCache
@@ -54,6 +57,7 @@ class Resources:
             engine=engine,
             content=content,
             districts=load_districts(settings.content_dir),
+            daily=load_daily_spec(settings.content_dir),
             past_days=PastDaysCache(engine),
             analytics=AnalyticsRefresher(engine, content),
             boards=BoardCache(settings.leaderboard_cache_seconds),

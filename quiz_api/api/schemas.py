@@ -242,6 +242,16 @@ class DayStats(TrackStats):
     track: Track
 
 
+class DailyShareOut(BaseModel):
+    answers: int
+    correct_share: float | None
+
+
+class DailyStatsOut(DailyShareOut):
+    date: str
+    by_audience: dict[str, DailyShareOut]  # adult, primary, secondary
+
+
 class StatsOut(BaseModel):
     campaign: str
     participants: int
@@ -249,8 +259,84 @@ class StatsOut(BaseModel):
     finished: int
     by_track: dict[str, TrackStats]
     by_day: list[DayStats]
+    daily: DailyStatsOut | None = None  # today's daily question; null without one
 
 
 class HealthOut(BaseModel):
     status: Literal["ok", "unavailable"]
     database: Literal["ok", "unreachable"]
+
+
+# --- the daily question (quiz_api/api/routes/daily.py) ---------------------------------------
+
+
+class DailyQuestionOut(BaseModel):
+    id: str
+    type: Literal["single", "multiple", "true_false"]
+    category: str
+    stem: str
+    options: list[OptionOut]
+
+
+class StreakOut(BaseModel):
+    current: int
+    best: int
+
+
+class DailyResultOut(BaseModel):
+    date: str
+    correct: bool
+    choices: list[str]
+    correct_choices: list[str]
+    explanation: str
+    source: str
+    answers: int  # answers to the day's question so far (the caller's included)
+    correct_share: float | None  # of those answers, the share that was right
+    streak: StreakOut
+
+
+class DailyAnswerOut(DailyResultOut):
+    # Only when the answer created the participant (a visitor without a token): keep it.
+    token: str | None = None
+
+
+class DailyOut(BaseModel):
+    date: str
+    track: Track
+    level: Literal["primary", "secondary"] | None
+    lang: Lang
+    question: DailyQuestionOut
+    # With a participant's token only (the response is then private):
+    answered: bool | None = None
+    result: DailyResultOut | None = None
+    streak: StreakOut | None = None
+
+
+class DailyAnswerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # Option ids; which exist depends on the day's question (a 422 names the others).
+    choices: Annotated[
+        list[Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]],
+        Field(min_length=1, max_length=6),
+    ]
+    # A visitor without a token becomes an adult participant; a nickname is optional.
+    nickname: Nickname | None = None
+    lang: Lang | None = None
+
+
+class DailyArchiveDay(BaseModel):
+    date: str
+    question: DailyQuestionOut
+    correct_choices: list[str]
+    explanation: str
+    source: str
+    answers: int
+    correct_share: float | None
+
+
+class DailyArchiveOut(BaseModel):
+    track: Track
+    level: Literal["primary", "secondary"] | None
+    lang: Lang
+    days: list[DailyArchiveDay]

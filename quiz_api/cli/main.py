@@ -18,6 +18,7 @@ from quiz_api.cli.staff import staff_app
 from quiz_api.cli.survey import import_surveys_command, survey_app
 from quiz_api.cli.terminal import err, fail, out
 from quiz_api.content.bank import ContentInvalid, load_bank, load_campaigns, stratum_sizes
+from quiz_api.content.daily import DAILY_DIR, load_daily
 from quiz_api.core.config import get_settings
 
 app = typer.Typer(
@@ -87,16 +88,22 @@ def bank_validate(
     campaigns: Annotated[
         Path | None, typer.Option(help="Campaign folder whose draw rules the bank must fill")
     ] = None,
+    daily: Annotated[
+        Path | None, typer.Option(help="Daily-question folder whose pins the bank must hold")
+    ] = None,
 ) -> None:
-    """Check the question bank (and that it can fill the campaigns' papers)."""
+    """Check the question bank (that it can fill the campaigns' papers and the daily
+    question's pins)."""
     content = _content_dir(None)
     directory = directory or content / "quiz"
     campaigns = campaigns or content / "campaigns"
+    daily = daily or content / DAILY_DIR
     try:
         bank = load_bank(directory)
         loaded = (
             load_campaigns(campaigns, stratum_sizes(bank.questions)) if campaigns.is_dir() else []
         )
+        schedule = load_daily(daily, bank.questions) if daily.is_dir() else None
     except ContentInvalid as exc:
         raise _report_invalid(exc) from exc
     tracks: dict[str, int] = {}
@@ -106,6 +113,7 @@ def bank_validate(
     summary = ", ".join(f"{n} {t}" for t, n in sorted(tracks.items()))
     out.print(
         f"{len(bank.questions)} questions valid ({summary}); {len(loaded)} campaign(s) fillable"
+        + (f"; daily question from {schedule.start}" if schedule else "")
     )
 
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -286,25 +287,28 @@ class TrackRules(BaseModel):
         return sum(rule.count for rule in self.draw)
 
 
+def known_zone(value: str) -> str:
+    """A time zone name of the IANA database (content files name their day's zone)."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Shanghai)") from exc
+    return value
+
+
+TimeZone = Annotated[str, AfterValidator(known_zone)]
+
+
 class CampaignSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{2,63}$")]
     name: I18nText
     description: I18nText
-    timezone: str = "Asia/Shanghai"
+    timezone: TimeZone = "Asia/Shanghai"
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     tracks: Annotated[dict[Track, TrackRules], Field(min_length=1)]
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Shanghai)") from exc
-        return value
 
     @model_validator(mode="after")
     def _window(self) -> CampaignSpec:

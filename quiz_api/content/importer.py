@@ -19,6 +19,7 @@ from quiz_api.content.bank import (
     load_campaigns,
     stratum_sizes,
 )
+from quiz_api.content.daily import DAILY_DIR, load_daily
 from quiz_api.db.models import Campaign, QuestionVersion
 
 Progress = Callable[[int], None]
@@ -164,6 +165,10 @@ def import_content(
     """Validate the bank and campaigns together, then import both in the caller's transaction."""
     bank = load_bank(content_dir / "quiz")
     campaigns = load_campaigns(content_dir / "campaigns", stratum_sizes(bank.questions))
+    # The daily question is read from its file at start-up, not imported; but a bank that
+    # would leave its pins pointing nowhere is refused here, before anything is written.
+    if (content_dir / DAILY_DIR).is_dir():
+        load_daily(content_dir / DAILY_DIR, bank.questions)
     return ContentImportReport(
         import_bank(session, bank, progress), import_campaigns(session, campaigns)
     )

@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET
     content_dir: Path = PROJECT_ROOT / "content"
     site_dir: Path = PROJECT_ROOT / "site"
+    # The public address of the site (https://example.org/), for links drawn into images
+    # (the daily question's share card); unset, the address the request came to.
+    site_url: str | None = None
     # The campaign served when a request names none; by default the one open now.
     campaign: str | None = None
     # Seconds after the deadline during which a submission still counts (network latency).

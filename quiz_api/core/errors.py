@@ -37,6 +37,7 @@ class ProblemType(StrEnum):
     survey_already_answered = "survey-already-answered"
     already_decided = "already-decided"
     no_round = "no-round"
+    daily_not_today = "daily-not-today"
     wechat_not_configured = "wechat-not-configured"
     wechat_unavailable = "wechat-unavailable"
     invalid_wechat_identity = "invalid-wechat-identity"

@@ -390,3 +390,29 @@ class QuestionStatState(SQLModel, table=True):
 
 QUESTION_STAT_CELL = _table(QuestionStatCell)
 QUESTION_STAT_STATE = _table(QuestionStatState)
+
+
+class DailyAnswer(SQLModel, table=True):
+    """A participant's answer to the daily question of one day (docs/api.md, daily question).
+    One row per participant and day: the unique constraint, not a read before the write,
+    makes a second answer (or two at once) keep the first."""
+
+    __tablename__ = "daily_answer"
+    __table_args__ = (UniqueConstraint("participant_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id")
+    day: str = Field(max_length=10)  # local date in the daily question's time zone
+    audience: str = Field(max_length=16)  # adult | primary | secondary: who shares a question
+    question_version_id: int = Field(foreign_key="question_version.id")
+    choices: list[int] = _json()
+    correct: bool
+    # Denormalised from the participant, so that the staff reports stay one-table queries.
+    district: str | None = Field(default=None, max_length=100)
+    school_code: str | None = Field(default=None, max_length=32)
+    answered_at: datetime = _utc()
+
+
+# The day's share of correct answers per audience, and the staff report per day.
+Index("ix_daily_answer_day", DailyAnswer.day, DailyAnswer.audience, DailyAnswer.correct)  # type: ignore[arg-type]
+DAILY_ANSWER = _table(DailyAnswer)

@@ -21,7 +21,7 @@ from quiz_api.rendering.raster import (
     Font,
     font,
     png_bytes,
-    qr_image,
+    qr_tile,
     wrap,
 )
 
@@ -96,14 +96,6 @@ def _centered(
     return y
 
 
-def _qr(url: str, size: int) -> Image.Image:
-    """The QR code scaled to exactly ``size`` px (a quiet zone of two modules: the paper
-    around it is white too)."""
-    return (
-        qr_image(url, size, border=2).convert("RGB").resize((size, size), Image.Resampling.NEAREST)
-    )
-
-
 @dataclass(frozen=True)
 class CertificateData:
     lang: str
@@ -136,7 +128,7 @@ def render_certificate(data: CertificateData) -> bytes:
     when = format_date(data.day, "long", locale=LOCALES[lang])
     _centered(draw, y + 20, text["date"].format(date=when), font(lang, 28), INK)
     qr_size = 240
-    image.paste(_qr(data.url, qr_size), ((WIDTH - qr_size) // 2, HEIGHT - 130 - qr_size - 60))
+    image.paste(qr_tile(data.url, qr_size), ((WIDTH - qr_size) // 2, HEIGHT - 130 - qr_size - 60))
     _centered(draw, HEIGHT - 150, text["scan"], font(lang, 24), INK)
     return png_bytes(image)
 
@@ -154,7 +146,7 @@ def render_share_image(lang: str, campaign_name: str, url: str) -> bytes:
         draw.text((size // 2, y), line, font=face, fill=WHITE, anchor="ma")
         y += 40
     qr_size = min(200, size - y - 60)
-    image.paste(_qr(url, qr_size), ((size - qr_size) // 2, y + 12))
+    image.paste(qr_tile(url, qr_size), ((size - qr_size) // 2, y + 12))
     draw.text(
         (size // 2, size - 36),
         TEXTS[lang]["share_call"],

@@ -183,6 +183,14 @@ def qr_image(url: str, size: int, border: int = 4, fixed_mask: bool = False) -> 
     return _modules_image(matrix, max(1, size // len(matrix)))
 
 
+def qr_tile(url: str, size: int) -> Image.Image:
+    """The QR code as an RGB image of exactly ``size`` px, to paste on a card (a quiet zone
+    of two modules: the card around it must be light)."""
+    return (
+        qr_image(url, size, border=2).convert("RGB").resize((size, size), Image.Resampling.NEAREST)
+    )
+
+
 def png_bytes(image: Image.Image, **options: object) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True, **options)
@@ -203,5 +211,6 @@ __all__ = [
     "png_bytes",
     "qr_image",
     "qr_png",
+    "qr_tile",
     "wrap",
 ]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, func, select
 
+from quiz_api.content.daily import DailySpec
 from quiz_api.db.models import Attempt, Participant, Result
+from quiz_api.services.daily import DayTotals, day_totals
 
 
 @dataclass
@@ -23,9 +26,12 @@ class CampaignStats:
     totals: Counts
     by_track: dict[str, Counts]
     by_day: list[tuple[str, str, Counts]]  # (local day, track, counts), in that order
+    daily: DayTotals | None  # today's daily question (not tied to the campaign)
 
 
-def campaign_stats(session: Session, campaign_id: str) -> CampaignStats:
+def campaign_stats(
+    session: Session, campaign_id: str, daily: DailySpec | None = None, now: datetime | None = None
+) -> CampaignStats:
     counts: dict[tuple[str, str], Counts] = defaultdict(Counts)
     for key, model in (("participants", Participant), ("attempts", Attempt), ("finished", Result)):
         rows = session.exec(
@@ -47,4 +53,5 @@ def campaign_stats(session: Session, campaign_id: str) -> CampaignStats:
         finished=sum(t.finished for t in by_track.values()),
     )
     by_day = [(day, track, figures) for (day, track), figures in sorted(counts.items())]
-    return CampaignStats(campaign_id, totals, by_track, by_day)
+    today = day_totals(session, daily.local_day(now)) if daily and now else None
+    return CampaignStats(campaign_id, totals, by_track, by_day, today)

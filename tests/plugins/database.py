@@ -63,7 +63,10 @@ def database_url(
 @pytest.fixture(scope="session")
 def content_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return factories.write_content(
-        tmp_path_factory.mktemp("content"), factories.standard_bank(), [factories.campaign()]
+        tmp_path_factory.mktemp("content"),
+        factories.standard_bank(),
+        [factories.campaign()],
+        daily=factories.DAILY,
     )
 
 

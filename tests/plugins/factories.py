@@ -118,8 +118,26 @@ def campaign(**overrides: Any) -> dict[str, Any]:
     return data
 
 
+# The daily question of the test content: pinned on 26 June every year and once on
+# 1 June 2026 for adults, on 26 June for primary pupils.
+DAILY: dict[str, Any] = {
+    "start": "2026-01-01",
+    "timezone": "Asia/Shanghai",
+    "pins": {
+        "adult": [
+            {"date": "06-26", "question": "a-history-easy-0"},
+            {"date": "2026-06-01", "question": "a-law-easy-0"},
+        ],
+        "primary": [{"date": "06-26", "question": "s-history-easy-0"}],
+    },
+}
+
+
 def write_content(
-    root: Path, questions: list[dict[str, Any]], campaigns: list[dict[str, Any]]
+    root: Path,
+    questions: list[dict[str, Any]],
+    campaigns: list[dict[str, Any]],
+    daily: dict[str, Any] | None = None,
 ) -> Path:
     (root / "quiz").mkdir(parents=True, exist_ok=True)
     (root / "campaigns").mkdir(parents=True, exist_ok=True)
@@ -128,6 +146,11 @@ def write_content(
     (root / "quiz" / "bank.yaml").write_text(
         yaml.safe_dump({"questions": questions}, allow_unicode=True, sort_keys=False), "utf-8"
     )
+    if daily is not None:
+        (root / "daily").mkdir(exist_ok=True)
+        (root / "daily" / "daily.yaml").write_text(
+            yaml.safe_dump(daily, allow_unicode=True, sort_keys=False), "utf-8"
+        )
     for item in campaigns:
         (root / "campaigns" / f"{item['id']}.yaml").write_text(
             yaml.safe_dump(item, allow_unicode=True, sort_keys=False), "utf-8"

@@ -60,6 +60,8 @@ BEYOND_THE_SCHEMA = {
     # scope=district|school needs `code` unless the token's participant has one: a rule
     # across two parameters and the token (validation-error).
     "GET /api/v1/leaderboards/{track}",
+    # The options of the day's question (A.. up to its count, one for a single choice).
+    "POST /api/v1/daily/{track}/{day}/answer",
 }
 ROSTER_SCHOOL = "S002"  # of the `school` fixture; it lists no classes, so any class is one
 
