@@ -250,3 +250,19 @@ class StatsOut(BaseModel):
 class HealthOut(BaseModel):
     status: Literal["ok", "unavailable"]
     database: Literal["ok", "unreachable"]
+
+
+class LiveOut(BaseModel):
+    status: Literal["ok"]
+
+
+class ReadyChecks(BaseModel):
+    database: Literal["ok", "unreachable"]
+    # Redis is optional: "not-configured" without QUIZ_REDIS_URL; "unreachable" is reported
+    # but does not make the worker unready (it counts on its own meanwhile).
+    redis: Literal["ok", "unreachable", "not-configured"]
+
+
+class ReadyOut(BaseModel):
+    status: Literal["ok", "unavailable"]
+    checks: ReadyChecks

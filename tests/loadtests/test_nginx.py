@@ -78,9 +78,10 @@ def _database(tmp: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
+    """A real API server (uvicorn) on a free port: its port and its folder."""
     tmp = tmp_path_factory.mktemp("nginx")
-    api_port, port = free_ports(2)
+    (api_port,) = free_ports(1)
     env = dict(
         os.environ,
         QUIZ_ENV="production",
@@ -98,11 +99,30 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )  # fmt: skip
     try:
         wait_healthy(f"http://127.0.0.1:{api_port}", api)
-        with running_nginx(tmp, port, api_port, _site(tmp / "site")):
-            yield f"http://127.0.0.1:{port}"
+        _site(tmp / "site")
+        yield api_port, tmp
     finally:
         stop(api)
         api_log.close()
+
+
+@pytest.fixture(scope="module")
+def proxy(api_server: tuple[int, Path]) -> Iterator[str]:
+    """The shipped configuration as deployed without monitoring addresses."""
+    api_port, tmp = api_server
+    (port,) = free_ports(1)
+    with running_nginx(tmp, port, api_port, tmp / "site"):
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def monitored_proxy(api_server: tuple[int, Path]) -> Iterator[str]:
+    """The same, with this machine (127.0.0.1) as the monitoring address."""
+    api_port, tmp = api_server
+    (port,) = free_ports(1)
+    folder = tmp / "monitored"
+    with running_nginx(folder, port, api_port, tmp / "site", metrics_allow="allow 127.0.0.1;"):
+        yield f"http://127.0.0.1:{port}"
 
 
 def fetch(url: str, method: str = "GET", body: object = None, **headers: str) -> Answer:
@@ -181,3 +201,21 @@ def test_rate_limited_answers_pass_through_with_retry_after(proxy: str) -> None:
     assert refused.headers["Content-Type"] == "application/problem+json"
     assert refused.json()["type"] == "/problems/rate-limited"
     assert int(refused.headers["Retry-After"]) > 3000
+
+
+def test_metrics_only_for_the_monitoring_addresses(proxy: str, monitored_proxy: str) -> None:
+    refused = fetch(f"{proxy}/metrics")  # no monitoring address given: deny by default
+    assert refused.status == 403
+    assert b"http_requests_total" not in refused.body
+    allowed = fetch(f"{monitored_proxy}/metrics")
+    assert allowed.status == 200
+    assert allowed.headers["Content-Type"].startswith("text/plain")
+    assert b"quiz_attempts_submitted_total" in allowed.body
+    for path in ("/livez", "/readyz"):
+        answer = fetch(f"{proxy}{path}")
+        assert answer.status == 200 and answer.json()["status"] == "ok"
+        assert answer.headers["Cache-Control"] == "no-store"
+    assert (
+        fetch(f"{proxy}/livez", **{"X-Request-ID": "from-nginx"}).headers["X-Request-ID"]
+        == "from-nginx"
+    )
