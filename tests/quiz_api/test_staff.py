@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
+from typer import Typer
 from typer.testing import CliRunner
 
 from quiz_api.core.config import Settings
@@ -129,6 +130,15 @@ def test_deactivated_account_is_refused(
     assert client.get("/api/v1/staff/me", headers=headers).status_code == 401
 
 
+def _commands(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> tuple[CliRunner, Typer]:
+    """The command line, on the test's database."""
+    import quiz_api.cli.database
+    from quiz_api.cli.main import app
+
+    monkeypatch.setattr(quiz_api.cli.database, "get_settings", lambda: settings)
+    return CliRunner(), app
+
+
 def test_cli_create_with_password_from_stdin(
     settings: Settings,
     engine: Engine,
@@ -137,11 +147,7 @@ def test_cli_create_with_password_from_stdin(
     staff_tables: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import quiz_api.cli.database
-    from quiz_api.cli.main import app
-
-    monkeypatch.setattr(quiz_api.cli.database, "get_settings", lambda: settings)
-    runner = CliRunner()
+    runner, app = _commands(settings, monkeypatch)
     args = ["staff", "create", "--role", "school", "--school", "S001", "--username", "teacher1"]
     result = runner.invoke(app, [*args, "--password-stdin"], input=PASSWORD + "\n")
     assert result.exit_code == 0, result.output
@@ -180,11 +186,7 @@ def test_disable_enable_and_password_change_end_tokens_at_once(
     school: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import quiz_api.cli.database
-    from quiz_api.cli.main import app
-
-    monkeypatch.setattr(quiz_api.cli.database, "get_settings", lambda: settings)
-    runner = CliRunner()
+    runner, app = _commands(settings, monkeypatch)
     old = staff("school", school="S001", username="teacher")
     other = staff("city", username="boss")
 
