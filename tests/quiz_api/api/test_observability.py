@@ -7,7 +7,7 @@ import re
 from fastapi.testclient import TestClient
 
 from quiz_api.api.app import create_app
-from quiz_api.core.config import Settings
+from quiz_api.core.config import PROJECT_ROOT, Settings
 from tests.quiz_api import factories
 
 # Every name the dashboards and alert rules of deploy/monitoring/ rely on.
@@ -113,3 +113,25 @@ def test_readyz_is_503_without_the_database(settings: Settings) -> None:
             "status": "unavailable",
             "checks": {"database": "unreachable", "redis": "not-configured"},
         }
+
+
+def test_the_monitoring_files_ask_only_for_what_is_exposed(client: TestClient) -> None:
+    """Every metric and label of deploy/monitoring's alerts and dashboard exists here."""
+    monitoring = PROJECT_ROOT / "deploy" / "monitoring"
+    queries = (monitoring / "alerts.yml").read_text() + (
+        monitoring / "grafana-dashboard.json"
+    ).read_text()
+    client.get("/livez")
+    exposed = client.get("/metrics").text
+    samples = set(re.findall(r"^([a-z_]+)(?:\{([^}]*)\})? ", exposed, re.MULTILINE))
+    names = {name for name, _ in samples} | {"quiz_daily_answers_total"}  # declared, no sample yet
+    labels: dict[str, set[str]] = {}
+    for name, text in samples:
+        labels.setdefault(name, set()).update(re.findall(r'(\w+)="', text))
+    labels["quiz_daily_answers_total"] = {"track"}
+    asked = set(re.findall(r"\b((?:http|quiz)_[a-z_]+)", queries))
+    assert asked, "no metric found in deploy/monitoring"
+    assert asked <= names, f"not exposed: {sorted(asked - names)}"
+    for name, selector in re.findall(r"\b((?:http|quiz)_[a-z_]+)\{([^}]*)\}", queries):
+        used = set(re.findall(r"(\w+)\s*(?:=~|!=|=)", selector.replace('\\"', '"'))) - {"job"}
+        assert used <= labels[name], f"{name} has no label {sorted(used - labels[name])}"
