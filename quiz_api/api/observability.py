@@ -22,6 +22,7 @@ from typing import Any
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from quiz_api.core.errors import ProblemType
 from quiz_api.integrations import metrics
 
 REQUEST_ID_HEADER = b"x-request-id"
@@ -92,17 +93,28 @@ class RequestObservability:
         request_id.set(rid)  # not reset: the error handler outside this middleware reads it
         header = (b"x-request-id", rid.encode("ascii"))
         status = 500
+        answered = False
         started = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, answered = message["status"], True
                 message["headers"] = [*message.get("headers", ()), header]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            if not answered:
+                # The 500 problem from here, so that it carries the X-Request-ID header too;
+                # the error handler outside still logs the error (and sends nothing more,
+                # the answer having started), and the server still sees the exception.
+                from quiz_api.api.problems import problem_response  # problems imports us
+
+                response = problem_response(ProblemType.internal_error, None, scope["path"])
+                await response(scope, receive, send_with_id)
+            raise
         finally:
             if self.count or self.log_requests:
                 self._record(scope, status, time.perf_counter() - started)

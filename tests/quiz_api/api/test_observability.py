@@ -135,3 +135,28 @@ def test_the_monitoring_files_ask_only_for_what_is_exposed(client: TestClient) -
     for name, selector in re.findall(r"\b((?:http|quiz)_[a-z_]+)\{([^}]*)\}", queries):
         used = set(re.findall(r"(\w+)\s*(?:=~|!=|=)", selector.replace('\\"', '"'))) - {"job"}
         assert used <= labels[name], f"{name} has no label {sorted(used - labels[name])}"
+
+
+def test_an_unexpected_error_answers_500_with_the_request_id(settings: Settings) -> None:
+    app = create_app(settings)
+
+    @app.get("/api/v1/test-only-failure")
+    def fail() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        before = _sample(
+            client.get("/metrics").text,
+            "http_requests_total",
+            method="GET",
+            route="/api/v1/test-only-failure",
+            status="5xx",
+        )
+        response = client.get("/api/v1/test-only-failure", headers={"X-Request-ID": "bug-1"})
+        assert response.status_code == 500
+        assert response.headers["X-Request-ID"] == "bug-1"
+        assert response.json()["type"] == "/problems/internal-error"
+        assert response.json()["request_id"] == "bug-1"
+        after = client.get("/metrics").text
+    labels = {"method": "GET", "route": "/api/v1/test-only-failure", "status": "5xx"}
+    assert _sample(after, "http_requests_total", **labels) == before + 1
