@@ -52,10 +52,12 @@ def running_nginx(
     *,
     believe_forwarded_for: bool = False,
     web_root: Path | None = None,
+    metrics_allow: str = "",
 ) -> Iterator[subprocess.Popen[bytes]]:
     """nginx with the repository's configuration on 127.0.0.1:``port``, one worker process,
     proxying the API to 127.0.0.1:``upstream_port``; its logs in ``folder / "logs"``;
-    previews under ``web_root / "preview"`` (default: beside ``site_root``)."""
+    previews under ``web_root / "preview"`` (default: beside ``site_root``); ``/metrics``
+    for the addresses of ``metrics_allow`` (``allow ...;`` lines) only."""
     for name in ("logs", "temp"):
         (folder / name).mkdir(parents=True, exist_ok=True)
     text = render(
@@ -68,6 +70,7 @@ def running_nginx(
         NGINX_LOG_DIR=str(folder / "logs"),
         NGINX_TEMP_DIR=str(folder / "temp"),
         WORKER_PROCESSES="1",
+        METRICS_ALLOW=metrics_allow,
     )
     if believe_forwarded_for:
         text = text.replace(

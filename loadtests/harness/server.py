@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -68,6 +69,8 @@ def server_command(plan: ServerPlan) -> list[str]:
         # Without nginx in front (which keeps its upstream connections open), phones that
         # think for longer than uvicorn's default 5 s would reconnect for every request.
         "--timeout-keep-alive", "75",
+        # JSON lines from the master process too, as the systemd unit has it.
+        "--log-config", str(ROOT / "deploy" / "uvicorn-log.json"),
     ]  # fmt: skip
 
 
@@ -85,6 +88,11 @@ def server_environment(
         QUIZ_BENCHMARK_ENDPOINTS="true",
         QUIZ_TRUSTED_PROXIES="127.0.0.1",
     )
+    # Prometheus' multiprocess mode, as the systemd unit sets it: an empty folder per run.
+    metrics_dir = workdir / "prometheus"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     env.pop("QUIZ_REDIS_URL", None)  # the caller's own Redis is not the run's
     if redis_url:
         env["QUIZ_REDIS_URL"] = redis_url

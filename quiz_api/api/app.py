@@ -13,6 +13,7 @@ from starlette.types import Scope
 
 from quiz_api import __version__
 from quiz_api.api.compression import ApiGZip, has_precompressed, precompressed
+from quiz_api.api.observability import RequestObservability, configure_json_logging
 from quiz_api.api.overload import install_overload_handlers
 from quiz_api.api.problems import (
     Problem,
@@ -101,6 +102,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,  # the engine, caches and clients of these settings
     )
     app.state.settings = settings  # what SettingsDep gives the routes, and the lifespan reads
+    production = settings.env == "production"
+    if production:
+        configure_json_logging()
     install_problem_handlers(app)
     install_overload_handlers(app, settings.max_in_flight, settings.admission_wait_seconds)
     # API answers above a kilobyte go gzipped to clients that accept it (problem+json too).
@@ -128,6 +132,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api)
     app.include_router(health.router)
     app.include_router(staff_dashboard_router)  # /staff/: the staff's report page
+
+    # Added last, so outermost: the request id and the timing cover admission control too.
+    app.add_middleware(RequestObservability, count=settings.metrics, log_requests=production)
 
     site_dir = Path(settings.site_dir)
     if site_dir.is_dir():

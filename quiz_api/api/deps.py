@@ -19,7 +19,7 @@ from quiz_api.content.daily import DailySpec
 from quiz_api.core.config import Settings
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.languages import DEFAULT_LANG
-from quiz_api.core.tokens import participant_from_token, staff_from_token
+from quiz_api.core.tokens import participant_from_token, staff_claims
 from quiz_api.db.models import Participant, StaffAccount
 from quiz_api.integrations.ranks import RankIndex
 from quiz_api.services.caches import ContentCaches
@@ -197,8 +197,8 @@ def _staff(
             ProblemType.not_authenticated,
             "send the staff token as `Authorization: Bearer ...` (POST /api/v1/staff/token)",
         )
-    staff_id = staff_from_token(settings.secret_key, credentials.credentials, now)
-    account = active_account(session, staff_id) if staff_id else None
+    claims = staff_claims(settings.secret_key, credentials.credentials, now)
+    account = active_account(session, *claims) if claims else None
     if account is None:
         raise DomainError(
             ProblemType.invalid_token, "the staff token is not valid or has expired: log in again"

@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from quiz_api.api.problems import problem_response
 from quiz_api.core.errors import ProblemType
+from quiz_api.integrations import metrics
 
 logger = logging.getLogger(__name__)
 LOG_EVERY_SECONDS = 10.0
@@ -89,6 +90,7 @@ class AdmissionControl:
             return
         if not await self._admit():
             self.refused += 1
+            metrics.refused("server-busy")
             self.log(
                 "server busy",
                 scope["method"],
@@ -150,11 +152,13 @@ def install_overload_handlers(
     @app.exception_handler(PoolTimeoutError)
     async def _busy(request: Request, exc: PoolTimeoutError) -> JSONResponse:
         log("server busy", request.method, request.url.path, exc)
+        metrics.refused("server-busy")
         return _busy_response(request.url.path)
 
     @app.exception_handler(OperationalError)
     async def _database(request: Request, exc: OperationalError) -> JSONResponse:
         log("database unavailable", request.method, request.url.path, exc)
+        metrics.refused("database-unavailable")
         return problem_response(
             ProblemType.database_unavailable,
             "the database is briefly unavailable: try again in a moment",

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 from starlette.types import Scope
 
+from quiz_api.api.observability import current_request_id
 from quiz_api.core.errors import DomainError, FieldFault, ProblemExtras, ProblemType
 
 PROBLEM_BASE = "/problems/"
@@ -104,6 +105,8 @@ class ProblemDetails(BaseModel):
     status: int
     detail: str | None = None
     instance: str | None = None
+    # The request's X-Request-ID (taken or made): the key to its log lines.
+    request_id: str | None = None
 
 
 PROBLEM_JSON = "application/problem+json"
@@ -209,6 +212,9 @@ def problem_response(
     if instance:
         body["instance"] = instance
     body.update(extra)
+    rid = current_request_id()
+    if rid:
+        body["request_id"] = rid
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 

@@ -28,6 +28,7 @@ from fastapi import Depends, Request
 from quiz_api.api.deps import NowDep, ParticipantId
 from quiz_api.core.config import Settings
 from quiz_api.core.errors import DomainError, ProblemType
+from quiz_api.integrations import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -208,6 +209,7 @@ class RedisStore:
                     logger.warning("Redis is back: rate limits are shared again")
                     self._down_until = 0.0
                 return int(wait), int(index)
+        metrics.redis_fallback()
         return self._fallback.hit_all(hits, now_ms)
 
     def hit(self, key: str, now_ms: int, limit: Limit) -> int:
@@ -287,6 +289,7 @@ class RateLimiter:
             retry_after = max(1, math.ceil(wait_ms / 1000))
             name = named[index][0]
             what = "this address" if name.endswith("address") else "this participant"
+            metrics.refused("rate-limited")
             raise DomainError(
                 ProblemType.rate_limited,
                 f"too many requests from {what}: try again in {retry_after} s",

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from quiz_api.content.daily import DailySpec
 from quiz_api.core.config import Settings
 from quiz_api.db.engine import make_engine
+from quiz_api.integrations import metrics
 from quiz_api.integrations.ranks import RankIndex
 from quiz_api.integrations.wechat import TokenCache, token_cache
 from quiz_api.services.caches import ContentCaches
@@ -52,6 +54,10 @@ class Resources:
 
         engine = make_engine(settings)
         content = ContentCaches()
+        metrics.forget_dead_workers()  # a worker that died before this one started
+        # quiz_db_pool_in_use: counted as connections leave and return to the pool.
+        event.listen(engine, "checkout", lambda *_: metrics.connection_checked_out())
+        event.listen(engine, "checkin", lambda *_: metrics.connection_checked_in())
         return cls(
             settings=settings,
             engine=engine,

@@ -340,3 +340,19 @@ class DailyArchiveOut(BaseModel):
     level: Literal["primary", "secondary"] | None
     lang: Lang
     days: list[DailyArchiveDay]
+
+
+class LiveOut(BaseModel):
+    status: Literal["ok"]
+
+
+class ReadyChecks(BaseModel):
+    database: Literal["ok", "unreachable"]
+    # Redis is optional: "not-configured" without QUIZ_REDIS_URL; "unreachable" is reported
+    # but does not make the worker unready (it counts on its own meanwhile).
+    redis: Literal["ok", "unreachable", "not-configured"]
+
+
+class ReadyOut(BaseModel):
+    status: Literal["ok", "unavailable"]
+    checks: ReadyChecks

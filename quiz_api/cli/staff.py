@@ -76,3 +76,45 @@ def staff_password(
     except StaffInvalid as exc:
         raise fail(str(exc)) from exc
     out.print(f"password of {username!r} changed", highlight=False)
+
+
+@staff_app.command("list")
+def staff_list() -> None:
+    """List the accounts: username, role, where, active or disabled."""
+    from quiz_api.cli.database import command_session
+    from quiz_api.services.staff import list_accounts
+
+    with command_session() as session:
+        accounts = list_accounts(session)
+    if not accounts:
+        out.print("no staff accounts")
+        return
+    for account in accounts:
+        where = account.school_code or account.district or "city"
+        state = "active" if account.active else "disabled"
+        out.print(f"{account.username}\t{account.role}\t{where}\t{state}", highlight=False)
+
+
+def _set_active(username: str, active: bool) -> None:
+    from quiz_api.cli.database import command_session
+    from quiz_api.services.staff import StaffInvalid, set_active
+
+    try:
+        with command_session() as session:
+            set_active(session, username, active)
+    except StaffInvalid as exc:
+        raise fail(str(exc)) from exc
+
+
+@staff_app.command("disable")
+def staff_disable(username: Annotated[str, typer.Option(help="Login name")]) -> None:
+    """Disable an account: its logins are refused and its tokens end at once."""
+    _set_active(username, False)
+    out.print(f"{username!r} disabled; its tokens no longer work", highlight=False)
+
+
+@staff_app.command("enable")
+def staff_enable(username: Annotated[str, typer.Option(help="Login name")]) -> None:
+    """Enable a disabled account again (its owner logs in again)."""
+    _set_active(username, True)
+    out.print(f"{username!r} enabled", highlight=False)

@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     trusted_proxies: str = "127.0.0.1,::1"
     # GET /api/v1/noop for the load tests' efficiency ratio; off in real deployments.
     benchmark_endpoints: bool = False
+    # GET /metrics and the HTTP metrics (QUIZ_METRICS=false turns them off, for the
+    # benchmark's comparison; the services' event counters stay).
+    metrics: bool = True
     staff: StaffConfig = StaffConfig()
     report: ReportConfig = ReportConfig()
     wechat: WechatConfig = WechatConfig()

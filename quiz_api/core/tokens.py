@@ -12,6 +12,7 @@ from datetime import datetime
 
 PARTICIPANT_PREFIX = "p1"
 STAFF_PREFIX = "s1"  # "s1" and "p1": the two kinds of token never pass for each other
+STAFF_VERSIONED_PREFIX = "s2"  # a staff token of an account whose tokens were ended before
 # Ids and expiry times are bounded: a number with more digits is no token of ours.
 _MAX_ID_DIGITS = 18
 _MAX_TIME_DIGITS = 12
@@ -60,20 +61,43 @@ def participant_from_token(secret: str, token: str) -> int | None:
     return participant_id if verify(secret, f"participant:{participant_id}", parts[2]) else None
 
 
-def staff_token(secret: str, staff_id: int, expires_at: datetime) -> str:
-    """``s1.<id>.<expiry, unix seconds>.<signature>``: the expiry inside."""
+def staff_token(secret: str, staff_id: int, expires_at: datetime, version: int = 0) -> str:
+    """``s1.<id>.<expiry, unix seconds>.<signature>`` for an account's first generation of
+    tokens (version 0: the format tokens had before versions existed, so a deploy signs no
+    one out), ``s2.<id>.<version>.<expiry>.<signature>`` after the account's tokens were
+    ended once (disabled, password changed)."""
     expires = int(expires_at.timestamp())
-    return f"{STAFF_PREFIX}.{staff_id}.{expires}.{sign(secret, f'staff:{staff_id}:{expires}')}"
+    if version == 0:
+        signature = sign(secret, f"staff:{staff_id}:{expires}")
+        return f"{STAFF_PREFIX}.{staff_id}.{expires}.{signature}"
+    signature = sign(secret, f"staff:{staff_id}:{version}:{expires}")
+    return f"{STAFF_VERSIONED_PREFIX}.{staff_id}.{version}.{expires}.{signature}"
+
+
+def staff_claims(secret: str, token: str, now: datetime) -> tuple[int, int] | None:
+    """The account id and token version of a genuine, unexpired staff token, else None.
+    The caller compares the version with the account's (``StaffAccount.token_version``)."""
+    parts = token.split(".")
+    if len(parts) == 4 and parts[0] == STAFF_PREFIX:
+        id_text, version_text, expires_text, signature = parts[1], "0", parts[2], parts[3]
+    elif len(parts) == 5 and parts[0] == STAFF_VERSIONED_PREFIX:
+        id_text, version_text, expires_text, signature = parts[1:]
+        if version_text == "0" or not _is_number(version_text, _MAX_ID_DIGITS):
+            return None  # version 0 is only ever written as s1: one token, one spelling
+    else:
+        return None
+    if not (_is_number(id_text, _MAX_ID_DIGITS) and _is_number(expires_text, _MAX_TIME_DIGITS)):
+        return None
+    staff_id, version, expires = int(id_text), int(version_text), int(expires_text)
+    message = (
+        f"staff:{staff_id}:{expires}" if version == 0 else f"staff:{staff_id}:{version}:{expires}"
+    )
+    if not verify(secret, message, signature):
+        return None
+    return (staff_id, version) if now.timestamp() < expires else None
 
 
 def staff_from_token(secret: str, token: str, now: datetime) -> int | None:
-    """The account id of a genuine, unexpired staff token, else None."""
-    parts = token.split(".")
-    if len(parts) != 4 or parts[0] != STAFF_PREFIX:
-        return None
-    if not (_is_number(parts[1], _MAX_ID_DIGITS) and _is_number(parts[2], _MAX_TIME_DIGITS)):
-        return None
-    staff_id, expires = int(parts[1]), int(parts[2])
-    if not verify(secret, f"staff:{staff_id}:{expires}", parts[3]):
-        return None
-    return staff_id if now.timestamp() < expires else None
+    """The account id of a genuine, unexpired staff token, else None (whatever its version)."""
+    claims = staff_claims(secret, token, now)
+    return claims[0] if claims else None

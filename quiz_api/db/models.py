@@ -270,6 +270,9 @@ class StaffAccount(SQLModel, table=True):
     district: str | None = Field(default=None, max_length=100)
     active: bool = True
     created_at: datetime = _utc()
+    # Signed into the account's tokens; raised when the account is disabled or its password
+    # changes, which ends every token issued before at once (not when they expire).
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class SurveyVersion(SQLModel, table=True):

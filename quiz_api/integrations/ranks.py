@@ -32,6 +32,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from quiz_api.db.models import BEST_SCORE, Result
+from quiz_api.integrations import metrics
 from quiz_api.services.leaderboards import Scope, ahead_of, count_rank, same_board
 
 logger = logging.getLogger(__name__)
@@ -133,6 +134,7 @@ class RankIndex:
         boards stale: once Redis answers again, they are marked for a rebuild first."""
         if time.monotonic() < self._down_until:
             self._missed = self._missed or what == "record"
+            metrics.redis_fallback()
             return None
         try:
             if self._missed:
@@ -146,6 +148,7 @@ class RankIndex:
             )
             self._down_until = time.monotonic() + REDIS_RETRY_SECONDS
             self._missed = self._missed or what == "record"
+            metrics.redis_fallback()
             return None
 
     def record(
@@ -271,3 +274,18 @@ class RankIndex:
         keys = list(self._redis.scan_iter(f"{self._prefix}*", count=1000))
         if keys:
             self._redis.delete(*keys)
+
+
+def redis_reachable(url: str | None, timeout: float = 1.0) -> bool:
+    """Whether the Redis server at ``url`` answers a PING within ``timeout`` (readiness)."""
+    import redis
+
+    if not url:
+        return False
+    client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    try:
+        return bool(client.ping())
+    except (redis.RedisError, OSError):
+        return False
+    finally:
+        client.close()

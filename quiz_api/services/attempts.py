@@ -33,6 +33,7 @@ from quiz_api.db.models import (
     Result,
     Track,
 )
+from quiz_api.integrations import metrics
 from quiz_api.services.caches import ContentCaches
 from quiz_api.services.campaigns import require_open
 from quiz_api.services.leaderboards import store_result
@@ -213,7 +214,8 @@ def start_attempt(
         if now <= current.deadline + timedelta(seconds=grace_seconds):
             return current, False
         # Abandoned: it still counts as an attempt.
-        connection.execute(_EXPIRE, {"attempt_id": open_id})
+        if connection.execute(_EXPIRE, {"attempt_id": open_id}).rowcount:
+            metrics.attempt_expired(current.track)
     used = len(mine)
     if used >= rules.attempts_total:
         connection.commit()
@@ -261,6 +263,7 @@ def start_attempt(
         if winner is None:
             raise
         return winner, False
+    metrics.attempt_started(attempt.track)
     return attempt, True
 
 
@@ -476,6 +479,7 @@ def submit(
     if not store_result(connection, result):  # a concurrent duplicate was stored first
         return _stored(connection, attempt, digest), attempt
     attempt.status = AttemptStatus.submitted
+    metrics.attempt_submitted(attempt.track)
     return result, attempt
 
 

@@ -11,6 +11,7 @@ from quiz_api.content.bank import CampaignSpec
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.engine import Bind, orm_session
 from quiz_api.db.models import Campaign, Track
+from quiz_api.integrations import metrics
 from quiz_api.services.validated import ValidatedVersions
 
 # Campaign rows are read on every join, start and submit and change only on an import: each
@@ -40,6 +41,7 @@ class CampaignCache:
                 session.expunge(row)
         loaded = {row.id: row for row in rows}
         self._rows, self._loaded_at = loaded, time.monotonic()
+        metrics.content_refresh()
         return loaded
 
     def all(self, bind: Bind) -> list[Campaign]:

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from quiz_api.db.engine import Bind, orm_session
 from quiz_api.db.models import QuestionVersion
+from quiz_api.integrations import metrics
 
 POOL_TTL_SECONDS = 30.0
 PoolKey = tuple[str, str | None, str, str]  # track, level (students only), category, difficulty
@@ -84,4 +85,5 @@ class QuestionCache:
                             question.version_id
                         )
         self._pools, self._pools_loaded_at = dict(pools), time.monotonic()
+        metrics.content_refresh()
         return self._pools

@@ -82,14 +82,42 @@ def set_password(session: Session, username: str, password: str) -> None:
     if account is None:
         raise StaffInvalid(f"no account {username!r}")
     account.password_hash = _hasher.hash(password)
+    # Whoever knew the old password may hold a token: end them all now.
+    account.token_version += 1
     session.add(account)
     session.commit()
 
 
-def active_account(session: Session, staff_id: int) -> StaffAccount | None:
-    """The account a genuine staff token names, unless it was deactivated since."""
+def list_accounts(session: Session) -> list[StaffAccount]:
+    """Every account, by role then username."""
+    return list(
+        session.exec(select(StaffAccount).order_by(StaffAccount.role, StaffAccount.username))
+    )
+
+
+def set_active(session: Session, username: str, active: bool) -> StaffAccount:
+    """Disable or enable an account; raises ``StaffInvalid`` for an unknown username.
+    Disabling ends the account's tokens at once (its token version goes up), and enabling
+    does not bring them back: the owner logs in again. Commits."""
+    account = session.exec(select(StaffAccount).where(StaffAccount.username == username)).first()
+    if account is None:
+        raise StaffInvalid(f"no account {username!r}")
+    if account.active != active:
+        account.active = active
+        if not active:
+            account.token_version += 1
+        session.add(account)
+        session.commit()
+    return account
+
+
+def active_account(session: Session, staff_id: int, token_version: int) -> StaffAccount | None:
+    """The account a genuine staff token names, unless it was deactivated since or its
+    tokens were ended (a password change) after this one was issued."""
     account = session.get(StaffAccount, staff_id)
-    return account if account is not None and account.active else None
+    if account is None or not account.active or account.token_version != token_version:
+        return None
+    return account
 
 
 def authenticate(session: Session, username: str, password: str) -> StaffAccount:
@@ -114,4 +142,4 @@ def issue_token(
     assert account.id is not None
     expires_at = now + timedelta(minutes=minutes)
     expires_at = expires_at.replace(microsecond=0)
-    return staff_token(secret, account.id, expires_at), expires_at
+    return staff_token(secret, account.id, expires_at, account.token_version), expires_at

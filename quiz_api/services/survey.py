@@ -30,6 +30,7 @@ from quiz_api.db.models import (
     SurveyResponse,
     SurveyVersion,
 )
+from quiz_api.integrations import metrics
 from quiz_api.services.scope import StaffScope
 from quiz_api.services.validated import ValidatedVersions
 
@@ -209,6 +210,7 @@ def submit(
         raise DomainError(
             ProblemType.survey_already_answered, "you have already answered this survey"
         ) from exc
+    metrics.survey_response()
     return response
 
 

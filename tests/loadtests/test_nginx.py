@@ -20,7 +20,7 @@ import pytest
 from loadtests.harness.server import free_ports, wait_healthy
 from loadtests.nginx import NGINX, running_nginx, stop
 from site_builder.compress import precompress
-from tests.plugins import factories
+from tests.plugins.factories import open_campaign_database
 
 pytestmark = pytest.mark.skipif(
     not NGINX.exists(), reason="Debian's nginx is not installed (apt-get install nginx)"
@@ -54,41 +54,16 @@ def _site(root: Path) -> Path:
     return root
 
 
-def _database(tmp: Path) -> str:
-    from alembic import command
-
-    from quiz_api.content.importer import import_content
-    from quiz_api.core.config import Settings
-    from quiz_api.db.engine import make_engine, session_scope
-    from quiz_api.db.migrate import alembic_config
-
-    url = f"sqlite:///{tmp / 'quiz.sqlite3'}"
-    content = factories.write_content(
-        tmp / "content",
-        factories.standard_bank(),
-        [
-            factories.campaign(
-                starts_at="2020-01-01T00:00:00+08:00", ends_at="2099-12-31T00:00:00+08:00"
-            )
-        ],
-    )
-    command.upgrade(alembic_config(url), "head")
-    engine = make_engine(Settings(database_url=url))
-    with session_scope(engine) as session:
-        import_content(session, content)
-    engine.dispose()
-    return url
-
-
 @pytest.fixture(scope="module")
-def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
+    """A real API server (uvicorn) on a free port: its port and its folder."""
     tmp = tmp_path_factory.mktemp("nginx")
-    api_port, port = free_ports(2)
+    (api_port,) = free_ports(1)
     env = dict(
         os.environ,
         QUIZ_ENV="production",
         QUIZ_SECRET_KEY="nginx-test-secret-" + "y" * 32,
-        QUIZ_DATABASE_URL=_database(tmp),
+        QUIZ_DATABASE_URL=open_campaign_database(tmp),
         QUIZ_SITE_DIR=str(tmp / "no-site"),
         QUIZ_RATE_LIMIT_JOIN_PER_ADDRESS="1/3600",
     )
@@ -101,11 +76,30 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )  # fmt: skip
     try:
         wait_healthy(f"http://127.0.0.1:{api_port}", api)
-        with running_nginx(tmp, port, api_port, _site(tmp / "site")):
-            yield f"http://127.0.0.1:{port}"
+        _site(tmp / "site")
+        yield api_port, tmp
     finally:
         stop(api)
         api_log.close()
+
+
+@pytest.fixture(scope="module")
+def proxy(api_server: tuple[int, Path]) -> Iterator[str]:
+    """The shipped configuration as deployed without monitoring addresses."""
+    api_port, tmp = api_server
+    (port,) = free_ports(1)
+    with running_nginx(tmp, port, api_port, tmp / "site"):
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def monitored_proxy(api_server: tuple[int, Path]) -> Iterator[str]:
+    """The same, with this machine (127.0.0.1) as the monitoring address."""
+    api_port, tmp = api_server
+    (port,) = free_ports(1)
+    folder = tmp / "monitored"
+    with running_nginx(folder, port, api_port, tmp / "site", metrics_allow="allow 127.0.0.1;"):
+        yield f"http://127.0.0.1:{port}"
 
 
 def fetch(url: str, method: str = "GET", body: object = None, **headers: str) -> Answer:
@@ -197,3 +191,21 @@ def test_rate_limited_answers_pass_through_with_retry_after(proxy: str) -> None:
     assert refused.headers["Content-Type"] == "application/problem+json"
     assert refused.json()["type"] == "/problems/rate-limited"
     assert int(refused.headers["Retry-After"]) > 3000
+
+
+def test_metrics_only_for_the_monitoring_addresses(proxy: str, monitored_proxy: str) -> None:
+    refused = fetch(f"{proxy}/metrics")  # no monitoring address given: deny by default
+    assert refused.status == 403
+    assert b"http_requests_total" not in refused.body
+    allowed = fetch(f"{monitored_proxy}/metrics")
+    assert allowed.status == 200
+    assert allowed.headers["Content-Type"].startswith("text/plain")
+    assert b"quiz_attempts_submitted_total" in allowed.body
+    for path in ("/livez", "/readyz"):
+        answer = fetch(f"{proxy}{path}")
+        assert answer.status == 200 and answer.json()["status"] == "ok"
+        assert answer.headers["Cache-Control"] == "no-store"
+    assert (
+        fetch(f"{proxy}/livez", **{"X-Request-ID": "from-nginx"}).headers["X-Request-ID"]
+        == "from-nginx"
+    )

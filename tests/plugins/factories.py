@@ -233,3 +233,27 @@ def cheapest_right(db: Session, paper: dict[str, Any], right: int) -> dict[str, 
     points = {q["id"]: q["points"] for q in paper["questions"]}
     chosen = sorted(answers, key=lambda qid: (points[qid], qid))[:right]
     return {qid: answers[qid] for qid in chosen}
+
+
+def open_campaign_database(tmp: Path) -> str:
+    """A migrated SQLite database under ``tmp`` with the standard bank and a campaign open
+    from 2020 to 2099 (for servers started as processes)."""
+    from alembic import command
+
+    from quiz_api.content.importer import import_content
+    from quiz_api.core.config import Settings
+    from quiz_api.db.engine import make_engine, session_scope
+    from quiz_api.db.migrate import alembic_config
+
+    url = f"sqlite:///{tmp / 'quiz.sqlite3'}"
+    content = write_content(
+        tmp / "content",
+        standard_bank(),
+        [campaign(starts_at="2020-01-01T00:00:00+08:00", ends_at="2099-12-31T00:00:00+08:00")],
+    )
+    command.upgrade(alembic_config(url), "head")
+    engine = make_engine(Settings(database_url=url))
+    with session_scope(engine) as session:
+        import_content(session, content)
+    engine.dispose()
+    return url

@@ -28,9 +28,11 @@ UNITS = (
 
 
 def install(prefix: Path) -> None:
-    """What the units need of an install: its venv (this run's) and var/."""
+    """What the units need of an install: its venv (this run's), deploy/ (the checkout's)
+    and var/."""
     prefix.mkdir()
     (prefix / ".venv").symlink_to(sys.prefix, target_is_directory=True)
+    (prefix / "deploy").symlink_to(ROOT / "deploy", target_is_directory=True)
     (prefix / "var").mkdir()
 
 

@@ -9,6 +9,7 @@ from quiz_api.core.tokens import (
     participant_from_token,
     participant_token,
     sign,
+    staff_claims,
     staff_from_token,
     staff_token,
     verify,
@@ -35,6 +36,18 @@ def test_staff_tokens_keep_their_format() -> None:
     assert staff_token(KEY, 7, EXPIRY) == STAFF
     assert staff_from_token(KEY, STAFF, BEFORE) == 7
     assert staff_from_token(KEY, STAFF, EXPIRY) is None  # expired at that second
+    assert staff_claims(KEY, STAFF, BEFORE) == (7, 0)  # tokens made before versions: version 0
+
+
+def test_versioned_staff_tokens_carry_their_version() -> None:
+    token = staff_token(KEY, 7, EXPIRY, version=3)
+    assert token.startswith("s2.7.3.1893456000.")
+    assert staff_claims(KEY, token, BEFORE) == (7, 3)
+    assert staff_claims(KEY, token, EXPIRY) is None
+    # Another version under the same signature, or version 0 spelt the long way, is refused.
+    assert staff_claims(KEY, token.replace(".3.", ".4.", 1), BEFORE) is None
+    signature = STAFF.rsplit(".", 1)[1]
+    assert staff_claims(KEY, f"s2.7.0.1893456000.{signature}", BEFORE) is None
 
 
 def test_wechat_identities_keep_their_format() -> None:

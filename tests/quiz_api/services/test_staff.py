@@ -55,7 +55,7 @@ def test_authenticate_answers_the_account_or_one_domain_error(
     db.commit()
     with pytest.raises(DomainError):
         authenticate(db, "school-user", PASSWORD)
-    assert account.id is not None and active_account(db, account.id) is None
+    assert account.id is not None and active_account(db, account.id, 0) is None
 
 
 def test_a_token_names_the_account_until_it_expires(db: Session, clock: Clock, school: str) -> None:
