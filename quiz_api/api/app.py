@@ -28,6 +28,7 @@ from quiz_api.api.routes import (
     visits,
     wechat,
 )
+from quiz_api.api.routes import kits as kit_routes
 from quiz_api.api.routes import reports as report_routes
 from quiz_api.api.routes import schools as school_routes
 from quiz_api.api.routes import staff as staff_routes
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         school_routes,
         staff_routes,
         report_routes,
+        kit_routes,
         survey_routes,
         wechat,
         certificate,
