@@ -197,3 +197,22 @@ def classes_pdf(kit: Kit) -> bytes:
         pdf.add_page()
         _paragraph(pdf, kit.school_name, lang, 14, bold=True)
     return bytes(pdf.output())
+
+
+def file_name(kind: str, kit: Kit) -> str:
+    """The name of a kit's file, the same as a download and from the command line:
+    ``poster-S001-zh.png``, ``letter-S001-zh.pdf``, ``classes-S001-zh.pdf``."""
+    suffix = "png" if kind == "poster" else "pdf"
+    return f"{kind}-{kit.school_code}-{kit.lang.value}.{suffix}"
+
+
+def kit_files(kit: Kit, text: LetterText) -> dict[str, bytes]:
+    """Every printed piece of a school's kit by file name, and its links (one a line, the
+    school's first, then each class's after its name)."""
+    links = [kit.link] + [f"{c.grade}\t{c.class_name}\t{c.link}" for c in kit.classes]
+    return {
+        file_name("poster", kit): poster_png(kit),
+        file_name("letter", kit): letter_pdf(kit, text),
+        file_name("classes", kit): classes_pdf(kit),
+        f"links-{kit.school_code}-{kit.lang.value}.txt": ("\n".join(links) + "\n").encode(),
+    }

@@ -23,12 +23,12 @@ def _to_student_screen(phone: Phone, nickname: str) -> None:
     phone.wait_screen("student")
 
 
-def _source_of(live: Live, nickname: str) -> tuple[str, int, str, str | None]:
+def _source_of(live: Live, nickname: str) -> tuple[object, ...]:
     (row,) = live.sql(
         "SELECT school_code, grade, class_name, source FROM participant WHERE nickname = ?",
         nickname,
     )
-    return row  # type: ignore[return-value]
+    return row
 
 
 def _join(phone: Phone) -> None:

@@ -14,7 +14,7 @@ from quiz_api.api.downloads import LangQ
 from quiz_api.api.problems import problem_responses
 from quiz_api.content.kits import load_letter
 from quiz_api.core.languages import Lang
-from quiz_api.rendering.kit import classes_pdf, letter_pdf, poster_png
+from quiz_api.rendering.kit import classes_pdf, file_name, letter_pdf, poster_png
 from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.kits import Kit, school_kit
 from quiz_api.services.scope import StaffScope
@@ -103,7 +103,7 @@ def poster(
     lang: LangQ = Lang.zh,
 ) -> Response:
     found = _kit(session, resources, scope, now, code, lang)
-    return _file(poster_png(found), "image/png", f"poster-{found.school_code}-{lang}.png")
+    return _file(poster_png(found), "image/png", file_name("poster", found))
 
 
 @router.get(
@@ -122,9 +122,7 @@ def letter(
 ) -> Response:
     found = _kit(session, resources, scope, now, code, lang)
     text = load_letter(resources.settings.content_dir).text(lang)
-    return _file(
-        letter_pdf(found, text), "application/pdf", f"letter-{found.school_code}-{lang}.pdf"
-    )
+    return _file(letter_pdf(found, text), "application/pdf", file_name("letter", found))
 
 
 @router.get(
@@ -142,4 +140,4 @@ def class_sheet(
     lang: LangQ = Lang.zh,
 ) -> Response:
     found = _kit(session, resources, scope, now, code, lang)
-    return _file(classes_pdf(found), "application/pdf", f"classes-{found.school_code}-{lang}.pdf")
+    return _file(classes_pdf(found), "application/pdf", file_name("classes", found))
