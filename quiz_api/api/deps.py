@@ -17,7 +17,7 @@ from sqlmodel import Session
 from quiz_api.api.resources import Resources
 from quiz_api.core.config import Settings
 from quiz_api.core.errors import DomainError, ProblemType
-from quiz_api.core.languages import DEFAULT_LANG
+from quiz_api.core.languages import url_prefix
 from quiz_api.core.tokens import participant_from_token, staff_from_token
 from quiz_api.db.models import Participant, StaffAccount
 from quiz_api.integrations.ranks import RankIndex
@@ -162,8 +162,7 @@ ParticipantId = Annotated[int, Depends(_require_participant_id)]
 
 def quiz_page_url(request: Request, lang: str, **query: str) -> str:
     """The address of the quiz page in ``lang`` on this site (Chinese at the root)."""
-    prefix = "" if lang == DEFAULT_LANG else f"{lang}/"
-    return f"{request.base_url}{prefix}quiz/?{urlencode(query)}"
+    return f"{request.base_url}{url_prefix(lang)}quiz/?{urlencode(query)}"
 
 
 _staff_bearer = HTTPBearer(

@@ -4,7 +4,7 @@ school account its own school, a district its schools, the city all."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel
@@ -54,17 +54,6 @@ def _kit(
     return school_kit(session, scope, code, campaign, lang, resources.settings.site_url)
 
 
-def _file(body: bytes, media_type: str, name: str) -> Response:
-    return Response(
-        body,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
-
-
 @router.get("", response_model=KitOut, responses=PROBLEMS, summary="A school's kit: its links")
 def kit(
     session: SessionDep,
@@ -88,56 +77,42 @@ def kit(
     )
 
 
+KitFile = Literal["poster.png", "letter.pdf", "classes.pdf"]
+MEDIA = {"png": "image/png", "pdf": "application/pdf"}
+
+
 @router.get(
-    "/poster.png",
+    "/{file}",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}}, **PROBLEMS},
-    summary="The classroom poster: A4 at 300 dpi, the school's name, dates, one QR code",
+    responses={200: {"content": {media: {} for media in MEDIA.values()}}, **PROBLEMS},
+    summary=(
+        "A printed piece of the kit: poster.png (A4, 300 dpi, the school's name, the dates, "
+        "one QR code), letter.pdf (the letter to parents in `lang`), classes.pdf (one QR code "
+        "per class)"
+    ),
 )
-def poster(
+def kit_file(
     session: SessionDep,
     resources: ResourcesDep,
     scope: CurrentScope,
     now: NowDep,
     code: Code,
+    file: KitFile,
     lang: LangQ = Lang.zh,
 ) -> Response:
     found = _kit(session, resources, scope, now, code, lang)
-    return _file(poster_png(found), "image/png", file_name("poster", found))
-
-
-@router.get(
-    "/letter.pdf",
-    response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}, **PROBLEMS},
-    summary="The A4 letter to parents in the language asked for, with the school's QR code",
-)
-def letter(
-    session: SessionDep,
-    resources: ResourcesDep,
-    scope: CurrentScope,
-    now: NowDep,
-    code: Code,
-    lang: LangQ = Lang.zh,
-) -> Response:
-    found = _kit(session, resources, scope, now, code, lang)
-    text = load_letter(resources.settings.content_dir).text(lang)
-    return _file(letter_pdf(found, text), "application/pdf", file_name("letter", found))
-
-
-@router.get(
-    "/classes.pdf",
-    response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}, **PROBLEMS},
-    summary="One QR code per class with its name, to print and cut",
-)
-def class_sheet(
-    session: SessionDep,
-    resources: ResourcesDep,
-    scope: CurrentScope,
-    now: NowDep,
-    code: Code,
-    lang: LangQ = Lang.zh,
-) -> Response:
-    found = _kit(session, resources, scope, now, code, lang)
-    return _file(classes_pdf(found), "application/pdf", file_name("classes", found))
+    kind, suffix = file.split(".")
+    if kind == "poster":
+        body = poster_png(found)
+    elif kind == "letter":
+        body = letter_pdf(found, load_letter(resources.settings.content_dir).text(lang))
+    else:
+        body = classes_pdf(found)
+    return Response(
+        body,
+        media_type=MEDIA[suffix],
+        headers={
+            "Content-Disposition": f'attachment; filename="{file_name(kind, found)}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
