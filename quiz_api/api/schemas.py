@@ -50,7 +50,8 @@ def _student_rule(schema: JsonDict) -> None:
         "required": list(_STUDENT_FIELDS),
         "properties": {name: {"not": {"type": "null"}} for name in _STUDENT_FIELDS},
     }
-    schema["else"] = {"properties": {name: {"type": "null"} for name in _STUDENT_FIELDS[:3]}}
+    only_students = (*_STUDENT_FIELDS[:3], "source")
+    schema["else"] = {"properties": {name: {"type": "null"} for name in only_students}}
 
 
 class JoinRequest(BaseModel):
