@@ -18,6 +18,7 @@ pytest_plugins = [
     "tests.plugins.wechat",  # a fake of WeChat's servers
     "tests.plugins.browser",  # the one headless Chromium, the quiz page's phone
     "tests.plugins.site",  # the sample site, built and served
+    "tests.plugins.dashboard",  # the staff dashboard in the browser, answered by the app
     "tests.plugins.analytics",  # participants who answered, for the question analytics
 ]
 

@@ -36,6 +36,7 @@ from quiz_api.api.routes import (
     visits,
     wechat,
 )
+from quiz_api.api.routes import kits as kit_routes
 from quiz_api.api.routes import reports as report_routes
 from quiz_api.api.routes import schools as school_routes
 from quiz_api.api.routes import staff as staff_routes
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         report_routes,
         analytics,
         contest,
+        kit_routes,
         survey_routes,
         wechat,
         certificate,

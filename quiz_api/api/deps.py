@@ -18,7 +18,7 @@ from quiz_api.api.resources import Resources
 from quiz_api.content.daily import DailySpec
 from quiz_api.core.config import Settings
 from quiz_api.core.errors import DomainError, ProblemType
-from quiz_api.core.languages import DEFAULT_LANG
+from quiz_api.core.languages import url_prefix
 from quiz_api.core.tokens import participant_from_token, staff_claims
 from quiz_api.db.models import Participant, StaffAccount
 from quiz_api.integrations.ranks import RankIndex
@@ -168,15 +168,15 @@ ParticipantId = Annotated[int, Depends(_require_participant_id)]
 
 
 def site_base(request: Request, settings: Settings) -> str:
-    """The site's public address, ending in ``/`` (``QUIZ_SITE_URL``, else this server)."""
-    base = settings.site_url or str(request.base_url)
+    """The site's public address, ending in ``/``: ``SITE_URL``, the one the site build uses
+    (``make run``'s own address by default)."""
+    base = settings.site_url
     return base if base.endswith("/") else base + "/"
 
 
 def quiz_page_url(request: Request, lang: str, **query: str) -> str:
     """The address of the quiz page in ``lang`` on this site (Chinese at the root)."""
-    prefix = "" if lang == DEFAULT_LANG else f"{lang}/"
-    return f"{request.base_url}{prefix}quiz/?{urlencode(query)}"
+    return f"{request.base_url}{url_prefix(lang)}quiz/?{urlencode(query)}"
 
 
 _staff_bearer = HTTPBearer(

@@ -12,7 +12,7 @@ from typing_extensions import TypedDict
 from quiz_api.core.languages import Lang
 from quiz_api.core.tokens import participant_token
 from quiz_api.db.models import Participant, Track
-from quiz_api.services.participants import Newcomer
+from quiz_api.services.participants import JoinSource, Newcomer
 
 # No control characters in any text from clients (PostgreSQL refuses NUL in text columns).
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
@@ -50,7 +50,8 @@ def _student_rule(schema: JsonDict) -> None:
         "required": list(_STUDENT_FIELDS),
         "properties": {name: {"not": {"type": "null"}} for name in _STUDENT_FIELDS},
     }
-    schema["else"] = {"properties": {name: {"type": "null"} for name in _STUDENT_FIELDS[:3]}}
+    only_students = (*_STUDENT_FIELDS[:3], "source")
+    schema["else"] = {"properties": {name: {"type": "null"} for name in only_students}}
 
 
 class JoinRequest(BaseModel):
@@ -66,6 +67,8 @@ class JoinRequest(BaseModel):
     school_code: Code | None = None
     grade: Annotated[int, Field(ge=1, le=12)] | None = None
     class_name: Code | None = None
+    # The school kit's link the student came through (the quiz page passes it on).
+    source: JoinSource | None = None
 
     @model_validator(mode="after")
     def _student_fields(self) -> JoinRequest:
@@ -73,13 +76,21 @@ class JoinRequest(BaseModel):
             missing = [name for name in _STUDENT_FIELDS if getattr(self, name) is None]
             if missing:
                 raise ValueError(f"the student track needs: {', '.join(missing)}")
-        elif self.school_code or self.grade or self.class_name:
-            raise ValueError("school_code, grade and class_name are for the student track only")
+        elif self.school_code or self.grade or self.class_name or self.source:
+            raise ValueError(
+                "school_code, grade, class_name and source are for the student track only"
+            )
         return self
 
     def newcomer(self) -> Newcomer:
         return Newcomer(
-            self.track, self.lang, self.nickname, self.school_code, self.grade, self.class_name
+            self.track,
+            self.lang,
+            self.nickname,
+            self.school_code,
+            self.grade,
+            self.class_name,
+            self.source,
         )
 
 

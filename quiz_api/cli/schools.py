@@ -71,3 +71,75 @@ def import_demo_roster(content: Path) -> None:
         out.print(f"roster: no demo schools in {content}")
         return
     import_roster_command(content / DEMO_ROSTER, quiet=True)
+
+
+@schools_app.command("kit")
+def schools_kit(
+    code: Annotated[str | None, typer.Argument(help="School code (or --district)")] = None,
+    lang: Annotated[str, typer.Option(help="zh, en, ko or ja")] = "zh",
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write into")] = Path("kits"),
+    district: Annotated[
+        str | None, typer.Option(help="Every school of this district (code or name)")
+    ] = None,
+) -> None:
+    """Write a school's kit (poster PNG, letter to parents and class QR sheet as PDF, the
+    links), or every school's of a district, each school in a folder named by its code.
+    The links start with SITE_URL, as the site's own."""
+    from datetime import UTC, datetime
+
+    from quiz_api.cli.database import command_session
+    from quiz_api.content.kits import load_letter
+    from quiz_api.core.errors import DomainError
+    from quiz_api.core.languages import Lang
+    from quiz_api.db.models import StaffRole
+    from quiz_api.rendering.kit import kit_files
+    from quiz_api.services.campaigns import CampaignCache, resolve_campaign
+    from quiz_api.services.kits import district_kits, school_kit
+    from quiz_api.services.schools import load_districts, resolve_district
+    from quiz_api.services.scope import StaffScope
+
+    if (code is None) == (district is None):
+        raise fail("name one school code, or --district")
+    if lang not in Lang.__members__:
+        raise fail(f"unknown language {lang!r} (zh, en, ko or ja)")
+    settings = get_settings()
+    language = Lang(lang)
+    text = load_letter(settings.content_dir).text(language)
+    written = 0
+    try:
+        with command_session() as session:
+            campaign = resolve_campaign(CampaignCache(), session, None, datetime.now(UTC))
+            if code is not None:
+                kits = iter(
+                    [
+                        school_kit(
+                            session,
+                            StaffScope(StaffRole.city),
+                            code,
+                            campaign,
+                            language,
+                            settings.site_url,
+                        )
+                    ]
+                )
+                total = 1
+            else:
+                assert district is not None
+                found = resolve_district(load_districts(settings.content_dir), district)
+                if found is None:
+                    raise fail(f"unknown district {district!r}")
+                total, kits = district_kits(
+                    session, found.name, campaign, language, settings.site_url
+                )
+            with Progress(console=err, transient=True) as progress:
+                task = progress.add_task("drawing kits", total=total)
+                for kit in kits:
+                    folder = out_dir / kit.school_code
+                    folder.mkdir(parents=True, exist_ok=True)
+                    for name, body in kit_files(kit, text).items():
+                        (folder / name).write_bytes(body)
+                    written += 1
+                    progress.advance(task)
+    except DomainError as exc:
+        raise fail(str(exc)) from exc
+    out.print(f"kits: {written} school(s) in {out_dir} ({lang})", highlight=False)

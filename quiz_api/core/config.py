@@ -13,11 +13,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SECRET = "development-only-secret-change-me"
+# The public site's base URL (`make run` serves it here). One setting, SITE_URL, read by the
+# site build (canonical links) and by the API (the school kits' links and QR codes), so a
+# printed poster points where the site really is.
+SITE_URL_ENV = "SITE_URL"
+DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
+
+
+def normalise_site_url(url: str | None) -> str:
+    """The site's base URL, the default when unset, always ending with '/'."""
+    value = (url or "").strip() or DEFAULT_SITE_URL
+    return value if value.endswith("/") else value + "/"
 
 
 class DbPoolConfig(BaseModel):
@@ -79,6 +90,7 @@ class Settings(BaseSettings):
         extra="ignore",
         env_nested_delimiter="_",
         env_nested_max_split=1,
+        populate_by_name=True,
     )
 
     env: Literal["development", "test", "production"] = "development"
@@ -86,9 +98,11 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET
     content_dir: Path = PROJECT_ROOT / "content"
     site_dir: Path = PROJECT_ROOT / "site"
-    # The public address of the site (https://example.org/), for links drawn into images
-    # (the daily question's share card); unset, the address the request came to.
-    site_url: str | None = None
+    # The public site's base URL: env SITE_URL, the one the site build reads (QUIZ_SITE_URL
+    # is accepted too).
+    site_url: str = Field(
+        default=DEFAULT_SITE_URL, validation_alias=AliasChoices(SITE_URL_ENV, "QUIZ_SITE_URL")
+    )
     # The campaign served when a request names none; by default the one open now.
     campaign: str | None = None
     # Seconds after the deadline during which a submission still counts (network latency).
@@ -120,6 +134,11 @@ class Settings(BaseSettings):
     staff: StaffConfig = StaffConfig()
     report: ReportConfig = ReportConfig()
     wechat: WechatConfig = WechatConfig()
+
+    @field_validator("site_url")
+    @classmethod
+    def _site_url_slash(cls, value: str) -> str:
+        return normalise_site_url(value)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -21,3 +21,8 @@ LANG_NAMES: dict[str, str] = {"zh": "中文", "en": "English", "ko": "한국어"
 LOCALES: dict[str, str] = {"zh": "zh_Hans_CN", "en": "en", "ko": "ko", "ja": "ja"}
 # The HTML ``lang`` attribute of each language.
 HTML_LANG: dict[str, str] = {"zh": "zh-Hans", "en": "en", "ko": "ko", "ja": "ja"}
+
+
+def url_prefix(lang: str) -> str:
+    """URL path prefix of a language on the site: '' for Chinese (the root), 'en/', ..."""
+    return "" if lang == DEFAULT_LANG else f"{lang}/"

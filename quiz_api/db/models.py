@@ -93,6 +93,9 @@ class Participant(SQLModel, table=True):
     district: str | None = Field(default=None, max_length=100)
     grade: int | None = None
     class_name: str | None = Field(default=None, max_length=32)
+    # Where the student came from: a school kit's link ("school_link", "class_link") or
+    # none (found the school in the search); the school's report counts each.
+    source: str | None = Field(default=None, max_length=16)
     day: str = Field(max_length=10)  # local date of joining, in the campaign's time zone
     created_at: datetime = _utc()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import bindparam, exists, insert, select
 from sqlalchemy.engine import Connection
@@ -82,6 +83,13 @@ def by_openid(connection: Connection, campaign_id: str, openid: str) -> Particip
     return Participant(**row._mapping) if row is not None else None
 
 
+class JoinSource(StrEnum):
+    """The school kit's link a student followed to join (none: the school search)."""
+
+    school_link = "school_link"
+    class_link = "class_link"
+
+
 @dataclass(frozen=True)
 class Newcomer:
     """Who joins a track: students name their school, grade and class (checked against the
@@ -93,6 +101,7 @@ class Newcomer:
     school_code: str | None = None
     grade: int | None = None
     class_name: str | None = None
+    source: JoinSource | None = None
 
 
 def join(
@@ -129,6 +138,7 @@ def join(
         district=district,
         grade=newcomer.grade,
         class_name=newcomer.class_name,
+        source=newcomer.source.value if newcomer.source else None,
         day=spec.local_day(now),
         created_at=now,
     )

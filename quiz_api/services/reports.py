@@ -32,6 +32,7 @@ from sqlmodel import Session, col, select
 
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.models import BestScore, Participant, Result, School, SchoolClass, StaffRole
+from quiz_api.services.participants import JoinSource
 from quiz_api.services.schools import Districts, natural_key, resolve_district
 from quiz_api.services.scope import Area, StaffScope
 
@@ -113,6 +114,8 @@ class Report:
     totals: Figures
     sections: dict[str, list[Row]]
     daily: list[Day]
+    # A school's registrations by where they came from (school_link, class_link, search).
+    sources: dict[str, int] | None = None
 
 
 def _where(model: Any, unit: Area, scope: StaffScope) -> list[ColumnElement[bool]]:
@@ -611,6 +614,26 @@ def _class_sort(key: tuple[Any, ...]) -> tuple[Any, ...]:
     return (code, grade if grade is not None else -1, natural_key(class_name or ""))
 
 
+SEARCH = "search"  # the source of a join through no kit link: the school search
+
+
+def _sources(session: Session, campaign_id: str, unit: Area, scope: StaffScope) -> dict[str, int]:
+    """Registrations per source (every source listed, zero included): did the letter work?"""
+    counts = {source.value: 0 for source in JoinSource} | {SEARCH: 0}
+    for source, count in _rows(
+        session,
+        sa_select(col(Participant.source), func.count())
+        .where(
+            col(Participant.campaign_id) == campaign_id,
+            col(Participant.school_code).is_not(None),
+            *_where(Participant, unit, scope),
+        )
+        .group_by(col(Participant.source)),
+    ):
+        counts[source or SEARCH] = counts.get(source or SEARCH, 0) + count
+    return counts
+
+
 def school_report(
     session: Session, campaign_id: str, scope: StaffScope, code: str, target: float
 ) -> Report:
@@ -652,4 +675,5 @@ def school_report(
             "classes": _order(class_rows, target),
         },
         daily=_daily(days, totals.enrolled),
+        sources=_sources(session, campaign_id, unit, scope),
     )

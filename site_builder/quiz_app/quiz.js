@@ -32,6 +32,9 @@
       noSchools: "没有找到学校。请检查名称，或询问老师。",
       schoolsUnavailable: "学校名单暂未开放，学生赛道暂时无法登记。请稍后再试，或先参加成人赛道。",
       schoolChosen: "已选择：{name}",
+      linkChosen: "已根据学校的链接选好：{name}。请确认学校、年级和班级，不对可以修改。",
+      linkClassUnknown: "已根据学校的链接选好：{name}。链接里的班级不在名单中，请选择你的年级和班级。",
+      linkUnknown: "链接里的学校不在名单中，请输入学校名称查找。",
       grade: "年级",
       gradeN: "{n}年级",
       className: "班级",
@@ -149,6 +152,9 @@
       noSchools: "No school found. Check the name or ask your teacher.",
       schoolsUnavailable: "The school list is not open yet, so the student track cannot register for now. Please try again later, or take the adult track.",
       schoolChosen: "Chosen: {name}",
+      linkChosen: "Your school's link chose {name}. Check the school, grade and class; you can change them.",
+      linkClassUnknown: "Your school's link chose {name}, but its class is not on the list: please choose your grade and class.",
+      linkUnknown: "The school in this link is not on the list. Type your school's name to find it.",
       grade: "Grade",
       gradeN: "Grade {n}",
       className: "Class",
@@ -266,6 +272,9 @@
       noSchools: "학교를 찾지 못했습니다. 이름을 확인하거나 선생님께 문의하세요.",
       schoolsUnavailable: "학교 목록이 아직 열리지 않아 학생부 등록을 할 수 없습니다. 나중에 다시 시도하거나 성인부에 참여하세요.",
       schoolChosen: "선택함: {name}",
+      linkChosen: "학교 링크로 {name}이(가) 선택되었습니다. 학교, 학년, 반을 확인하고 필요하면 바꾸세요.",
+      linkClassUnknown: "학교 링크로 {name}이(가) 선택되었지만 링크의 반이 목록에 없습니다. 학년과 반을 고르세요.",
+      linkUnknown: "링크의 학교가 목록에 없습니다. 학교 이름을 입력해 찾아 주세요.",
       grade: "학년",
       gradeN: "{n}학년",
       className: "반",
@@ -383,6 +392,9 @@
       noSchools: "学校が見つかりません。名前を確認するか、先生に聞いてください。",
       schoolsUnavailable: "学校一覧がまだ公開されていないため、生徒の部の登録はできません。後でもう一度試すか、一般の部に参加してください。",
       schoolChosen: "選択済み：{name}",
+      linkChosen: "学校のリンクから{name}が選択されました。学校・学年・クラスを確認し、違っていれば変更してください。",
+      linkClassUnknown: "学校のリンクから{name}が選択されましたが、リンクのクラスが一覧にありません。学年とクラスを選んでください。",
+      linkUnknown: "リンクの学校が一覧にありません。学校名を入力して探してください。",
       grade: "学年",
       gradeN: "{n}年",
       className: "クラス",
@@ -832,6 +844,7 @@
     }
 
     function choose(school) {
+      if (!draft.school || draft.school.code !== school.code) delete draft.source;
       draft.school = { code: school.code, name: school.name };
       draft.grade = null;
       draft.class_name = null;
@@ -954,6 +967,7 @@
       body.school_code = draft.school && draft.school.code;
       body.grade = draft.grade;
       body.class_name = draft.class_name;
+      if (draft.source) body.source = draft.source;
     }
     var path = "/participants";
     if (state.wechat) {
@@ -1445,7 +1459,40 @@
         trackScreen();
       }, function () { trackScreen(); });
     }
-    return wechatLogin().then(function (redirected) { if (!redirected) trackScreen(); });
+    return wechatLogin().then(function (redirected) {
+      if (redirected) return;
+      schoolLink().then(function (message) {
+        trackScreen();
+        if (message) say(message, "info");
+      });
+    });
+  }
+
+  // A school kit's link, ?school=CODE[&class=<grade>-<class name>]: the student track with
+  // the school (and class) already chosen, shown for confirmation on the next screens. An
+  // unknown school or class says so plainly and leaves the search as it is.
+  function schoolLink() {
+    var code = params.get("school");
+    if (!code || state.token) return Promise.resolve("");
+    var key = /^(\d+)-(.+)$/.exec(params.get("class") || "");
+    return api("GET", "/schools/" + encodeURIComponent(code) + "/classes").then(function (res) {
+      var draft = state.draft || (state.draft = { track: "adult", nickname: "" });
+      if (!res.ok || !res.data || !res.data.code) {
+        if (draft.source) { draft.school = null; delete draft.source; save(); }
+        return t("linkUnknown");
+      }
+      var school = res.data;
+      var found = !!key && (school.grades || []).some(function (g) {
+        return Number(g.grade) === Number(key[1]) && (g.classes || []).indexOf(key[2]) >= 0;
+      });
+      draft.track = "student";
+      draft.school = { code: school.code, name: school.name };
+      draft.grade = found ? Number(key[1]) : null;
+      draft.class_name = found ? key[2] : null;
+      draft.source = found ? "class_link" : "school_link";
+      save();
+      return t(params.get("class") && !found ? "linkClassUnknown" : "linkChosen", { name: school.name });
+    }, function () { return ""; });
   }
 
   readFragment();

@@ -4,81 +4,16 @@ The browser's requests are answered by the test client (no server, nothing from 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from playwright.sync_api import expect
 
-from tests.plugins.staff import PASSWORD, StaffFactory
+from tests.plugins.dashboard import OpenPage, sign_in
+from tests.plugins.staff import StaffFactory
 
 pytestmark = pytest.mark.browser
-ORIGIN = "http://dashboard.test"
-
-
-OpenPage = Callable[[int, int], Page]
-
-
-@pytest.fixture
-def page_errors() -> list[str]:
-    """The uncaught exceptions of every page the test opened."""
-    return []
-
-
-@pytest.fixture
-def open_page(browser: Browser, client: TestClient, page_errors: list[str]) -> Iterator[OpenPage]:
-    """A function opening the dashboard at a viewport size; every request goes to the app."""
-    contexts: list[BrowserContext] = []
-    outside: list[str] = []
-
-    def forward(route: Route) -> None:
-        request = route.request
-        parts = urlsplit(request.url)
-        if f"{parts.scheme}://{parts.netloc}" != ORIGIN:
-            outside.append(request.url)
-            route.abort()
-            return
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        headers = {
-            k: v
-            for k, v in request.headers.items()
-            if k.lower() in ("authorization", "content-type")
-        }
-        response = client.request(
-            request.method,
-            path,
-            headers=headers,
-            content=request.post_data_buffer,
-            follow_redirects=False,
-        )
-        route.fulfill(
-            status=response.status_code, headers=dict(response.headers), body=response.content
-        )
-
-    def open_(width: int, height: int) -> Page:
-        context = browser.new_context(
-            viewport={"width": width, "height": height}, accept_downloads=True, locale="zh-CN"
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(60_000)  # a busy test machine; the waits end on events
-        page.route("**/*", forward)
-        page.on("pageerror", lambda exc: page_errors.append(str(exc)))
-        page.goto(f"{ORIGIN}/staff/")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert outside == []  # nothing was asked of another host
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
 
 
 def test_city_dashboard_on_a_phone_and_a_desktop(

@@ -19,6 +19,7 @@ from quiz_api.db.models import Attempt, QuestionVersion
 if TYPE_CHECKING:  # the app plugin imports this module
     from tests.plugins.app import Clock
 
+from quiz_api.content.kits import LETTER_FILE
 from quiz_api.core.config import PROJECT_ROOT
 from quiz_api.services.schools import DISTRICTS_FILE, load_districts
 
@@ -143,6 +144,8 @@ def write_content(
     (root / "campaigns").mkdir(parents=True, exist_ok=True)
     (root / DISTRICTS_FILE).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(SHIPPED_CONTENT / DISTRICTS_FILE, root / DISTRICTS_FILE)
+    (root / LETTER_FILE).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(SHIPPED_CONTENT / LETTER_FILE, root / LETTER_FILE)  # the school kit's
     (root / "quiz" / "bank.yaml").write_text(
         yaml.safe_dump({"questions": questions}, allow_unicode=True, sort_keys=False), "utf-8"
     )

@@ -67,6 +67,8 @@ class ReportOut(BaseModel):
     grades: list[RowOut] | None = None
     classes: list[RowOut] | None = None
     daily: list[DayOut]
+    # A school's registrations by source: school_link, class_link, search (the kit's effect).
+    sources: dict[str, int] | None = None
 
 
 def _figures(f: reports.Figures, target: float) -> dict[str, Any]:
@@ -106,6 +108,7 @@ def report_out(report: reports.Report) -> ReportOut:
         target=report.target,
         totals=FiguresOut(**_figures(report.totals, report.target)),
         daily=[DayOut(**vars(d)) for d in report.daily],
+        sources=report.sources,
         **{name: [_row(r, report.target) for r in rows] for name, rows in report.sections.items()},
     )
 

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from quiz_api.content.daily import DailySpec, Group
+from quiz_api.core.config import Settings
 from quiz_api.db.models import DailyAnswer, Participant
 from quiz_api.services import daily as service
 from quiz_api.services.caches import ContentCaches
@@ -260,7 +261,7 @@ def test_no_daily_file_is_a_404(settings: Any, engine: Engine, db: Session, tmp_
 
 
 def test_the_share_card_shows_the_question_and_a_qr_code_never_the_answer(
-    client: TestClient, db: Session
+    client: TestClient, db: Session, settings: Settings
 ) -> None:
     import io
 
@@ -273,7 +274,8 @@ def test_the_share_card_shows_the_question_and_a_qr_code_never_the_answer(
     assert response.headers["content-type"] == "image/png"
     image = Image.open(io.BytesIO(response.content))
     codes = [r.text for r in zxingcpp.read_barcodes(image.convert("L"))]
-    assert codes == ["http://testserver/ko/daily/?src=card"]
+    link = f"{settings.site_url}ko/daily/?src=card"  # under SITE_URL, the site's address
+    assert codes == [link]
     # The card is drawn from the question and its options only: the same card whatever the
     # key, so it cannot show it (rendering it with the answer marked would differ).
     from quiz_api.rendering.daily_card import DailyCard, render_daily_card
@@ -285,7 +287,7 @@ def test_the_share_card_shows_the_question_and_a_qr_code_never_the_answer(
             day=date(2026, 6, 10),
             stem=body["question"]["stem"],
             options=options,
-            url="http://testserver/ko/daily/?src=card",
+            url=link,
         )
     )
     assert again == response.content

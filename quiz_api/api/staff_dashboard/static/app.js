@@ -245,6 +245,10 @@
     var tables = $("tables");
     tables.textContent = "";
     sections.forEach(function (s) { tables.appendChild(table(s, report[s])); });
+    /* Views in their own files (kit.js) draw what they add to this report. */
+    document.dispatchEvent(new CustomEvent("staff:report", {
+      detail: { report: report, lang: state.lang, token: state.token }
+    }));
   }
 
   /* Drawn at the size of the box, so that text keeps its size on a phone. */
