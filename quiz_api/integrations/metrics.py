@@ -75,8 +75,7 @@ CONTENT_REFRESHES = Counter(
     "quiz_content_refreshes",
     "Times a worker re-read content (questions, campaigns) from the database",
 )
-# The daily question (issue: daily quiz) counts its answers here once it exists:
-# ``DAILY_ANSWERS.labels(track).inc()`` where an answer is stored.
+# The daily question: a participant's first answer of the day (a repeated one is not counted).
 DAILY_ANSWERS = Counter("quiz_daily_answers", "Daily questions answered", ["track"])
 
 REFUSAL_REASONS = ("rate-limited", "server-busy", "database-unavailable")
@@ -85,6 +84,7 @@ _started = {track.value: ATTEMPTS_STARTED.labels(track) for track in Track}
 _submitted = {track.value: ATTEMPTS_SUBMITTED.labels(track) for track in Track}
 _expired = {track.value: ATTEMPTS_EXPIRED.labels(track) for track in Track}
 _refused = {reason: REFUSALS.labels(reason) for reason in REFUSAL_REASONS}
+_daily = {track.value: DAILY_ANSWERS.labels(track) for track in Track}
 
 
 def attempt_started(track: str) -> None:
@@ -97,6 +97,10 @@ def attempt_submitted(track: str) -> None:
 
 def attempt_expired(track: str) -> None:
     _expired[track].inc()
+
+
+def daily_answered(track: str) -> None:
+    _daily[track].inc()
 
 
 def survey_response() -> None:

@@ -30,6 +30,7 @@ from quiz_api.content.daily import (
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.engine import Bind
 from quiz_api.db.models import DAILY_ANSWER, Participant, School, Track
+from quiz_api.integrations import metrics
 from quiz_api.services.attempts import TRUE_FALSE_LABELS
 from quiz_api.services.caches import ContentCaches
 from quiz_api.services.questions import Question
@@ -342,6 +343,8 @@ def answer(
     except IntegrityError:  # answered already (maybe a moment ago, by a parallel request)
         session.rollback()
         first = False
+    if first:
+        metrics.daily_answered(participant.track)
     return _result(session, question, participant.id, first)
 
 

@@ -4,6 +4,7 @@ concurrency (both backends)."""
 
 from __future__ import annotations
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
@@ -327,3 +328,19 @@ def test_the_share_card_links_under_the_configured_site_address(
     assert [r.text for r in zxingcpp.read_barcodes(image)] == [
         "https://jd.example.org/site/daily/?src=card"
     ]
+
+
+def test_metrics_count_a_first_answer_once(client: TestClient, db: Session) -> None:
+    def counted() -> float:
+        text = client.get("/metrics").text
+        found = re.search(r'^quiz_daily_answers_total\{track="adult"\} ([0-9.e+]+)$', text, re.M)
+        assert found, "quiz_daily_answers_total{track=adult} is not exposed"
+        return float(found.group(1))
+
+    before = counted()
+    body = today(client).json()
+    right = key_of(db, body["question"]["id"])
+    first = answer(client, "2026-06-10", right)
+    headers = {"Authorization": f"Bearer {first.json()['token']}"}
+    assert answer(client, "2026-06-10", right, headers).status_code == 200  # the same answer
+    assert counted() == before + 1
