@@ -1204,9 +1204,10 @@
         h("ul", { class: "qz-facts" },
           h("li", { text: t("correctCount", { n: result.correct_count, total: result.question_count }) }),
           h("li", { text: t("duration", { time: time }) }),
-          result.rank ? h("li", { text: t("rank", { n: result.rank }) }) : null,
-          // Held for review: the server's notice, already in the participant's language.
-          result.held && result.notice ? h("li", { role: "status", text: result.notice }) : null)),
+          result.rank ? h("li", { text: t("rank", { n: result.rank }) }) : null),
+        // Held for review: the server's notice, already in the participant's language (a
+        // paragraph of its own: an item of the list may not carry a role).
+        result.held && result.notice ? h("p", { role: "status", text: result.notice }) : null),
       cert,
       survey,
       h("button", { class: "qz-btn qz-btn--primary", type: "button", onclick: function () {

@@ -5,17 +5,18 @@ to download. The browser's requests are answered by the test client."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.plugins.dashboard import sign_in
+from tests.plugins.dashboard import OpenPage, sign_in
 from tests.plugins.staff import StaffFactory
 
 pytestmark = pytest.mark.browser
 
 
-def test_school_page_offers_the_kit(open_page: Any, roster: None, staff: StaffFactory) -> None:
+def test_school_page_offers_the_kit(
+    open_page: OpenPage, roster: None, staff: StaffFactory, page_errors: list[str]
+) -> None:
     staff("school", school="S001", username="kit-teacher")
     page = open_page(375, 667)
     page.select_option("#lang", "ja")
@@ -42,15 +43,15 @@ def test_school_page_offers_the_kit(open_page: Any, roster: None, staff: StaffFa
         assert body.startswith(b"%PDF" if name.endswith(".pdf") else b"\x89PNG")
     page.locator("#kit").scroll_into_view_if_needed()
     page.screenshot(path="/tmp/staff-dashboard-kit-375-ja.png")
-    assert page.errors == []
+    assert page_errors == []
 
 
 def test_city_and_district_pages_have_no_kit(
-    open_page: Any, roster: None, staff: StaffFactory
+    open_page: OpenPage, roster: None, staff: StaffFactory, page_errors: list[str]
 ) -> None:
     staff("city", username="kit-city")
     page = open_page(1280, 800)
     sign_in(page, "kit-city")
     page.wait_for_selector("#table-districts")
     assert page.locator("#kit").is_hidden()
-    assert page.errors == []
+    assert page_errors == []

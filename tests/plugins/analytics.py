@@ -65,7 +65,9 @@ def _version_of(db: Session, attempt_id: int, number: int) -> int:
 
 
 @pytest.fixture
-def answered(client: TestClient, db: Session, school: str, clock: Clock) -> list[Answered]:
+def answered_questions(
+    client: TestClient, db: Session, school: str, clock: Clock
+) -> list[Answered]:
     """24 adults (zh, en) and 12 students of S001 (黄浦区, ko); a third try again."""
     rng = random.Random(7)
     out = []

@@ -53,7 +53,10 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 6
 
 def fit_campaigns(content: Path) -> None:
     """While the shipped bank is still growing, lower the campaigns' draw counts to what it
-    holds, so that the page is tested against the real questions and campaign."""
+    holds, so that the page is tested against the real questions and campaign. The test's
+    phone answers a paper in seconds, faster than any person: the minimum time per question
+    is lifted here, or every result would be held for review (that rule has tests of its
+    own, through the API)."""
     sizes = stratum_sizes(load_bank(content / "quiz").questions)
     for path in sorted((content / "campaigns").glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -70,6 +73,7 @@ def fit_campaigns(content: Path) -> None:
                 if have:
                     kept.append({**rule, "count": min(rule["count"], have)})
             rules["draw"] = kept
+            rules["integrity"] = {"min_seconds_per_question": 0}
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
 
 

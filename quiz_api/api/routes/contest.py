@@ -6,10 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from quiz_api.api.deps import CurrentScope, CurrentStaff, NowDep, ResourcesDep, SessionDep
+from quiz_api.api.deps import (
+    AttemptId,
+    CurrentScope,
+    CurrentStaff,
+    NowDep,
+    ResourcesDep,
+    SessionDep,
+)
 from quiz_api.api.downloads import DOWNLOADS, Format, FormatQ, LangQ, download
 from quiz_api.api.problems import problem_responses
 from quiz_api.core.languages import Lang
@@ -87,7 +94,7 @@ def decide(
     account: CurrentStaff,
     now: NowDep,
     body: DecisionIn,
-    attempt_id: Annotated[int, Path(ge=1, le=2**62)],
+    attempt_id: AttemptId,
 ) -> review_service.Review:
     result = review_service.decide(session, account, attempt_id, body.decision, body.reason, now)
     ranks = resources.ranks

@@ -16,13 +16,13 @@ URL = "/api/v1/reports/questions"
 
 
 def test_city_staff_see_every_question_with_fractions(
-    client: TestClient, staff: StaffFactory, clock: Clock, answered: list[Answered]
+    client: TestClient, staff: StaffFactory, clock: Clock, answered_questions: list[Answered]
 ) -> None:
     clock.advance(minutes=1)
     city = staff("city")
     body = client.get(URL, headers=city).json()
     assert body["attempts"] == "first" and body["age_seconds"] == 0
-    firsts = [a for a in answered if a.first]
+    firsts = [a for a in answered_questions if a.first]
     assert {p["track"]: p["participants"] for p in body["papers"]} == {
         "adult": sum(a.track == "adult" for a in firsts),
         "student": sum(a.track == "student" for a in firsts),
@@ -32,7 +32,7 @@ def test_city_staff_see_every_question_with_fractions(
         assert all(0 <= o["share"] <= 1 for o in question["options"])
     everything = client.get(URL, headers=city, params={"attempts": "all", "track": "adult"}).json()
     assert [p["participants"] for p in everything["papers"]] == [
-        sum(a.track == "adult" for a in answered)
+        sum(a.track == "adult" for a in answered_questions)
     ]
     # Only the English attempts, in English.
     english = client.get(URL, headers=city, params={"lang": "en", "track": "adult"}).json()
@@ -47,7 +47,7 @@ def test_city_staff_see_every_question_with_fractions(
 
 
 def test_district_staff_read_their_district_only(
-    client: TestClient, staff: StaffFactory, clock: Clock, answered: list[Answered]
+    client: TestClient, staff: StaffFactory, clock: Clock, answered_questions: list[Answered]
 ) -> None:
     clock.advance(minutes=1)
     huangpu = staff("district", district="黄浦区")
@@ -61,7 +61,7 @@ def test_district_staff_read_their_district_only(
 
 
 def test_school_staff_see_facility_only(
-    client: TestClient, staff: StaffFactory, clock: Clock, answered: list[Answered]
+    client: TestClient, staff: StaffFactory, clock: Clock, answered_questions: list[Answered]
 ) -> None:
     clock.advance(minutes=1)
     body = client.get(URL, headers=staff("school", school="S001")).json()
@@ -72,7 +72,7 @@ def test_school_staff_see_facility_only(
 
 
 def test_downloads(
-    client: TestClient, staff: StaffFactory, clock: Clock, answered: list[Answered]
+    client: TestClient, staff: StaffFactory, clock: Clock, answered_questions: list[Answered]
 ) -> None:
     clock.advance(minutes=1)
     city = staff("city")

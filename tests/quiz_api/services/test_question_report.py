@@ -1,6 +1,6 @@
 """Question analytics from real submissions: participants answer through the API, the
 refresh adds their results to the stored sums, and the report's figures are checked against
-the statistics module over what the test itself answered (not the code under test)."""
+the statistics module over what the test itself answered_questions (not the code under test)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,10 @@ from tests.plugins.app import Clock
 from tests.plugins.factories import join
 
 
-def _expected(answered: list[Answered], track: str, first_only: bool) -> dict[str, object]:
-    rows = [a for a in answered if a.track == track and (a.first or not first_only)]
+def _expected(
+    answered_questions: list[Answered], track: str, first_only: bool
+) -> dict[str, object]:
+    rows = [a for a in answered_questions if a.track == track and (a.first or not first_only)]
     by_question: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for a in rows:
         for qid, ok in a.right.items():
@@ -36,16 +38,16 @@ def _expected(answered: list[Answered], track: str, first_only: bool) -> dict[st
 
 @pytest.mark.parametrize("first_only", [True, False])
 def test_figures_match_the_statistics_module(
-    engine: Engine, db: Session, clock: Clock, answered: list[Answered], first_only: bool
+    engine: Engine, db: Session, clock: Clock, answered_questions: list[Answered], first_only: bool
 ) -> None:
     content = ContentCaches()
     clock.advance(minutes=1)
     done = service.refresh(engine, content, CAMPAIGN, clock.now)
-    assert done.stored and done.results == len(answered)
+    assert done.stored and done.results == len(answered_questions)
     report = service.question_report(
         db, content, CAMPAIGN, CITY, "en", clock.now, track="adult", first_only=first_only
     )
-    expected = _expected(answered, "adult", first_only)
+    expected = _expected(answered_questions, "adult", first_only)
     by_question: dict[str, list[tuple[int, int]]] = expected["by_question"]  # type: ignore[assignment]
     assert {q.question_id for q in report.questions} == set(by_question)
     for question in report.questions:
@@ -78,7 +80,11 @@ def test_figures_match_the_statistics_module(
 
 
 def test_refresh_adds_only_new_results_and_rebuild_agrees(
-    engine: Engine, db: Session, clock: Clock, answered: list[Answered], client: TestClient
+    engine: Engine,
+    db: Session,
+    clock: Clock,
+    answered_questions: list[Answered],
+    client: TestClient,
 ) -> None:
     content = ContentCaches()
     clock.advance(minutes=1)
@@ -86,7 +92,7 @@ def test_refresh_adds_only_new_results_and_rebuild_agrees(
     # Nothing new: nothing added, the watermark moves on.
     clock.advance(minutes=1)
     again = service.refresh(engine, content, CAMPAIGN, clock.now)
-    assert (first.results, again.results, again.stored) == (len(answered), 0, True)
+    assert (first.results, again.results, again.stored) == (len(answered_questions), 0, True)
     # One more participant later: only that result is read.
     headers = join(client, track="adult", lang="ja")
     take(client, db, headers, random.Random(1), 0.0)
@@ -94,7 +100,7 @@ def test_refresh_adds_only_new_results_and_rebuild_agrees(
     assert service.refresh(engine, content, CAMPAIGN, clock.now).results == 1
     incremental = _summary(db, content, clock)
     rebuilt = service.rebuild(engine, content, CAMPAIGN, clock.now)
-    assert rebuilt.results == len(answered) + 1
+    assert rebuilt.results == len(answered_questions) + 1
     assert _summary(db, content, clock) == incremental
 
 
@@ -108,7 +114,7 @@ def _summary(db: Session, content: ContentCaches, clock: Clock) -> object:
 
 
 def test_a_refresh_that_lost_the_race_writes_nothing(
-    engine: Engine, db: Session, clock: Clock, answered: list[Answered]
+    engine: Engine, db: Session, clock: Clock, answered_questions: list[Answered]
 ) -> None:
     content = ContentCaches()
     clock.advance(minutes=1)
@@ -120,10 +126,12 @@ def test_a_refresh_that_lost_the_race_writes_nothing(
     stored = service._store(db, CAMPAIGN, since - timedelta(seconds=1), since, clock.now, {}, 5)
     assert not stored
     db.expire_all()
-    assert db.get(QuestionStatState, CAMPAIGN).results == len(answered)  # type: ignore[union-attr]
+    assert db.get(QuestionStatState, CAMPAIGN).results == len(answered_questions)  # type: ignore[union-attr]
 
 
-def test_scopes(engine: Engine, db: Session, clock: Clock, answered: list[Answered]) -> None:
+def test_scopes(
+    engine: Engine, db: Session, clock: Clock, answered_questions: list[Answered]
+) -> None:
     content = ContentCaches()
     clock.advance(minutes=1)
     service.refresh(engine, content, CAMPAIGN, clock.now)
@@ -138,7 +146,7 @@ def test_scopes(engine: Engine, db: Session, clock: Clock, answered: list[Answer
         service.question_report(db, content, CAMPAIGN, school, "zh", clock.now)
     # 12 students took part: facility only, of the questions seen by 10 first attempts or
     # more (the draw is random: which ones varies, the rule does not).
-    students = [a for a in answered if a.track == "student" and a.first]
+    students = [a for a in answered_questions if a.track == "student" and a.first]
     seen: dict[str, list[bool]] = defaultdict(list)
     for a in students:
         for qid, ok in a.right.items():
