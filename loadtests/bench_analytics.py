@@ -21,14 +21,14 @@ import json
 import os
 import statistics
 import time
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import typer
 from sqlalchemy import String, cast, create_engine, text
-from sqlalchemy.engine import make_url
 
-from loadtests.bench_reports import log, timed
+from loadtests.bench_reports import bench_database, log, timed
 
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REQUEST_LIMIT_S = 2.0
@@ -184,7 +184,6 @@ def main(
     keep: Annotated[bool, typer.Option("--keep", help="keep the database afterwards")] = False,
     reuse: Annotated[bool, typer.Option("--reuse", help="time an existing database")] = False,
 ) -> None:
-    from alembic import command
     from fastapi.testclient import TestClient
     from sqlmodel import Session, func, select
 
@@ -192,19 +191,14 @@ def main(
     from quiz_api.api.deps import get_now
     from quiz_api.core.config import Settings
     from quiz_api.db.engine import make_engine, session_scope
-    from quiz_api.db.migrate import alembic_config
     from quiz_api.db.models import QuestionStatCell, StaffRole
     from quiz_api.services import question_report
     from quiz_api.services.caches import ContentCaches
     from quiz_api.services.staff import create_account
 
-    url = make_url(server).set(database=database).render_as_string(False)
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    cleanup = ExitStack()  # the database goes when the figures are in (unless --keep)
+    url = cleanup.enter_context(bench_database(server, database, fresh=not reuse, keep=keep))
     if not reuse:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{database}"'))
-        command.upgrade(alembic_config(url), "head")
         log(f"generating {attempts:,} attempts of 20 questions in {database}")
         generate(url, attempts)
 
@@ -289,10 +283,7 @@ def main(
             status = 1
     load = os.getloadavg()
     log(f"load average: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} ({os.cpu_count()} cores)")
-    if not keep:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-    admin.dispose()
+    cleanup.close()
     raise typer.Exit(status)
 
 

@@ -22,6 +22,8 @@ import json
 import os
 import statistics
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -166,6 +168,31 @@ def timed(call: Any, runs: int) -> list[float]:
     return times
 
 
+@contextmanager
+def bench_database(server: str, database: str, *, fresh: bool, keep: bool) -> Iterator[str]:
+    """The URL of a database of the benchmark's own on the PostgreSQL server: made anew and
+    migrated when ``fresh`` (else an existing one is timed again), dropped after unless
+    ``keep``."""
+    from alembic import command
+
+    from quiz_api.db.migrate import alembic_config
+
+    url = make_url(server).set(database=database).render_as_string(False)
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        if fresh:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+                connection.execute(text(f'CREATE DATABASE "{database}"'))
+            command.upgrade(alembic_config(url), "head")
+        yield url
+        if not keep:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 
@@ -181,25 +208,19 @@ def main(
     reuse: Annotated[bool, typer.Option("--reuse", help="time an existing database")] = False,
 ) -> None:
 
-    from alembic import command
     from fastapi.testclient import TestClient
 
     from quiz_api.api.app import create_app
     from quiz_api.api.deps import get_now
     from quiz_api.core.config import Settings
     from quiz_api.db.engine import make_engine, session_scope
-    from quiz_api.db.migrate import alembic_config
     from quiz_api.db.models import StaffRole
     from quiz_api.services import reports
     from quiz_api.services.staff import create_account
 
-    url = make_url(server).set(database=database).render_as_string(False)
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    cleanup = ExitStack()  # the database goes when the figures are in (unless --keep)
+    url = cleanup.enter_context(bench_database(server, database, fresh=not reuse, keep=keep))
     if not reuse:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{database}"'))
-        command.upgrade(alembic_config(url), "head")
         log(
             f"generating {school_count:,} schools, {students:,} students, "
             f"{attempts:,} attempts in {database}"
@@ -317,10 +338,7 @@ def main(
     if per_school[slowest] >= SCHOOL_LIMIT_S:
         log("FAIL: a school report takes 100 ms or more")
         status = 1
-    if not keep:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-    admin.dispose()
+    cleanup.close()
     raise typer.Exit(status)
 
 
