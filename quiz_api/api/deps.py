@@ -167,13 +167,6 @@ CurrentParticipant = Annotated[Participant, Depends(_require_participant)]
 ParticipantId = Annotated[int, Depends(_require_participant_id)]
 
 
-def site_base(request: Request, settings: Settings) -> str:
-    """The site's public address, ending in ``/``: ``SITE_URL``, the one the site build uses
-    (``make run``'s own address by default)."""
-    base = settings.site_url
-    return base if base.endswith("/") else base + "/"
-
-
 def quiz_page_url(request: Request, lang: str, **query: str) -> str:
     """The address of the quiz page in ``lang`` on this site (Chinese at the root)."""
     return f"{request.base_url}{url_prefix(lang)}quiz/?{urlencode(query)}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from quiz_api.api.deps import (
     OPTIONAL_TOKEN,
@@ -17,7 +17,6 @@ from quiz_api.api.deps import (
     OptionalParticipant,
     SessionDep,
     SettingsDep,
-    site_base,
 )
 from quiz_api.api.problems import problem_responses
 from quiz_api.api.schemas import (
@@ -32,8 +31,9 @@ from quiz_api.api.schemas import (
     StreakOut,
 )
 from quiz_api.content.bank import Level
+from quiz_api.core.config import normalise_site_url
 from quiz_api.core.errors import DomainError, ProblemType
-from quiz_api.core.languages import DEFAULT_LANG, Lang
+from quiz_api.core.languages import DEFAULT_LANG, Lang, url_prefix
 from quiz_api.core.tokens import participant_token
 from quiz_api.db.models import Track
 from quiz_api.rendering.daily_card import DailyCard, render_daily_card
@@ -237,7 +237,6 @@ def daily_archive(
     summary="The share card of a day's question (PNG): the question and a QR code, no answer",
 )
 def card(
-    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     content: ContentDep,
@@ -252,14 +251,13 @@ def card(
     shown = require_past_or_today(daily_spec, _date(day), now)  # tomorrow's stays unseen
     group = audience(session, track, level, None, settings.primary_last_grade)
     daily = question_on(daily_spec, content, session, group, shown)
-    prefix = "" if lang.value == DEFAULT_LANG else f"{lang.value}/"
     png = render_daily_card(
         DailyCard(
             lang=lang.value,
             day=shown,
             stem=daily.text("stem", lang.value),
             options=daily.options(lang.value),
-            url=f"{site_base(request, settings)}{prefix}daily/?src=card",
+            url=f"{normalise_site_url(settings.site_url)}{url_prefix(lang.value)}daily/?src=card",
         )
     )
     # The same image for everyone; a past day's never changes.
