@@ -12,7 +12,9 @@ from quiz_api.api.problems import problem_responses, redirect_response
 from quiz_api.core.errors import DomainError, ProblemType
 
 STATIC = Path(__file__).resolve().parent / "static"
-ASSETS = {"app.js": "text/javascript", "kit.js": "text/javascript", "app.css": "text/css"}
+# Every script and style sheet of static/: a view of the dashboard is one more .js file here.
+_TYPES = {".js": "text/javascript", ".css": "text/css"}
+ASSETS = {path.name: _TYPES[path.suffix] for path in STATIC.iterdir() if path.suffix in _TYPES}
 HEADERS = {
     "Cache-Control": "no-cache",
     # Nothing from elsewhere: scripts, styles and data come from this server only.
@@ -62,7 +64,7 @@ def staff_page() -> FileResponse:
         # 422 cannot happen (any name is a string), but FastAPI would document its own.
         **problem_responses(404, 422),
     },
-    summary="The dashboard's scripts (app.js, kit.js) and style sheet (app.css)",
+    summary="The dashboard's scripts (app.js and one file a view) and style sheet (app.css)",
 )
 def staff_asset(name: str) -> FileResponse:
     if name not in ASSETS:
