@@ -1,7 +1,8 @@
 """A morning push: the office's account sends today's question to its followers, who open
 it within minutes. Each reads today's question (the anonymous, cacheable read), most answer
 it (a visitor's first answer creates an adult participant and returns a token), some look
-at the archive; a few come back later and read their own result with the token."""
+at the archive; who answered comes back and reads their own result with the token, and the
+simulated phone then stands for the next follower."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from locust import task
 
 from loadtests.common import thresholds
 from loadtests.common.config import CONFIG
+from loadtests.common.data import random_address
 from loadtests.common.quiz import API, QuizUser, fail, fail_answer
 
 thresholds.install()
@@ -41,8 +43,12 @@ class Follower(QuizUser):
         if question is None:
             return
         if self.token is not None:
-            # Came back later: the personal read was the visit; the next is much later.
-            self.think(self.rng.uniform(60, 300))
+            # Came back later and read their own result: this phone is done for the morning,
+            # and the simulated user becomes the next follower who opens the push, so a run
+            # is a stream of followers (tens of thousands of answers), not the same few.
+            self.token = None
+            self.address = random_address(self.rng)
+            self.think(self.rng.uniform(1, 5))
             return
         self.think(self.rng.uniform(5, 20))  # reading the question
         if self.rng.random() < 0.8:
