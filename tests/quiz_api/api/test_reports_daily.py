@@ -1,74 +1,21 @@
-"""The daily question's staff report: the figures of a small hand-made set of answers (worked
-out below), the walls between roles, the small-group rule, the downloads and the dates."""
+"""The daily question's staff report: the figures of a small hand-made set of answers
+(``DAILY_ANSWERS`` of tests/plugins/reports.py, worked out by hand here), the walls between
+roles, the small-group rule, the downloads and the dates."""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlmodel import Session, select
 
-from quiz_api.db.models import DailyAnswer, Participant, QuestionVersion
-from tests.plugins import factories
 from tests.plugins.app import assert_problem
 from tests.plugins.staff import StaffFactory
 
 URL = "/api/v1/reports/daily"
 PERIOD = {"from": "2026-06-08", "to": "2026-06-10"}
-# (day, school, district, audience, answers, correct). The clock's today is 2026-06-10.
-ANSWERS = [
-    ("2026-06-08", "S001", "黄浦区", "secondary", 12, 9),
-    ("2026-06-08", "S002", "徐汇区", "primary", 3, 1),
-    ("2026-06-08", None, "黄浦区", "adult", 2, 2),  # adults who gave their district
-    ("2026-06-08", None, None, "adult", 5, 4),  # adults who did not: the city's only
-    ("2026-06-09", "S001", "黄浦区", "secondary", 4, 4),
-    ("2026-06-09", None, None, "adult", 10, 5),
-    ("2026-06-10", "S002", "徐汇区", "primary", 10, 6),
-]
-
-
-@pytest.fixture
-def daily_answers(db: Session, school: str) -> None:
-    version = db.exec(select(QuestionVersion.id)).first()
-    assert version is not None
-    for day, code, district, audience, answers, correct in ANSWERS:
-        when = datetime.fromisoformat(f"{day}T02:00:00+00:00")
-        student = audience != "adult"
-        for n in range(answers):
-            participant = Participant(
-                campaign_id=factories.campaign()["id"],
-                track="student" if student else "adult",
-                lang="zh",
-                nickname=f"n{n}",
-                school_code=code,
-                district=district,
-                grade=7 if student else None,
-                class_name="1班" if student else None,
-                day=day,
-                created_at=when,
-            )
-            db.add(participant)
-            db.flush()
-            assert participant.id is not None
-            db.add(
-                DailyAnswer(
-                    participant_id=participant.id,
-                    day=day,
-                    audience=audience,
-                    question_version_id=version,
-                    choices=[0],
-                    correct=n < correct,
-                    district=district,
-                    school_code=code,
-                    answered_at=when,
-                )
-            )
-    db.commit()
 
 
 def get(client: TestClient, headers: dict[str, str], **params: str) -> Any:
