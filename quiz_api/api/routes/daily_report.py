@@ -12,7 +12,13 @@ from fastapi import APIRouter, Query
 from quiz_api.api.deps import CurrentScope, DailySpecDep, DistrictsDep, NowDep, SessionDep
 from quiz_api.api.downloads import DOWNLOADS, Format, FormatQ, LangQ, download
 from quiz_api.api.problems import problem_responses
-from quiz_api.api.schemas import DailyFigureOut, DailyLineOut, DailyReportOut, DailyUnitOut
+from quiz_api.api.schemas import (
+    PRINTABLE,
+    DailyFigureOut,
+    DailyLineOut,
+    DailyReportOut,
+    DailyUnitOut,
+)
 from quiz_api.content.daily import Group
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.core.languages import Lang
@@ -144,9 +150,12 @@ def daily(
     from_: FromQ = None,
     to: ToQ = None,
     district: Annotated[
-        str | None, Query(max_length=100, description="a district's code or name")
+        str | None,
+        Query(max_length=100, pattern=PRINTABLE, description="a district's code or name"),
     ] = None,
-    school: Annotated[str | None, Query(max_length=32, description="a school's code")] = None,
+    school: Annotated[
+        str | None, Query(max_length=32, pattern=PRINTABLE, description="a school's code")
+    ] = None,
     fmt: FormatQ = Format.json,
     lang: LangQ = Lang.zh,
 ) -> Any:
