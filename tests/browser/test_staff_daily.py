@@ -70,6 +70,14 @@ def test_city_view_of_the_daily_question(
     assert asked == []
     page.locator("#daily-report").scroll_into_view_if_needed()
     page.screenshot(path="/tmp/staff-dashboard-daily-1280.png")
+
+    # Drilling down to a district: the view follows with that district's figures.
+    page.click("#table-districts a:has-text('Huangpu District')")
+    page.wait_for_selector("#daily-days tfoot:has-text('18')")
+    assert page.locator("#daily-districts").count() == 0
+    assert cells(page, "2026-06-08")[1:4] == ["14", "78.6%", "fewer than 10"]
+    assert cells(page, "2026-06-09")[1] == "fewer than 10"
+    assert len(asked) == 1 and "district=huangpu" in asked[0]
     assert page_errors == []
 
 

@@ -197,7 +197,8 @@
     current.lang = d.lang || "zh";
     if (!report) { box.hidden = true; return; }
     var params = scopeParams(report);
-    var key = report.level + ":" + (report.code || "");
+    // Another sign-in (another token) asks again, even for the same unit.
+    var key = d.token + "|" + report.level + ":" + (report.code || "");
     if (key === current.key) {
       // The same unit: drawn again only in another language (the figures are kept).
       if (current.data && current.drawn !== current.lang) draw(d.token, params);
