@@ -28,6 +28,7 @@ from quiz_api.api.routes import (
     certificate,
     contest,
     daily,
+    daily_report,
     health,
     leaderboards,
     noop,
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         wechat,
         certificate,
         daily,
+        daily_report,
     ):
         api.include_router(module.router)
     app.include_router(api)

@@ -353,6 +353,42 @@ class DailyArchiveOut(BaseModel):
     days: list[DailyArchiveDay]
 
 
+# --- the daily question's staff report (quiz_api/api/routes/daily_report.py) ------------------
+
+
+class DailyFigureOut(BaseModel):
+    # Both null with ``fewer_than`` set: a group under the report's ``min_group`` people
+    # (below the city's own figures), not shown.
+    answers: int | None
+    correct_share: float | None
+    fewer_than: int | None = None
+
+
+class DailyLineOut(DailyFigureOut):
+    date: str | None  # null in a unit's ``totals`` (the whole period)
+    by_audience: dict[str, DailyFigureOut]  # adult, primary, secondary
+
+
+class DailyUnitOut(BaseModel):
+    level: Literal["city", "district", "school"]
+    district: str | None
+    district_code: str | None
+    school_code: str | None
+    school_name: str | None
+    totals: DailyLineOut
+    days: list[DailyLineOut]
+
+
+class DailyReportOut(DailyUnitOut):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    timezone: str
+    min_group: int
+    districts: list[DailyUnitOut] | None = None  # the city's: one per district
+
+
 class LiveOut(BaseModel):
     status: Literal["ok"]
 

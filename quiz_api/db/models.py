@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any, cast
 
 from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from quiz_api.core.tracks import Track as Track  # re-exported: the tables' column type
 from quiz_api.db.engine import UTCDateTime
@@ -419,6 +419,14 @@ class DailyAnswer(SQLModel, table=True):
     answered_at: datetime = _utc()
 
 
-# The day's share of correct answers per audience, and the staff report per day.
-Index("ix_daily_answer_day", DailyAnswer.day, DailyAnswer.audience, DailyAnswer.correct)  # type: ignore[arg-type]
+# The day's share of correct answers per audience, and the staff report per day, group and
+# district or school: both read this index alone (migration 0009).
+Index(
+    "ix_daily_answer_day",
+    col(DailyAnswer.day),
+    col(DailyAnswer.audience),
+    col(DailyAnswer.district),
+    col(DailyAnswer.school_code),
+    col(DailyAnswer.correct),
+)
 DAILY_ANSWER = _table(DailyAnswer)

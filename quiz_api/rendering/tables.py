@@ -109,13 +109,63 @@ HEADERS: dict[str, dict[str, str]] = {
         "ja": "クロンバックα",
     },
     "alpha_se": {"zh": "测量标准误", "en": "standard error", "ko": "표준오차", "ja": "標準誤差"},
+    # The daily question's report (a participant answers once a day: answers are people).
+    "answers": {"zh": "作答人数", "en": "answers", "ko": "응답 수", "ja": "回答数"},
+    "correct_share": {"zh": "正确率", "en": "correct share", "ko": "정답 비율", "ja": "正答率"},
+    "adult_answers": {
+        "zh": "成人作答人数",
+        "en": "adult answers",
+        "ko": "성인 응답 수",
+        "ja": "成人の回答数",
+    },
+    "adult_correct_share": {
+        "zh": "成人正确率",
+        "en": "adult correct share",
+        "ko": "성인 정답 비율",
+        "ja": "成人の正答率",
+    },
+    "primary_answers": {
+        "zh": "小学生作答人数",
+        "en": "primary answers",
+        "ko": "초등학생 응답 수",
+        "ja": "小学生の回答数",
+    },
+    "primary_correct_share": {
+        "zh": "小学生正确率",
+        "en": "primary correct share",
+        "ko": "초등학생 정답 비율",
+        "ja": "小学生の正答率",
+    },
+    "secondary_answers": {
+        "zh": "中学生作答人数",
+        "en": "secondary answers",
+        "ko": "중고등학생 응답 수",
+        "ja": "中高生の回答数",
+    },
+    "secondary_correct_share": {
+        "zh": "中学生正确率",
+        "en": "secondary correct share",
+        "ko": "중고등학생 정답 비율",
+        "ja": "中高生の正答率",
+    },
 }
 SHEETS = {
     "units": {"zh": "数据", "en": "figures", "ko": "수치", "ja": "数値"},
     "daily": {"zh": "每日", "en": "daily", "ko": "일별", "ja": "日別"},
     "questions": {"zh": "题目", "en": "questions", "ko": "문항", "ja": "設問"},
-    "papers": {"zh": "试卷", "en": "papers", "ko": "시험지", "ja": "試験"},
+    "districts": {"zh": "各区", "en": "districts", "ko": "구별", "ja": "区別"},
 }
+# Cell texts: a hidden small group ("fewer than 10") and a period's total row.
+FEWER_THAN = {"zh": "少于{n}人", "en": "fewer than {n}", "ko": "{n}명 미만", "ja": "{n}人未満"}
+TOTAL = {"zh": "合计", "en": "total", "ko": "합계", "ja": "合計"}
+
+
+def fewer_than(n: int, lang: str) -> str:
+    return FEWER_THAN.get(lang, FEWER_THAN["en"]).format(n=n)
+
+
+def total_label(lang: str) -> str:
+    return TOTAL.get(lang, TOTAL["en"])
 
 
 def header(column: str, lang: str) -> str:

@@ -1,6 +1,6 @@
 """Participation data for the reports, the survey reports and the staff dashboard: the
-hand-made roster whose figures the report tests work out by hand, and the shipped survey
-with answers on top of it."""
+hand-made roster whose figures the report tests work out by hand, the shipped survey
+with answers on top of it, and daily-question answers for its report."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from quiz_api.content.survey import load_surveys
 from quiz_api.core.config import PROJECT_ROOT
 from quiz_api.db.engine import session_scope
-from quiz_api.db.models import Attempt, BestScore, Participant, Result
+from quiz_api.db.models import Attempt, BestScore, DailyAnswer, Participant, QuestionVersion, Result
 from quiz_api.services import survey as survey_service
 from quiz_api.services.schools import import_roster, parse_roster
 from quiz_api.services.survey import SurveyCache
@@ -174,3 +174,55 @@ def answered(engine: Engine, db: Session, shipped_survey: None, roster: None) ->
     respond(engine, db, "S001", "黄浦区", [5] * 6 + [4] * 3 + [3, 2, 1])  # 12: 9 satisfied
     respond(engine, db, "S002", "徐汇区", [5] * 4 + [1] * 4)  # 8: below the group minimum
     respond(engine, db, "", "", [4] * 10, track="adult")
+
+
+# Daily-question answers: (day, school, district, audience, answers, correct), on the
+# ``school`` fixture's two schools. The clock's today is 2026-06-10.
+DAILY_ANSWERS = [
+    ("2026-06-08", "S001", "黄浦区", "secondary", 12, 9),
+    ("2026-06-08", "S002", "徐汇区", "primary", 3, 1),
+    ("2026-06-08", None, "黄浦区", "adult", 2, 2),  # adults who gave their district
+    ("2026-06-08", None, None, "adult", 5, 4),  # adults who did not: the city's only
+    ("2026-06-09", "S001", "黄浦区", "secondary", 4, 4),
+    ("2026-06-09", None, None, "adult", 10, 5),
+    ("2026-06-10", "S002", "徐汇区", "primary", 10, 6),
+]
+
+
+@pytest.fixture
+def daily_answers(db: Session, school: str) -> None:
+    version = db.exec(select(QuestionVersion.id)).first()
+    assert version is not None
+    for day, code, district, audience, answers, correct in DAILY_ANSWERS:
+        when = datetime.fromisoformat(f"{day}T02:00:00+00:00")
+        student = audience != "adult"
+        for n in range(answers):
+            participant = Participant(
+                campaign_id=factories.campaign()["id"],
+                track="student" if student else "adult",
+                lang="zh",
+                nickname=f"n{n}",
+                school_code=code,
+                district=district,
+                grade=7 if student else None,
+                class_name="1班" if student else None,
+                day=day,
+                created_at=when,
+            )
+            db.add(participant)
+            db.flush()
+            assert participant.id is not None
+            db.add(
+                DailyAnswer(
+                    participant_id=participant.id,
+                    day=day,
+                    audience=audience,
+                    question_version_id=version,
+                    choices=[0],
+                    correct=n < correct,
+                    district=district,
+                    school_code=code,
+                    answered_at=when,
+                )
+            )
+    db.commit()

@@ -62,6 +62,9 @@ BEYOND_THE_SCHEMA = {
     "GET /api/v1/leaderboards/{track}",
     # The options of the day's question (A.. up to its count, one for a single choice).
     "POST /api/v1/daily/{track}/{day}/answer",
+    # `from` and `to` must be days that exist (2026-02-30 does not), in order, at most 366
+    # days apart: rules across two parameters and the calendar (validation-error).
+    "GET /api/v1/reports/daily",
 }
 ROSTER_SCHOOL = "S002"  # of the `school` fixture; it lists no classes, so any class is one
 
