@@ -79,8 +79,8 @@ DAILY_DAY = 0.6  # ... on each day from their joining on
 LANGS = ((Lang.zh, 0.86), (Lang.en, 0.06), (Lang.ko, 0.04), (Lang.ja, 0.04))
 SOURCES = ((JoinSource.class_link, 0.45), (JoinSource.school_link, 0.25), (None, 0.30))
 # Item response model: P(right) = 1 / (1 + exp(-SLOPE * (ability - DIFFICULTY))).
-DIFFICULTY = {"easy": -1.6, "medium": -0.4, "hard": 0.7}
-SLOPE = 1.3
+DIFFICULTY = {"easy": -1.6, "medium": -0.5, "hard": 0.3}
+SLOPE = 1.5
 LEARNED = 0.4  # a retry after reading the explanations knows a little more
 # Weights of the survey's answers 1..5: those who passed are a little happier.
 SURVEY_PASSED = (1, 3, 10, 40, 46)
@@ -342,7 +342,7 @@ def choose(rng: random.Random, question: Question, ability: float) -> list[int]:
         chosen = sorted(set(key) ^ {toggled})
         return chosen or sorted({rng.choice([o for o in options if o not in key] or key)})
     wrong = [o for o in options if o not in key]
-    return [rng.choices(wrong, weights=[3] + [1] * (len(wrong) - 1))[0]]
+    return [rng.choices(wrong, weights=[2] + [1] * (len(wrong) - 1))[0]]
 
 
 def _paper_answers(
