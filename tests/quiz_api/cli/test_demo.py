@@ -1,0 +1,86 @@
+"""`python -m quiz_api demo`: refused in production, once only, removable; what it prints."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
+from typer.testing import CliRunner
+
+from quiz_api.cli.schools import DEMO_ROSTER
+from quiz_api.core.config import Settings
+from quiz_api.db.engine import session_scope
+from quiz_api.db.models import Participant
+from quiz_api.services.schools import import_roster_file
+from tests.plugins.commands import run
+from tests.plugins.factories import DISTRICTS, SHIPPED_CONTENT
+
+PRODUCTION = {"QUIZ_ENV": "production", "QUIZ_SECRET_KEY": "p" * 40}
+
+
+def test_refused_in_production(tmp_path: Path) -> None:
+    env = {**PRODUCTION, "QUIZ_DATABASE_URL": f"sqlite:///{tmp_path / 'never.sqlite3'}"}
+    refused = run("demo", env=env)
+    assert refused.returncode == 2
+    assert "never made in production" in refused.stderr
+    skipped = run("demo", "--optional", env=env)  # what `make run` calls
+    assert skipped.returncode == 0 and "skipped in production" in skipped.stdout
+    assert run("demo", "--remove", env=env).returncode == 2
+    assert not (tmp_path / "never.sqlite3").exists()  # not even a database was made
+
+
+@pytest.fixture
+def demo_settings(
+    settings: Settings, engine: Engine, db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Settings:
+    """The tests' settings with a content folder that ships the demo roster, imported."""
+    import quiz_api.cli.demo
+
+    content = tmp_path / "content"
+    shutil.copytree(settings.content_dir, content)
+    (content / DEMO_ROSTER).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(SHIPPED_CONTENT / DEMO_ROSTER, content / DEMO_ROSTER)
+    with session_scope(engine) as session:
+        import_roster_file(session, content / DEMO_ROSTER, DISTRICTS)
+    changed = settings.model_copy(update={"content_dir": content})
+    monkeypatch.setattr(quiz_api.cli.demo, "get_settings", lambda: changed)
+    return changed
+
+
+def _count(db: Session, *conditions: object) -> int:
+    db.expire_all()
+    return db.exec(select(func.count()).select_from(Participant).where(*conditions)).one()  # type: ignore[arg-type]
+
+
+def test_demo_once_then_remove(demo_settings: Settings, db: Session) -> None:
+    from quiz_api.cli.main import app
+
+    runner = CliRunner()
+    made = runner.invoke(
+        app, ["demo", "--participants", "40", "--seed", "3", "--campaign", "test-campaign"]
+    )
+    assert made.exit_code == 0, made.output
+    said = " ".join(made.output.split())  # rich wraps at the terminal's width
+    assert "demo week 2026-06-24 to 2026-06-30 of test-campaign" in said
+    assert "3 results were submitted faster than the time-per-question rule" in said
+    assert "python -m quiz_api demo --remove deletes it" in said
+    assert "DEMO001:" in said
+    made_count = _count(db)
+    assert made_count == 40 and _count(db, col(Participant.demo)) == made_count
+
+    again = runner.invoke(app, ["demo", "--participants", "40"])
+    assert again.exit_code == 1
+    assert "demo data already present (40 participants); --remove first" in " ".join(
+        again.output.split()
+    )
+    quiet = runner.invoke(app, ["demo", "--optional"])
+    assert quiet.exit_code == 0 and "already present" in quiet.output
+    assert _count(db) == made_count
+
+    removed = runner.invoke(app, ["demo", "--remove"])
+    assert removed.exit_code == 0, removed.output
+    assert "demo removed: 40 participants" in " ".join(removed.output.split())
+    assert _count(db) == 0
