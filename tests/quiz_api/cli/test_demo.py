@@ -84,3 +84,30 @@ def test_demo_once_then_remove(demo_settings: Settings, db: Session) -> None:
     assert removed.exit_code == 0, removed.output
     assert "demo removed: 40 participants" in " ".join(removed.output.split())
     assert _count(db) == 0
+
+
+def test_ranks_in_redis_are_rebuilt_after_the_demo_and_its_removal(
+    demo_settings: Settings, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import redis
+
+    import quiz_api.cli.demo
+    from quiz_api.cli.main import app
+    from quiz_api.integrations.ranks import KEY_PREFIX
+    from tests.plugins.database import redis_url
+
+    with_redis = demo_settings.model_copy(update={"redis_url": redis_url()})
+    monkeypatch.setattr(quiz_api.cli.demo, "get_settings", lambda: with_redis)
+    client = redis.Redis.from_url(redis_url())
+    stale = f"{KEY_PREFIX}{with_redis.redis_namespace}:test-campaign:adult:city:"
+    runner = CliRunner()
+    try:
+        for args in (["demo", "--participants", "10"], ["demo", "--remove"]):
+            client.zadd(stale, {"1": 1.0})  # a board Redis kept from before
+            done = runner.invoke(app, args)
+            assert done.exit_code == 0, done.output
+            assert "ranks in Redis: dropped" in done.output
+            assert not client.exists(stale)
+    finally:
+        client.delete(stale)
+        client.close()
