@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 from typer.testing import CliRunner
@@ -15,8 +17,10 @@ from quiz_api.core.config import Settings
 from quiz_api.db.engine import session_scope
 from quiz_api.db.models import Participant
 from quiz_api.services.schools import import_roster_file
+from tests.plugins.app import Clock
 from tests.plugins.commands import run
 from tests.plugins.factories import DISTRICTS, SHIPPED_CONTENT
+from tests.plugins.staff import StaffFactory
 
 PRODUCTION = {"QUIZ_ENV": "production", "QUIZ_SECRET_KEY": "p" * 40}
 
@@ -111,3 +115,31 @@ def test_ranks_in_redis_are_rebuilt_after_the_demo_and_its_removal(
     finally:
         client.delete(stale)
         client.close()
+
+
+def test_a_newcomers_dashboard_shows_figures_after_the_demo(
+    demo_settings: Settings,
+    client: TestClient,
+    clock: Clock,
+    staff: StaffFactory,
+    shipped_survey: None,
+) -> None:
+    """What the staff dashboard reads, over HTTP, after `demo` (a city account)."""
+    from quiz_api.cli.main import app
+
+    made = CliRunner().invoke(app, ["demo", "--participants", "120", "--seed", "5"])
+    assert made.exit_code == 0, made.output
+    clock.now = datetime.now(UTC)
+    city = staff("city")
+
+    report = client.get("/api/v1/reports/city", headers=city).json()
+    assert report["totals"]["registered"] > 0 and report["totals"]["attempts"] > 0
+    assert report["daily"] and report["schools"]
+    school = client.get("/api/v1/reports/schools/DEMO001", headers=city).json()
+    assert school["totals"]["registered"] > 0 and school["classes"]
+    assert all(row["registered"] <= row["enrolled"] for row in school["classes"])
+    survey = client.get("/api/v1/reports/survey", headers=city).json()
+    assert any(group["n"] > 0 for q in survey["questions"] for group in q["groups"])
+    questions = client.get("/api/v1/reports/questions", headers=city).json()
+    assert sum(q["attempts"] for q in questions["questions"]) > 0
+    assert any(q["facility"] is not None for q in questions["questions"])
