@@ -143,3 +143,14 @@ def test_a_newcomers_dashboard_shows_figures_after_the_demo(
     questions = client.get("/api/v1/reports/questions", headers=city).json()
     assert sum(q["attempts"] for q in questions["questions"]) > 0
     assert any(q["facility"] is not None for q in questions["questions"])
+
+
+def test_no_campaign_to_show_fails_but_not_make_run(demo_settings: Settings, db: Session) -> None:
+    from quiz_api.cli.main import app
+
+    runner = CliRunner()
+    refused = runner.invoke(app, ["demo", "--campaign", "no-such-campaign"])
+    assert refused.exit_code == 1 and "no campaign with id 'no-such-campaign'" in refused.output
+    skipped = runner.invoke(app, ["demo", "--campaign", "no-such-campaign", "--optional"])
+    assert skipped.exit_code == 0 and "demo: skipped" in skipped.output
+    assert _count(db) == 0
