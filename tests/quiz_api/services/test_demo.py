@@ -5,6 +5,7 @@ back the database it found."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,6 +24,7 @@ from quiz_api.db.models import (
     Campaign,
     DailyAnswer,
     Participant,
+    QualifierList,
     Result,
     StaffRole,
     Track,
@@ -259,3 +261,51 @@ def test_a_campaign_without_results_loses_its_sums(engine: Engine, db: Session) 
     db.rollback()
     demo.refresh_aggregates(engine, content, [CAMPAIGN], NOW)
     assert db.execute(states).scalar_one() == 0
+
+
+@pytest.fixture
+def round_to_june_30(db: Session) -> Iterator[None]:
+    """The test campaign's student track with a round over the demo's week (the campaign
+    row outlives the test: put back after)."""
+    row = db.get(Campaign, CAMPAIGN)
+    assert row is not None
+    before = (row.config, row.content_hash)
+    config = dict(row.config)
+    student = dict(config["tracks"]["student"])
+    student["rounds"] = [
+        {
+            "id": "preliminary",
+            "opens_at": "2026-06-01T00:00:00+08:00",
+            "closes_at": "2026-06-30T23:59:59+08:00",
+            "qualify": {"top_per_district": 2, "min_score": 10},
+        }
+    ]
+    config["tracks"] = {**config["tracks"], "student": student}
+    row.config, row.content_hash = config, "with-rounds"
+    db.add(row)
+    db.commit()
+    yield
+    row = db.get(Campaign, CAMPAIGN)
+    assert row is not None
+    row.config, row.content_hash = before
+    db.add(row)
+    db.commit()
+
+
+def test_remove_drops_a_frozen_qualifier_list_the_demo_fell_in(
+    engine: Engine,
+    settings: Settings,
+    db: Session,
+    demo_roster: list[demo.DemoClass],
+    round_to_june_30: None,
+) -> None:
+    _play(engine, settings, db, demo_roster, participants=40)
+    frozen = QualifierList(
+        campaign_id=CAMPAIGN, track="student", round_id="preliminary", frozen_at=NOW, rows=[]
+    )
+    db.add(frozen)
+    db.commit()
+    removed = demo.remove_demo(engine, ContentCaches(), NOW)
+    assert removed.qualifier_lists == 1
+    db.expire_all()
+    assert db.exec(sm_select(func.count()).select_from(QualifierList)).one() == 0
