@@ -54,7 +54,7 @@ def demo_command(
         typer.Option(
             min=1,
             help="Participants in all, about 3 in 4 students [the roster's share of each "
-            "demo school and 500 adults: about 2,100]",
+            "demo school and 500 adults: about 2,070]",
         ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the simulation (same seed, same week)")] = 2026,

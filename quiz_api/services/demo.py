@@ -61,11 +61,11 @@ from quiz_api.services.questions import Question
 from quiz_api.services.survey import SurveyCache
 
 WEEK = 7  # days simulated
-DEFAULT_ADULTS = 500  # with the demo roster's 2,563 students: about 2,100 participants
+DEFAULT_ADULTS = 500  # with the demo roster's 2,563 students: about 2,070 participants
 STUDENT_SHARE = 0.75  # of ``participants`` when a total is asked for
 # Registration per school (in the order of their codes): some above the 90 % target, some
 # well below, so that the bars differ. Each class varies around its school's rate.
-SCHOOL_RATES = (0.96, 0.62, 0.93, 0.41, 0.33, 0.78, 0.55, 0.88)
+SCHOOL_RATES = (0.96, 0.56, 0.93, 0.36, 0.28, 0.78, 0.5, 0.88)
 # Nothing is later than ``now - MARGIN``: the question analytics read results up to
 # ``now - question_report.SETTLE``.
 MARGIN = timedelta(minutes=5)
@@ -73,8 +73,8 @@ HELD = 3  # results submitted deliberately too fast: the review list has somethi
 NEVER_STARTED = 0.04  # joined, never started an attempt
 ABANDONED = 0.03  # started one attempt and never submitted it
 RETRY = 0.14  # took a second attempt (a quarter of them a third)
-SURVEY = 0.32  # answered the survey after their first result
-DAILY = 0.35  # answered the daily question on some days of the week
+SURVEY = 0.3  # answered the survey after their first result
+DAILY = 0.3  # answered the daily question on some days of the week
 DAILY_DAY = 0.6  # ... on each day from their joining on
 LANGS = ((Lang.zh, 0.86), (Lang.en, 0.06), (Lang.ko, 0.04), (Lang.ja, 0.04))
 SOURCES = ((JoinSource.class_link, 0.45), (JoinSource.school_link, 0.25), (None, 0.30))
