@@ -167,10 +167,12 @@ class Week:
 def campaign_week(campaign: Campaign, spec: CampaignSpec, now: datetime) -> Week:
     """The week ending today, or at the campaign's close when that is earlier."""
     zone = ZoneInfo(spec.timezone)
-    if now < campaign.starts_at:
+    if now <= campaign.starts_at:
         opens = campaign.starts_at.astimezone(zone).date().isoformat()
         raise DemoRefused(f"campaign {campaign.id} opens on {opens}: there is no week to show")
     latest = min(now - MARGIN, campaign.ends_at)
+    if latest <= campaign.starts_at:
+        raise DemoRefused(f"campaign {campaign.id} has only just opened: there is no week to show")
     last = latest.astimezone(zone).date()
     first = max(last - timedelta(days=WEEK - 1), campaign.starts_at.astimezone(zone).date())
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]

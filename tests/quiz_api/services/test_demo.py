@@ -131,6 +131,8 @@ def test_no_week_before_the_campaign_opens(engine: Engine, db: Session) -> None:
     row = _campaign(content, db)
     with pytest.raises(demo.DemoRefused, match="opens on 2026-06-01"):
         demo.campaign_week(row, content.campaigns.spec(row), row.starts_at - timedelta(days=3))
+    with pytest.raises(demo.DemoRefused, match="only just opened"):
+        demo.campaign_week(row, content.campaigns.spec(row), row.starts_at + timedelta(minutes=1))
 
 
 def test_p_right_follows_the_stated_difficulty() -> None:
