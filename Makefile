@@ -7,10 +7,10 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast install system-deps site setup lint typecheck pytest loadtest clean
+.PHONY: run test test-fast install system-deps site setup demo lint typecheck pytest loadtest clean
 
-## run: set everything up and serve the site and the API on http://$(HOST):$(PORT)/ (SQLite)
-run: install site setup
+## run: set everything up, add a demo campaign week (never in production) and serve the site and the API on http://$(HOST):$(PORT)/ (SQLite)
+run: install site setup demo
 	$(BIN)/python -m quiz_api serve --host $(HOST) --port $(PORT)
 
 ## test: set everything up and run linters, type checks and the whole test suite
@@ -39,6 +39,10 @@ site: install
 ## setup: migrate the database and import the question bank and campaigns
 setup: install
 	$(BIN)/python -m quiz_api setup
+
+## demo: a campaign week of made-up participants of the demo schools, so the dashboards show figures (skipped when present or with QUIZ_ENV=production; remove: python -m quiz_api demo --remove)
+demo: setup
+	$(BIN)/python -m quiz_api demo --optional
 
 lint: install
 	$(BIN)/ruff check .

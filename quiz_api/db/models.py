@@ -98,6 +98,9 @@ class Participant(SQLModel, table=True):
     source: str | None = Field(default=None, max_length=16)
     day: str = Field(max_length=10)  # local date of joining, in the campaign's time zone
     created_at: datetime = _utc()
+    # Made up by ``python -m quiz_api demo`` (a newcomer's dashboards show figures), and
+    # removed with everything hanging off it by ``demo --remove``; never set by the API.
+    demo: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
 
 
 Index("ix_participant_campaign_school", Participant.campaign_id, Participant.school_code)  # type: ignore[arg-type]

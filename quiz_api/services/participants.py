@@ -102,6 +102,7 @@ class Newcomer:
     grade: int | None = None
     class_name: str | None = None
     source: JoinSource | None = None
+    demo: bool = False  # made up by ``python -m quiz_api demo``; never from a request
 
 
 def join(
@@ -141,6 +142,7 @@ def join(
         source=newcomer.source.value if newcomer.source else None,
         day=spec.local_day(now),
         created_at=now,
+        demo=newcomer.demo,
     )
     values = participant.model_dump(exclude={"id"})
     try:
