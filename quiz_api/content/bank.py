@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import string
 from collections import Counter
 from collections.abc import Iterable
@@ -30,6 +29,7 @@ from pydantic import (
 )
 from rapidfuzz import fuzz, process
 
+from quiz_api.content.sources import HOW_TO_CITE, unnamed_place
 from quiz_api.content.yamlsource import YamlSyntaxError, line_of, load_yaml
 from quiz_api.core.languages import LANGUAGES
 from quiz_api.core.tracks import Track
@@ -39,22 +39,6 @@ NEAR_DUPLICATE_SIMILARITY = 90  # percent, rapidfuzz ratio of two stems in one l
 LETTERS = string.ascii_uppercase
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-
-# A source the public cannot look up: a document of "a certain city" (江苏某市..., "a Jiangsu
-# city's outline"). The daily question shows every source to the public, so each must name
-# its place, or be a national or dated document.
-UNNAMED_PLACE = re.compile(
-    r"某(?:省|市|县|区|镇|乡|村|地)"
-    r"|\b(?:a|an|one|some)\s+(?:[\w-]+\s+){0,2}"
-    r"(?:province|city|county|district|town|village)(?:'s|’s)",
-    re.IGNORECASE,
-)
-
-
-def unnamed_place(source: str) -> str | None:
-    """The words of ``source`` that name a place without naming it, if any."""
-    found = UNNAMED_PLACE.search(source)
-    return found.group(0) if found else None
 
 
 class Category(StrEnum):
@@ -459,9 +443,7 @@ def load_bank(directory: Path) -> Bank:
                         path,
                         line_of(raw, ("questions", index, "source")),
                         f"the source names an unnamed place ({vague!r}), which nobody can look "
-                        "up — cite a national document (law, regulation, ministry document with "
-                        "its number or date) or a report with its outlet and date, or reword "
-                        "the question to what such a source says",
+                        f"up — {HOW_TO_CITE}, or reword the question to what such a source says",
                         question.id,
                         "source",
                     )
