@@ -19,6 +19,7 @@ import yaml
 
 from quiz_api.content.bank import CampaignSpec
 from quiz_api.content.bank import load_campaigns as load_campaign_files
+from quiz_api.content.sources import HOW_TO_CITE, unnamed_place
 from site_builder import DEFAULT_LANG, LANGS
 from site_builder.schedule import Schedule
 
@@ -33,6 +34,12 @@ CJK_RE = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]"
 )
 WORD_RE = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’-][A-Za-z0-9\u00c0-\u024f]+)*")
+HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+# Where a page lists its sources: a heading, or a line that starts with the label.
+SOURCES_HEADINGS = frozenset(
+    ("资料来源", "来源", "参考资料", "sources", "source", "references", "출처", "参考資料", "出典")
+)
+SOURCE_LINE_RE = re.compile(r"^\s*(?:[-*]\s+)?(?:资料来源|来源|sources?|출처|出典)\s*[:：]", re.I)
 # Pages every language build generates itself (links to them are always valid).
 GENERATED_DIRS = ("posts/", "tags/", "quiz/", "posters/", "feed.xml", "search/")
 
@@ -245,6 +252,71 @@ def check_links(
         )
 
 
+def check_sources(fm: FrontMatter, shown: Path, problems: list[Problem]) -> None:
+    """A page cites only what the public can look up: no "江苏某市" or "a Jiangsu city's"
+    outline (the question bank's own rule, :mod:`quiz_api.content.sources`).
+
+    A page cites in three places, and these are read: the lines of its sources section
+    (``## 资料来源``, ``## Sources``, ``## 출처``, ``## 出典``), a line that starts with
+    ``来源：``, ``Source:``, ``출처:`` or ``出典：``, and any parenthesis, in the text or in
+    the title, summary and description. Prose elsewhere is not read: "One district's pilot"
+    above a paragraph naming the district is not a citation."""
+    for key in ("title", "summary", "description"):
+        value = fm.data.get(key)
+        if isinstance(value, str):
+            for part in _parenthesised(value):
+                _unnamed_place(part, fm.lines[key], shown, problems)
+    in_code = False
+    in_sources = False
+    for offset, line in enumerate(fm.body.split("\n")):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_code = not in_code
+            continue
+        if in_code:
+            continue
+        text = re.sub(r"`[^`]*`", "", line)
+        heading = HEADING_RE.match(text)
+        if heading is not None:
+            in_sources = heading.group(1).strip().lower() in SOURCES_HEADINGS
+            continue
+        cited = [text] if in_sources or SOURCE_LINE_RE.match(text) else _parenthesised(text)
+        for part in cited:
+            _unnamed_place(part, fm.body_line + offset, shown, problems)
+
+
+def _parenthesised(text: str) -> list[str]:
+    """The outermost parentheses of ``text`` (ASCII or full-width; one left open runs to the
+    end of the text)."""
+    spans: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(text):
+        if char in "(（":
+            if depth == 0:
+                start = index + 1
+            depth += 1
+        elif char in ")）" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                spans.append(text[start:index])
+    if depth > 0:
+        spans.append(text[start:])
+    return spans
+
+
+def _unnamed_place(text: str, line: int, shown: Path, problems: list[Problem]) -> None:
+    vague = unnamed_place(text)
+    if vague is not None:
+        problems.append(
+            Problem(
+                shown,
+                line,
+                f"the source '{vague}' names no place, so nobody can look it up",
+                f"{HOW_TO_CITE}; leave out what only such a document says",
+            )
+        )
+
+
 def _generated(rel: str) -> bool:
     """A path the build generates in every language (post list pages, tags, quiz, ...)."""
     if rel in ("", "404.html", "feed.xml", "posts/", "posts/index.md"):
@@ -439,6 +511,7 @@ def parse_post(
             )
     draft, publish_at = _schedule_fields(data, lines, shown, problems)
     check_links(fm, src_uri, known, shown, problems)
+    check_sources(fm, shown, problems)
     if problems or post_date is None:
         return None, problems
     assert isinstance(title, str) and isinstance(summary, str)
@@ -563,6 +636,7 @@ def load_language(
                 problems.extend(exc.problems)
                 continue
             check_links(fm, src_uri, known, shown, problems)
+            check_sources(fm, shown, problems)
             if "order" in fm.data:
                 value = fm.data["order"]
                 if isinstance(value, str) and re.fullmatch(r"-?\d{1,4}", value.strip()):

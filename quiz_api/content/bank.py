@@ -29,6 +29,7 @@ from pydantic import (
 )
 from rapidfuzz import fuzz, process
 
+from quiz_api.content.sources import HOW_TO_CITE, unnamed_place
 from quiz_api.content.yamlsource import YamlSyntaxError, line_of, load_yaml
 from quiz_api.core.languages import LANGUAGES
 from quiz_api.core.tracks import Track
@@ -435,6 +436,18 @@ def load_bank(directory: Path) -> Bank:
                 errors.extend(_pydantic_errors(exc, path, raw, ("questions", index), item_id))
                 continue
             line = line_of(raw, ("questions", index))
+            vague = unnamed_place(question.source)
+            if vague is not None:
+                errors.append(
+                    ContentError(
+                        path,
+                        line_of(raw, ("questions", index, "source")),
+                        f"the source names an unnamed place ({vague!r}), which nobody can look "
+                        f"up — {HOW_TO_CITE}, or reword the question to what such a source says",
+                        question.id,
+                        "source",
+                    )
+                )
             if question.id in bank.where:
                 first_path, first_line = bank.where[question.id]
                 errors.append(

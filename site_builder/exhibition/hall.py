@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from quiz_api.content.sources import HOW_TO_CITE, unnamed_place
 from site_builder import LANGS
 
 HALL_FILE = "exhibition/hall.yaml"
@@ -181,12 +182,21 @@ def load_hall(content_root: Path) -> Hall | None:
                     pitch=pitch,
                 )
             )
+        source = reader.text(raw, "source", where)
+        for lang, cited in source.items():
+            vague = unnamed_place(cited)
+            if vague is not None:  # the question bank's rule (quiz_api.content.sources)
+                reader.problem(
+                    f"{where}.source.{lang}",
+                    f"the source '{vague}' names no place, so nobody can look it up — "
+                    f"{HOW_TO_CITE}",
+                )
         sections.append(
             Section(
                 id=sid,
                 title=reader.text(raw, "title", where),
                 intro=reader.text(raw, "intro", where),
-                source=reader.text(raw, "source", where),
+                source=source,
                 boards=tuple(boards),
                 panorama=reader.photo(raw, "panorama", where),
             )

@@ -53,6 +53,13 @@ CASES = {
         "broken internal link '../knowledge/nope.md'",
         "fix the path",
     ),
+    "unnamed-place-source": (
+        "---\ntitle: 标题\ndate: 2026-06-26\nsummary: 摘要\n---\n\n正文。\n\n"
+        "来源：江苏某市禁毒工作实施纲要。\n",
+        9,
+        "the source '某市' names no place",
+        "cite a national document",
+    ),
     "missing-summary": (
         "---\ntitle: 标题\ndate: 2026-06-26\n---\n\n正文。\n",
         4,

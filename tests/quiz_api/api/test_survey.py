@@ -57,8 +57,9 @@ def test_bad_survey_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(SurveyInvalid) as caught:
         load_surveys(tmp_path)
     text = "\n".join(caught.value.errors)
-    assert "needs 5 labels, has 4" in text
-    assert "questions.0.text.ko: Field required" in text
+    assert "scale 'agreement' has 4 labels — a scale needs exactly 5" in text
+    assert "field `questions.0.text.ko`: the ko text is missing — add `ko:`" in text
+    assert "the question id 'learned-something' is used twice" in text
 
 
 def test_import_is_versioned(

@@ -97,6 +97,43 @@ def test_near_duplicate_stems_are_rejected(tmp_path: Path) -> None:
     assert "near-duplicate of question q-first" in message and "stem.zh" in message
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "江苏某市禁毒工作实施纲要",
+        "《中华人民共和国禁毒法》第七十一条；某县公安局通报",
+        "a Jiangsu city's drug-control work outline, measure 13",
+        "Anti-Drug Law Art. 71; a county's notice",
+    ],
+)
+def test_a_source_naming_an_unnamed_place_is_refused(tmp_path: Path, source: str) -> None:
+    vague = factories.question("q-vague")
+    vague["source"] = source
+    folder = write(tmp_path, dump([factories.question("q-fine"), vague]))
+    [message] = errors_of(folder)
+    lines = (folder / "bank.yaml").read_text("utf-8").splitlines()
+    line = int(message.split(":")[1])
+    assert message.startswith(f"{folder / 'bank.yaml'}:{line}: question q-vague field `source`")
+    assert lines[line - 1].strip().startswith("source:")  # the line of the source itself
+    assert "unnamed place" in message and " — cite a national document" in message
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "《中华人民共和国禁毒法》第七十一条 (Anti-Drug Law of the PRC, Art. 71)",
+        "《全面巩固深化全国禁毒示范城市成果——海口市禁毒工作显成效》 (Haikou, Hainan, report "
+        "on the city's anti-drug results)",
+        "《2024年上海禁毒十大事件》 (Shanghai's top ten anti-drug events of 2024, a city-wide list)",
+    ],
+)
+def test_a_named_or_national_source_is_accepted(tmp_path: Path, source: str) -> None:
+    named = factories.question("q-named")
+    named["source"] = source
+    bank = load_bank(write(tmp_path, dump([named])))
+    assert bank.questions[0].source == source
+
+
 def test_yaml_syntax_error_gives_the_line(tmp_path: Path) -> None:
     folder = write(tmp_path, "questions:\n  - id: q-x\n    stem: [unclosed\n")
     [message] = errors_of(folder)

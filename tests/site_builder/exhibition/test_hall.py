@@ -100,6 +100,23 @@ def test_hall_problems_name_the_file_the_place_and_the_fix(tmp_path: Path) -> No
     )
 
 
+def test_a_section_source_naming_an_unnamed_place_is_refused(tmp_path: Path) -> None:
+    vague = "{zh: 江苏某市禁毒工作实施纲要, en: Anti-Drug Law, ko: 법, ja: 江蘇省のある市の要綱}"
+    text = (
+        f"title: {T4}\nintro: {T4}\nsections:\n"
+        f"  - id: first\n    title: {T4}\n    intro: {T4}\n"
+        f"    source: {vague}\n    boards:\n{BOARD}{BOARD}"
+    )
+    with pytest.raises(HallError) as info:
+        load_hall(write_hall(tmp_path, text))
+    assert [p.split("hall.yaml: ", 1)[1] for p in info.value.problems] == [
+        f"sections[0] (first).source.{lang}: the source '{found}' names no place, so nobody "
+        "can look it up — cite a national document (law, regulation, ministry document with "
+        "its number or date) or a report with its outlet and date"
+        for lang, found in (("zh", "某市"), ("ja", "省のある市"))
+    ]
+
+
 def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(HallError) as info:
         load_hall(write_hall(tmp_path, "title: {zh: a\nsections: [\n"))
