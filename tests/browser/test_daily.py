@@ -6,6 +6,7 @@ mode; axe-core; the share card signed inside WeChat. Screenshots go to SHOTS (lo
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, Response
 
 from tests.plugins.browser import WECHAT_UA, Phone, stored
 from tests.plugins.server import Live
@@ -28,6 +29,7 @@ new PerformanceObserver(function (list) {
   list.getEntries().forEach(function (e) { if (!e.hadRecentInput) window.__cls += e.value; });
 }).observe({ type: "layout-shift", buffered: true });
 """
+BUDGET = 60 * 1024  # first load, gzipped: HTML + CSS + JS (the quiz page's budget)
 TARGETS = ".dq-choice, .dq-group, #daily-app .dq-btn, .dq-answer summary, [data-sb-elder]"
 WX_STUB = """
 window.wx = {
@@ -87,7 +89,9 @@ def test_a_new_visitor_answers_and_a_reload_shows_the_answer(phone: Phone, live:
     verdict = phone.page.locator(".dq-verdict")
     correct = "is-right" in (verdict.get_attribute("class") or "")
     # Right or wrong in words and an icon, not colour alone.
-    assert verdict.inner_text().split() == (["✓", "Right!"] if correct else ["✗", "Not", "right", "this", "time"])
+    assert verdict.inner_text().split() == (
+        ["✓", "Right!"] if correct else ["✗", "Not", "right", "this", "time"]
+    )
     result = phone.page.inner_text(".dq-today")
     assert "Explanation:" in result and "Source:" in result
     assert "Days in a row: 1 (best: 1)" in result
@@ -205,6 +209,22 @@ def test_no_serious_accessibility_violations(phone: Phone, live: Live) -> None:
     phone.page.wait_for_selector(".dq-days > li")
     found["daily"] = serious(phone.page)
     assert found == {"home": [], "daily": []}
+
+
+def test_first_load_is_within_60_kb_gzipped(phone: Phone) -> None:
+    sizes: dict[str, int] = {}
+
+    def record(response: Response) -> None:
+        if response.request.resource_type in ("document", "stylesheet", "script"):
+            sizes[response.url] = len(gzip.compress(response.body(), compresslevel=6))
+
+    phone.page.on("response", record)
+    open_daily(phone, "ko/daily/")
+    phone.page.wait_for_load_state("networkidle")
+    report = "\n".join(f"{size:>7} {url}" for url, size in sorted(sizes.items()))
+    assert any("quiz_app/daily." in url for url in sizes), report
+    assert not any("bundle." in url or "quiz_app/quiz." in url for url in sizes), report
+    assert sum(sizes.values()) <= BUDGET, report
 
 
 def test_desktop_screenshot(browser: Browser, live: Live) -> None:
