@@ -488,7 +488,7 @@
       var right = key.indexOf(o.id) >= 0;
       var chosen = mine.indexOf(o.id) >= 0;
       return h("li", { class: "dq-option" + (right ? " is-key" : "") + (chosen ? " is-chosen" : "") },
-        h("span", { class: "dq-letter", "aria-hidden": "true", text: right ? "✓" : chosen ? "✗" : "" }),
+        h("span", { class: "dq-letter" + (right || chosen ? "" : " is-blank"), "aria-hidden": "true", text: right ? "✓" : chosen ? "✗" : "" }),
         h("span", { text: optionText(q, o.id) }),
         right ? h("span", { class: "dq-tag", text: t("correctAnswer") }) : null,
         chosen ? h("span", { class: "dq-tag", text: t("yourAnswer") }) : null);

@@ -117,6 +117,46 @@ def test_a_new_visitor_answers_and_a_reload_shows_the_answer(phone: Phone, live:
     assert phone.errors == []
 
 
+def test_a_wrong_answer_says_so_in_words_and_counts_in_the_share(
+    browser: Browser, live: Live
+) -> None:
+    """Two visitors: the first learns the key, the second answers wrong."""
+
+    def visitor() -> tuple[BrowserContext, Phone]:
+        ctx = browser.new_context(
+            viewport={"width": 375, "height": 667}, is_mobile=True, user_agent=WECHAT_UA
+        )
+        return ctx, Phone(ctx.new_page(), live.base)
+
+    ctx, first = visitor()
+    open_daily(first, "daily/")
+    first.page.check(".dq-choice input >> nth=0")
+    first.page.click(".dq-today button[type=submit]")
+    first.page.wait_for_selector(".dq-today[data-state=result]")
+    key = first.page.eval_on_selector_all(
+        ".dq-option.is-key", "items => items.map(i => i.textContent.trim()[1])"
+    )
+    ctx.close()
+
+    ctx, second = visitor()
+    open_daily(second, "daily/")
+    options = second.page.eval_on_selector_all(
+        ".dq-choice input", "inputs => inputs.map(i => i.value)"
+    )
+    wrong = next(o for o in options if o not in key)
+    second.page.check(f".dq-choice input[value={wrong}]")
+    second.page.click(".dq-today button[type=submit]")
+    second.page.wait_for_selector(".dq-today[data-state=result]")
+    assert second.page.inner_text(".dq-verdict").split() == ["✗", "答错了"]
+    chosen = second.page.locator(".dq-option.is-chosen")
+    assert "你的答案" in chosen.inner_text() and "✗" in chosen.inner_text()
+    assert "人作答" in second.page.inner_text(".dq-facts")  # two answers at least: a share
+    second.page.locator(".dq-verdict").scroll_into_view_if_needed()
+    shot(second.page, "wrong-phone")
+    assert second.errors == []
+    ctx.close()
+
+
 def test_the_archive_lists_past_days_and_loads_more(phone: Phone) -> None:
     open_daily(phone, "daily/")
     days = phone.page.locator(".dq-days > li")
