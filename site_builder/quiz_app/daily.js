@@ -10,7 +10,7 @@
   var STRINGS = {
     zh: {
       loading: "正在加载今天的题目…",
-      today: "今日一问",
+      today: "今天的题目",
       group: "题目对象",
       adult: "成人",
       primary: "小学生",
@@ -139,7 +139,7 @@
       copied: "링크를 복사했습니다.",
       copyHint: "이 링크를 길게 눌러 복사하세요:",
       card: "공유 카드(이미지)",
-      cardTitle: "오늘의 문제 · {date}",
+      cardTitle: "하루 한 문제 · {date}",
       past: "지난 문제",
       quiz: "마약 퇴치 지식 챌린지 참여하기",
       more: "더 보기",
@@ -160,7 +160,7 @@
     },
     ja: {
       loading: "今日の問題を読み込んでいます…",
-      today: "今日の一問",
+      today: "今日の問題",
       group: "対象",
       adult: "一般",
       primary: "小学生",

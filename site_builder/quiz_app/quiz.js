@@ -325,7 +325,7 @@
       late: "마감 후에 제출되어 이번 점수는 0점입니다.",
       certificate: "수료증",
       certHint: "이미지를 길게 눌러 저장하거나 공유하세요.",
-      dailyTitle: "오늘의 문제",
+      dailyTitle: "하루 한 문제",
       dailyText: "매일 한 문제씩 마약과 법에 관한 문제를 풀고 바로 해설을 볼 수 있습니다. 챌린지가 끝난 뒤에도 계속 배워 보세요.",
       dailyLink: "오늘의 문제 풀기",
       surveyTitle: "의견을 들려주세요",

@@ -12,7 +12,7 @@ import pytest
 from site_builder.budgets import LEAN_LIMIT, check_page
 from tests.site_builder.test_build import LANG_ROOTS, html, switcher_links
 
-TITLES = {"zh": "每日一问", "en": "Daily question", "ko": "오늘의 문제", "ja": "今日の一問"}
+TITLES = {"zh": "每日一问", "en": "Daily question", "ko": "하루 한 문제", "ja": "今日の一問"}
 ARCHIVE = {"zh": "往期题目", "en": "Past questions", "ko": "지난 문제", "ja": "過去の問題"}
 
 
@@ -98,3 +98,23 @@ def test_without_a_daily_question_no_page_no_block_no_link(tmp_path: Path) -> No
     assert not (out / "daily").exists()
     assert "sb-daily" not in html(out, "")
     assert "data-daily" not in html(out, "quiz/")
+
+
+def test_the_apps_strings_exist_in_all_four_languages() -> None:
+    """daily.js and quiz.js carry their strings per language: none may be missing in one."""
+    from site_builder.generators.assets import APP_FILES
+    from tests import ROOT
+
+    for _key, name in APP_FILES:
+        if not name.endswith(".js"):
+            continue
+        source = (ROOT / "site_builder" / "quiz_app" / name).read_text("utf-8")
+        table = source.split("var STRINGS = {", 1)[1].split("\n  };", 1)[0]
+        keys: dict[str, set[str]] = {}
+        for block in re.finditer(r"\n    (zh|en|ko|ja): \{\n(.*?)\n    \},", table, re.S):
+            keys[block.group(1)] = set(re.findall(r'^ {6}"?([\w-]+)"?:', block.group(2), re.M))
+        assert set(keys) == {"zh", "en", "ko", "ja"}, name
+        assert len(keys["zh"]) > 30, name  # the table was read
+        assert "dailyLink" in keys["zh"] or name != "quiz.js"
+        for lang in ("en", "ko", "ja"):
+            assert keys[lang] == keys["zh"], (name, lang, keys[lang] ^ keys["zh"])
