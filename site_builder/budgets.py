@@ -4,7 +4,7 @@
 - every page's total transfer at most 300 KB, gzip-compressed: the HTML and what loading it
   fetches — stylesheets, scripts, non-lazy images, the search worker and search index that
   the theme loads on every page;
-- the quiz entry and the poster pages at most 150 KB in total.
+- the quiz entry, the daily question's page and the poster pages at most 150 KB in total.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from urllib.parse import urljoin, urlsplit
 
 HTML_LIMIT = 100 * 1024
 TOTAL_LIMIT = 300 * 1024
-LEAN_LIMIT = 150 * 1024  # quiz entry and poster pages
+LEAN_LIMIT = 150 * 1024  # quiz entry, daily question and poster pages
+LEAN_PATHS = ("/quiz/", "/daily/", "/posters/")
 RESOURCE_RE = re.compile(
     r"""<(?:link\b[^>]*\brel=["']?stylesheet["']?[^>]*\bhref|script\b[^>]*\bsrc|img\b(?![^>]*loading=["']?lazy)[^>]*\bsrc)=["']?([^"'\s>]+)""",
     re.I,
@@ -67,7 +68,7 @@ def _resolve(site: Path, page: Path, ref: str) -> Path | None:
 def check_page(site: Path, page: Path) -> PageResult:
     rel = page.relative_to(site).as_posix()
     text = page.read_text(encoding="utf-8", errors="replace")
-    lean = "/quiz/" in f"/{rel}" or "/posters/" in f"/{rel}"
+    lean = any(part in f"/{rel}" for part in LEAN_PATHS)
     result = PageResult(
         rel, page.stat().st_size, gzip_size(page), LEAN_LIMIT if lean else TOTAL_LIMIT
     )
@@ -128,7 +129,7 @@ def format_report(results: list[PageResult], verbose: bool = False) -> str:
             f"(limit {HTML_LIMIT // 1024}); largest transfer {biggest.path} "
             f"{biggest.total / 1024:.1f} KB gz (limit {TOTAL_LIMIT // 1024})"
             + (
-                f"; quiz/poster pages up to {max(r.total for r in lean) / 1024:.1f} KB gz "
+                f"; quiz/daily/poster pages up to {max(r.total for r in lean) / 1024:.1f} KB gz "
                 f"(limit {LEAN_LIMIT // 1024})"
                 if lean
                 else ""

@@ -144,8 +144,16 @@ def post_text(
     )
 
 
-def write_sample(dest: Path, campaigns: bool = True) -> Path:
-    """A small four-language content tree with pages, posts and a campaign."""
+# The daily question's file: the site only asks whether content/daily/ exists (the page and
+# the home block); the API reads the rest (docs/content-format.md).
+DAILY = """start: "2026-01-01"
+timezone: Asia/Shanghai
+"""
+
+
+def write_sample(dest: Path, campaigns: bool = True, daily: bool = True) -> Path:
+    """A small four-language content tree with pages, posts, a campaign and a daily
+    question."""
     for rel, langs in SAMPLE_PAGES.items():
         for lang, text in langs.items():
             path = dest / lang / rel
@@ -167,6 +175,9 @@ def write_sample(dest: Path, campaigns: bool = True) -> Path:
     if campaigns:
         (dest / "campaigns").mkdir(parents=True, exist_ok=True)
         (dest / "campaigns" / "challenge-2026.yaml").write_text(CAMPAIGN, "utf-8")
+    if daily:
+        (dest / "daily").mkdir(parents=True, exist_ok=True)
+        (dest / "daily" / "daily.yaml").write_text(DAILY, "utf-8")
     return dest
 
 

@@ -2,7 +2,7 @@
 
 They run inside each language's MkDocs build and generate, at build time, everything that is
 not a Markdown file of content/: fallback pages, post lists, tag pages, the quiz entry page,
-poster pages and files, the exhibition, the RSS feed, QR codes and hashed assets. Each job
+the daily question's page, poster pages and files, the exhibition, the RSS feed, QR codes and hashed assets. Each job
 is a generator (site_builder/generators/); every hook calls the generators in order.
 """
 
@@ -22,6 +22,7 @@ if _ROOT not in sys.path:  # pragma: no cover - only when MkDocs is run from els
 
 from site_builder.generators.assets import AssetsGenerator  # noqa: E402
 from site_builder.generators.base import BuildContext, Generator  # noqa: E402
+from site_builder.generators.daily import DailyGenerator  # noqa: E402
 from site_builder.generators.exhibition import ExhibitionGenerator  # noqa: E402
 from site_builder.generators.nav import NavGenerator  # noqa: E402
 from site_builder.generators.pages import PagesGenerator  # noqa: E402
@@ -43,6 +44,7 @@ GENERATORS: tuple[type[Generator], ...] = (
     SearchGenerator,
     PostsGenerator,
     QuizGenerator,
+    DailyGenerator,
     PostersGenerator,
     QrGenerator,
     NavGenerator,

@@ -1,4 +1,4 @@
-"""The site's own stylesheet and the quiz H5 app under content-hashed names, and the theme's
+"""The site's own stylesheet and the H5 apps (quiz, daily question) under content-hashed names, and the theme's
 assets this build does not need pruned."""
 
 from __future__ import annotations
@@ -14,6 +14,13 @@ from site_builder.generators.base import Generator
 
 ASSETS_DIR = PACKAGE_DIR / "assets"
 QUIZ_APP_DIR = PACKAGE_DIR / "quiz_app"
+# The H5 apps' files (key in extra.sb_assets, file of quiz_app/): the quiz and the daily question.
+APP_FILES = (
+    ("quiz_js", "quiz.js"),
+    ("quiz_css", "quiz.css"),
+    ("daily_js", "daily.js"),
+    ("daily_css", "daily.css"),
+)
 
 
 def hashed_name(path: Path, stem: str) -> str:
@@ -25,11 +32,11 @@ class AssetsGenerator(Generator):
     def on_config(self, config: MkDocsConfig) -> None:
         assets = self.ctx.assets
         assets["css"] = "assets/" + hashed_name(ASSETS_DIR / "sb.css", "sb")
-        for name in ("quiz.js", "quiz.css"):
+        for key, name in APP_FILES:
             source = QUIZ_APP_DIR / name
             if source.is_file():
-                stem, suffix = name.rsplit(".", 1)
-                assets[f"quiz_{suffix}"] = "quiz_app/" + hashed_name(source, stem)
+                stem = name.rsplit(".", 1)[0]
+                assets[key] = "quiz_app/" + hashed_name(source, stem)
         config.extra["sb_assets"] = assets
 
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -37,7 +44,7 @@ class AssetsGenerator(Generator):
         assets = self.ctx.assets
         (site / "assets").mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ASSETS_DIR / "sb.css", site / assets["css"])
-        for key, name in (("quiz_js", "quiz.js"), ("quiz_css", "quiz.css")):
+        for key, name in APP_FILES:
             if key in assets:
                 (site / "quiz_app").mkdir(exist_ok=True)
                 shutil.copyfile(QUIZ_APP_DIR / name, site / assets[key])

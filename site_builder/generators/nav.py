@@ -12,7 +12,7 @@ from mkdocs.structure.files import Files
 
 from site_builder import DEFAULT_LANG
 from site_builder.content import is_post
-from site_builder.generators import posters, posts, quiz
+from site_builder.generators import daily, posters, posts, quiz
 from site_builder.generators.base import Generator, _
 
 SECTION_ORDER = ("knowledge", "campaigns", "challenge", "vr", "exhibition")
@@ -49,6 +49,7 @@ class NavGenerator(Generator):
             else:
                 top.append(src)
         sections.pop("quiz", None)
+        has_daily = sections.pop("daily", None) is not None
         sections.setdefault("challenge", [])
         order = [s for s in SECTION_ORDER if s in sections] + sorted(
             s for s in sections if s not in SECTION_ORDER
@@ -65,6 +66,8 @@ class NavGenerator(Generator):
                 entries.append(posters.INDEX)
             if name == "challenge":
                 entries.insert(0, quiz.PAGE)
+                if has_daily:
+                    entries.insert(1, daily.PAGE)
             title = ctx.gettext(SECTION_TITLES[name]) if name in SECTION_TITLES else name
             nav.append({title: entries})
         if ctx.campaigns and "campaigns" not in sections:

@@ -79,6 +79,9 @@
       late: "超过截止时间才提交，本次成绩记为0分。",
       certificate: "你的证书",
       certHint: "长按图片即可保存或分享。",
+      dailyTitle: "每日一问",
+      dailyText: "每天一道禁毒知识题，答完马上看解析。挑战赛结束后也能继续学。",
+      dailyLink: "去答今天的题",
       surveyTitle: "说说你的感受",
       surveyText: "一份简短的满意度调查，每人只需填一次，约一分钟。",
       surveyLink: "参加调查",
@@ -199,6 +202,9 @@
       late: "Submitted after the deadline: this attempt scores 0.",
       certificate: "Your certificate",
       certHint: "Long-press the image to save or share it.",
+      dailyTitle: "Daily question",
+      dailyText: "One question on drugs and the law every day, with its explanation as soon as you answer: keep learning between challenges.",
+      dailyLink: "Today's question",
       surveyTitle: "Tell us what you think",
       surveyText: "A short satisfaction survey, once per person: it takes about a minute.",
       surveyLink: "Take the survey",
@@ -319,6 +325,9 @@
       late: "마감 후에 제출되어 이번 점수는 0점입니다.",
       certificate: "수료증",
       certHint: "이미지를 길게 눌러 저장하거나 공유하세요.",
+      dailyTitle: "하루 한 문제",
+      dailyText: "매일 한 문제씩 마약과 법에 관한 문제를 풀고 바로 해설을 볼 수 있습니다. 챌린지가 끝난 뒤에도 계속 배워 보세요.",
+      dailyLink: "오늘의 문제 풀기",
       surveyTitle: "의견을 들려주세요",
       surveyText: "1인 1회, 1분 정도 걸리는 짧은 만족도 조사입니다.",
       surveyLink: "설문 참여",
@@ -439,6 +448,9 @@
       late: "締め切り後の提出のため、今回の得点は0点です。",
       certificate: "修了証",
       certHint: "画像を長押しすると保存・共有できます。",
+      dailyTitle: "今日の一問",
+      dailyText: "薬物と法律についての問題を毎日一問。答えるとすぐに解説が読めます。チャレンジの合間にも学びを続けましょう。",
+      dailyLink: "今日の問題に答える",
       surveyTitle: "ご意見をお聞かせください",
       surveyText: "1人1回、1分ほどの短い満足度アンケートです。",
       surveyLink: "アンケートに答える",
@@ -500,6 +512,7 @@
   var CAMPAIGN = params.get("campaign") || "";
   var KEY = "quiz:v1:" + (CAMPAIGN || "-");
   var IN_WECHAT = /MicroMessenger/i.test(navigator.userAgent);
+  var DAILY = root.dataset.daily || ""; // the daily question's page in this language, if any
   var LETTERS_RE = /^[A-Z]$/;
 
   function t(key, values) {
@@ -1215,9 +1228,19 @@
         save();
         rulesScreen();
       }, text: t("again") }),
+      dailyInvitation(),
       h("h3", { text: t("review") }),
       review,
     ]);
+  }
+
+  // Today's question (the daily page in the same language): a reason to come back tomorrow.
+  function dailyInvitation() {
+    if (!DAILY) return null;
+    return h("section", { class: "qz-card qz-daily", "aria-labelledby": "qz-daily-title" },
+      h("h3", { id: "qz-daily-title", text: t("dailyTitle") }),
+      h("p", { text: t("dailyText") }),
+      h("a", { class: "qz-btn qz-btn--primary", href: DAILY, "data-action": "daily", text: t("dailyLink") }));
   }
 
   // ------------------------------------------------------------------ survey

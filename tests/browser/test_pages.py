@@ -22,13 +22,14 @@ PAGES = {
     "post": "posts/2026-02-27-etomidate-vapes/",
     "knowledge": "en/knowledge/what-are-drugs/",
     "quiz": "quiz/",
+    "daily": "ja/daily/",
     "exhibition": "exhibition/",
     "exhibition-ja": "ja/exhibition/",
 }
 # Controls an older reader taps: at least 60 x 60 CSS pixels in elder mode.
 TARGETS = (
     "[data-sb-elder], .md-header__button:not(.md-logo), .md-nav__link, .qz-choice, "
-    "#quiz-app button, .sbx-btn"
+    "#quiz-app button, .sbx-btn, .dq-choice, .dq-group, #daily-app .dq-btn"
 )
 CLS_OBSERVER = """
 window.__cls = 0;
@@ -97,6 +98,8 @@ def test_elder_mode_on_every_page_type(context: Any, live: Any, name: str) -> No
     page.wait_for_load_state("networkidle")
     if name == "quiz":
         page.wait_for_selector("#quiz-app[data-screen]:not([data-screen=loading])")
+    if name == "daily":
+        page.wait_for_selector(".dq-today[data-state=question], .dq-today[data-state=result]")
     cls: float = page.evaluate("window.__cls")
     assert cls < 0.1, f"layout shift {cls:.3f} while loading"
     assert scroll_width(page) <= 375

@@ -107,6 +107,8 @@ def test_student_attempt(phone: Phone, live: Live, lang: str) -> None:
     phone.wait_screen("result")
     phone.page.screenshot(path=str(SHOTS / f"{lang}-5-result.png"))
     assert len(results_of(live, attempt_id)) == 1
+    # The result offers today's question, on the daily page of the same language.
+    assert phone.page.get_attribute("#quiz-app [data-action=daily]", "href") == "../daily/"
     (row,) = live.sql(
         "SELECT p.track, p.lang, p.nickname, p.school_code, p.grade, p.class_name, p.openid "
         "FROM participant p JOIN attempt a ON a.participant_id = p.id WHERE a.id = ?",

@@ -27,7 +27,11 @@ def test_every_language_has_home_404_feed_search_quiz(sample_site: Path, lang: s
     for rel in ("index.html", "404.html", "feed.xml", "search/search_index.json"):
         assert (sample_site / root / rel).is_file(), f"{root}{rel} missing"
     quiz = html(sample_site, f"{root}quiz/")
-    assert f'<div id="quiz-app" data-api="/api/v1" data-lang="{lang}"></div>' in quiz
+    # The sample content has a daily question: the result's link goes to its page.
+    assert (
+        f'<div id="quiz-app" data-api="/api/v1" data-lang="{lang}" data-daily="../daily/"></div>'
+        in quiz
+    )
     assert "<noscript>" in quiz
     assert "challenge/about/" in quiz and "challenge/privacy/" in quiz
 
