@@ -35,7 +35,9 @@ SHOTS = Path(os.environ.get("EXHIBITION_SHOTS", "/tmp/sbx-shots"))
 PHONE: ViewportSize = {"width": 375, "height": 667}
 ROOTS = {"zh": "", "en": "en/", "ko": "ko/", "ja": "ja/"}
 # What the viewer fetches: Pannellum's files and the rooms (not the preview, nor board photos).
-VIEWER = re.compile(r"/assets/pannellum\.[0-9a-f]+\.(js|css)$|/exhibition/rooms/(?!preview-|photo-)")
+VIEWER = re.compile(
+    r"/assets/pannellum\.[0-9a-f]+\.(js|css)$|/exhibition/rooms/(?!preview-|photo-)"
+)
 CLS_OBSERVER = """
 window.__cls = 0;
 new PerformanceObserver(function (list) {
@@ -141,12 +143,15 @@ def test_the_viewer_loads_on_the_tap_and_counts_the_room(hall: Hall, lang: str) 
     stage = page.locator(".sbx-stage").bounding_box()
     assert stage is not None and stage["width"] >= 300 and stage["height"] >= 250
     button = page.locator("button.sbx-start")
-    assert button.inner_text() == {
-        "zh": "进入VR展厅",
-        "en": "Enter the VR hall",
-        "ko": "VR 전시관 입장",
-        "ja": "VR展示館に入る",
-    }[lang]
+    assert (
+        button.inner_text()
+        == {
+            "zh": "进入VR展厅",
+            "en": "Enter the VR hall",
+            "ko": "VR 전시관 입장",
+            "ja": "VR展示館に入る",
+        }[lang]
+    )
     assert button.is_visible() and button.is_enabled()
     hall.shot(f"before-{lang}")
 
