@@ -16,11 +16,10 @@ from PIL import Image, ImageDraw
 
 from quiz_api.content.kits import LetterText
 from quiz_api.core.languages import LOCALES, Lang
+from quiz_api.rendering.pdffonts import add_noto
 from quiz_api.rendering.raster import (
     GREY,
     INK,
-    NOTO_DIR,
-    NOTO_FACE,
     TEAL,
     TEAL_DARK,
     WHITE,
@@ -108,9 +107,7 @@ def poster_png(kit: Kit) -> bytes:
 # ------------------------------------------------------------------------------------ PDFs
 def _pdf(lang: Lang) -> FPDF:
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    face = NOTO_FACE[lang.value]
-    pdf.add_font("noto", "", NOTO_DIR / "NotoSansCJK-Regular.ttc", collection_font_number=face)
-    pdf.add_font("noto", "B", NOTO_DIR / "NotoSansCJK-Bold.ttc", collection_font_number=face)
+    add_noto(pdf, lang.value)  # parsed once per process and language
     pdf.set_margins(20, 18, 20)
     pdf.set_auto_page_break(True, margin=18)
     pdf.set_lang({"zh": "zh-CN", "en": "en", "ko": "ko", "ja": "ja"}[lang.value])

@@ -5,10 +5,16 @@ One page per language holds two things:
 - the whole exhibition as plain semantic HTML (sections, boards, sources): what a screen
   reader, a browser without JavaScript and a phone whose WebGL fails get, and what search
   indexes;
-- a mount point where exhibition.js starts one Pannellum viewer for the whole hall (tour
-  mode, one scene per section), with hotspots that open a board in a dialog, arrows to walk
-  to the next or previous room, and buttons outside the canvas for keyboard users. Each room
-  shown is counted anonymously with POST /api/v1/visits {"page": "exhibition/<lang>/<id>"}.
+- the hall's place, kept at its size by a light preview of the first room (a blurred WebP of
+  a few KB) and a button "Enter the VR hall": only that tap loads Pannellum's script and
+  stylesheet and the first room's faces. exhibition.js (small, deferred) then starts one
+  Pannellum viewer for the whole hall (tour mode, one scene per section), with hotspots that
+  open a board in a dialog, arrows to walk to the next or previous room, and buttons outside
+  the canvas for keyboard users. Each room shown is counted anonymously with
+  POST /api/v1/visits {"page": "exhibition/<lang>/<id>"}.
+
+The page's own styles are inline (nothing render-blocking of ours), the viewer's files are
+fetched on the tap, images below the fold load lazily.
 
 Rooms without a panorama photo are drawn at build time (see rooms.py). The build's generator
 is site_builder/generators/exhibition.py; nothing happens when the content has no
@@ -22,6 +28,7 @@ import html
 import json
 import logging
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -29,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.utils import get_relative_url
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from quiz_api.rendering.raster import qr_png
 from site_builder import PACKAGE_DIR, poster
@@ -52,6 +59,10 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 VENDOR_DIR = PACKAGE_DIR / "vendor" / "pannellum"
 PANNELLUM_VERSION = "2.5.7"
 MAX_PANORAMA_WIDTH = 2048  # wider textures fail on some phones (pannellum #737)
+# The first room's preview: soft (its words are in the text version below), a few KB.
+PREVIEW_SIZE = 400
+PREVIEW_BLUR = 1.5
+PREVIEW_QUALITY = 50
 
 __all__ = ["LABELS", "PAGE", "PAGE_URL", "Exhibition"]
 
@@ -93,6 +104,7 @@ class Exhibition:
     site_name: str
     rooms: list[Room] = field(default_factory=list)
     assets: dict[str, str] = field(default_factory=dict)  # key -> path below the site root
+    preview: str = ""  # file name of the first room's preview in exhibition/rooms/
     timings: dict[str, float] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ model
@@ -114,6 +126,9 @@ class Exhibition:
             else:
                 room.faces = self._faces(section, number, total, band)
             self.rooms.append(room)
+        first = self.rooms[0]
+        source = first.panorama or first.faces[0].key()
+        self.preview = f"preview-{hashlib.sha256(source.encode()).hexdigest()[:10]}.webp"
 
     def _faces(self, section: Section, number: int, total: int, band: str) -> list[FaceSpec]:
         lang = self.lang
@@ -183,6 +198,12 @@ class Exhibition:
         return {
             "lang": self.lang,
             "api": "/api/v1",
+            # Fetched on the tap on "Enter the VR hall", not with the page.
+            "viewer": {
+                "js": self.href(self.assets["pannellum_js"]),
+                "css": self.href(self.assets["pannellum_css"]),
+            },
+            "preview": f"rooms/{self.preview}",
             "rooms": rooms,
             "labels": {key: self.l(key) for key in LABELS if key.startswith("js_")},
         }
@@ -200,12 +221,22 @@ class Exhibition:
     def body_html(self) -> str:
         total = len(self.rooms)
         out = ['<div class="sbx">']
-        # Text first (the largest paint is words, at once), then the hall's place, kept
-        # at its size by exhibition.css until the script fills it: nothing below it moves.
+        # Text first, then the hall's place at its final size: the first room's preview and
+        # the button that loads the viewer. Nothing of the viewer is fetched before the tap.
         out.append(f'<p class="sbx-lead">{_esc(self.t(self.hall.intro))}</p>')
+        first = self.rooms[0].section
         out.append(
-            f'<div id="sbx-app" class="sbx-app" data-lang="{self.lang}"></div>'
+            f'<section id="sbx-hall" class="sbx-hall" data-lang="{self.lang}" '
+            'aria-labelledby="sbx-hall-title">'
+            f'<h2 id="sbx-hall-title">{_esc(self.l("js_hall"))}</h2>'
+            '<div class="sbx-stage">'
+            f'<img class="sbx-preview" src="rooms/{self.preview}" width="{PREVIEW_SIZE}" '
+            f'height="{PREVIEW_SIZE}" fetchpriority="high" '
+            f'alt="{_esc(self.l("preview_alt", title=self.t(first.title)))}">'
+            '<button type="button" class="sbx-btn sbx-start sbx-js-only">'
+            f"{_esc(self.l('enter_hall'))}</button></div>"
             f'<noscript><p class="sbx-note">{_esc(self.l("noscript"))}</p></noscript>'
+            "</section>"
         )
         out.append(f'<h2 id="sbx-text">{_esc(self.l("text_heading", total=total))}</h2>')
         out.append(f'<p class="sbx-note">{_esc(self.l("text_intro"))}</p>')
@@ -224,6 +255,10 @@ class Exhibition:
                 f'<h3 id="s-{s.id}-h"><span class="sbx-num">'
                 f"{_esc(self.l('room_number', n=room.number, total=total))}</span> "
                 f"{_esc(self.t(s.title))}</h3>"
+            )
+            out.append(
+                f'<button type="button" class="sbx-btn sbx-enter sbx-js-only" data-room="{s.id}">'
+                f"{_esc(self.l('enter_room'))}</button>"
             )
             out.append(f"<p>{_esc(self.t(s.intro))}</p>")
             for j, board in enumerate(s.boards, start=1):
@@ -280,7 +315,6 @@ class Exhibition:
             ("pannellum_js", VENDOR_DIR / "pannellum.js", "pannellum"),
             ("pannellum_css", VENDOR_DIR / "pannellum.css", "pannellum"),
             ("js", STATIC_DIR / "exhibition.js", "exhibition"),
-            ("css", STATIC_DIR / "exhibition.css", "exhibition"),
         ):
             self.assets[key] = f"assets/{stem}.{_digest(source)}{source.suffix}"
         self.assets["pannellum_licence"] = "assets/pannellum-LICENSE.txt"
@@ -290,9 +324,14 @@ class Exhibition:
         return get_relative_url(asset, PAGE_URL)
 
     def head_tags(self) -> str:
+        # The page's styles inline (a few KB): no stylesheet of ours blocks the first paint,
+        # and the hall's controls are styled the moment the tap builds them. Pannellum's
+        # stylesheet comes with its script, on the tap. Without scripts, the buttons that
+        # need them are not shown.
+        css = _minified_css(STATIC_DIR / "exhibition.css")
         return (
-            f'<link rel="stylesheet" href="{self.href(self.assets["pannellum_css"])}">'
-            f'<link rel="stylesheet" href="{self.href(self.assets["css"])}">'
+            f"<style>{css}</style>"
+            "<noscript><style>.sbx-js-only { display: none !important; }</style></noscript>"
         )
 
     def body_tags(self) -> str:
@@ -300,7 +339,6 @@ class Exhibition:
         data = data.replace("</", "<\\/")
         return (
             f'<script type="application/json" id="sbx-data">{data}</script>'
-            f'<script src="{self.href(self.assets["pannellum_js"])}" defer></script>'
             f'<script src="{self.href(self.assets["js"])}" defer></script>'
         )
 
@@ -318,13 +356,13 @@ class Exhibition:
             for board in room.section.boards:
                 if board.photo is not None:
                     _copy_photo(board.photo, rooms_dir / self.photo_name(board.photo))
+        self._preview(rooms_dir)
         assets = site / "assets"
         assets.mkdir(parents=True, exist_ok=True)
         for key, source in (
             ("pannellum_js", VENDOR_DIR / "pannellum.js"),
             ("pannellum_css", VENDOR_DIR / "pannellum.css"),
             ("js", STATIC_DIR / "exhibition.js"),
-            ("css", STATIC_DIR / "exhibition.css"),
             ("pannellum_licence", VENDOR_DIR / "LICENSE"),
         ):
             shutil.copyfile(source, site / self.assets[key])
@@ -339,6 +377,24 @@ class Exhibition:
             counts["cached"],
             self.timings["total"],
         )
+
+    def _preview(self, rooms_dir: Path) -> None:
+        """The first room as the viewer first shows it (its front wall, or the middle of its
+        photo), small and soft: it holds the hall's place until the tap."""
+        target = rooms_dir / self.preview
+        if target.exists():
+            return
+        first = self.rooms[0]
+        source = rooms_dir / (first.panorama or first.faces[0].file_name)
+        with Image.open(source) as image:
+            rgb = image.convert("RGB")
+        if first.panorama:  # equirectangular: the 90 degrees around yaw 0
+            side = rgb.width // 4
+            left, top = (rgb.width - side) // 2, (rgb.height - side) // 2
+            rgb = rgb.crop((left, top, left + side, top + side))
+        small = rgb.resize((PREVIEW_SIZE, PREVIEW_SIZE), Image.Resampling.LANCZOS)
+        small = small.filter(ImageFilter.GaussianBlur(PREVIEW_BLUR))
+        small.save(target, format="WEBP", quality=PREVIEW_QUALITY, method=6)
 
     def _poster(self, target: Path) -> None:
         args = {
@@ -359,6 +415,13 @@ class Exhibition:
             poster.render(part, **args)
             os.replace(part, cached)
         shutil.copyfile(cached, target)
+
+
+def _minified_css(path: Path) -> str:
+    """The stylesheet without its comments and runs of white space (it goes into every
+    language's page; it has no strings or URLs that these rules could break)."""
+    css = re.sub(r"/\*.*?\*/", "", path.read_text("utf-8"), flags=re.S)
+    return re.sub(r"\s*([{};,>])\s*", r"\1", re.sub(r"\s+", " ", css)).strip()
 
 
 def _copy_panorama(source: Path, target: Path) -> None:

@@ -87,6 +87,24 @@ LABELS: dict[str, dict[str, str]] = {
         "ko": "라이선스 전문",
         "ja": "ライセンス全文",
     },
+    "enter_hall": {
+        "zh": "进入VR展厅",
+        "en": "Enter the VR hall",
+        "ko": "VR 전시관 입장",
+        "ja": "VR展示館に入る",
+    },
+    "enter_room": {
+        "zh": "在360°展厅中查看",
+        "en": "Show this room in the 360° hall",
+        "ko": "360° 전시관에서 보기",
+        "ja": "360°展示館で見る",
+    },
+    "preview_alt": {
+        "zh": "VR展厅第一个展区的预览：%(title)s",
+        "en": "Preview of the VR hall's first room: %(title)s",
+        "ko": "VR 전시관 첫 번째 구역 미리 보기: %(title)s",
+        "ja": "VR展示館の最初のエリアのプレビュー：%(title)s",
+    },
     # --- handed to exhibition.js
     "js_hall": {"zh": "360°展厅", "en": "360° hall", "ko": "360° 전시관", "ja": "360°展示館"},
     "js_view": {
@@ -122,12 +140,6 @@ LABELS: dict[str, dict[str, str]] = {
         "ja": "パネルを読む：%(title)s",
     },
     "js_close": {"zh": "关闭", "en": "Close", "ko": "닫기", "ja": "閉じる"},
-    "js_enter": {
-        "zh": "在360°展厅中查看",
-        "en": "Show this room in the 360° hall",
-        "ko": "360° 전시관에서 보기",
-        "ja": "360°展示館で見る",
-    },
     "js_failed": {
         "zh": "这台设备无法显示360°展厅。展览的全部内容见下面的文字版。",
         "en": "This device cannot show the 360° hall. The whole exhibition is in the text version below.",

@@ -1,11 +1,14 @@
 /* The VR exhibition hall: one Pannellum viewer for all rooms (tour mode), hotspots that open a
  * board in a dialog, arrows and buttons to walk between rooms, anonymous visit counts.
- * The page's text version (plain HTML) is the baseline; everything here is an enhancement. */
+ * The page's text version (plain HTML) is the baseline; everything here is an enhancement.
+ * Nothing of the viewer loads with the page: a tap on "Enter the VR hall" (or on a room's
+ * "Show this room" button) builds the hall's controls at once, in the place the preview held,
+ * then fetches Pannellum's stylesheet and script and starts the one viewer. */
 (function () {
   "use strict";
   var dataEl = document.getElementById("sbx-data");
-  var mount = document.getElementById("sbx-app");
-  if (!dataEl || !mount) return;
+  var hall = document.getElementById("sbx-hall");
+  if (!dataEl || !hall) return;
   var data = JSON.parse(dataEl.textContent);
   var L = data.labels;
   var rooms = data.rooms;
@@ -81,25 +84,27 @@
   }
 
   // ------------------------------------------------------------------ hall UI
-  var hall = el("section", { "class": "sbx-hall", "aria-labelledby": "sbx-hall-title" });
-  hall.appendChild(el("h2", { id: "sbx-hall-title" }, L.js_hall));
-  var pano = el("div", { id: "sbx-pano", "class": "sbx-pano", role: "region" });
-  hall.appendChild(pano);
-  var nav = el("div", { "class": "sbx-nav" });
-  var prev = el("button", { type: "button", "class": "sbx-btn sbx-prev" }, "← " + L.js_prev);
-  var where = el("p", { "class": "sbx-where", "aria-live": "polite" });
-  var next = el("button", { type: "button", "class": "sbx-btn sbx-next" }, L.js_next + " →");
-  nav.appendChild(prev);
-  nav.appendChild(next);
-  hall.appendChild(where);
-  hall.appendChild(nav);
-  var boardsBox = el("div", { "class": "sbx-boards", role: "group", "aria-label": L.js_boards });
-  hall.appendChild(boardsBox);
-  hall.appendChild(el("p", { "class": "sbx-hint" }, L.js_hint));
-  mount.appendChild(hall);
+  // Built on the tap, in the place the preview kept at the viewer's size: nothing moves.
+  var stage = hall.querySelector(".sbx-stage");
+  var preview = hall.querySelector(".sbx-preview");
+  var pano, where, prev, next, boardsBox;
 
-  prev.addEventListener("click", function () { go(current - 1); });
-  next.addEventListener("click", function () { go(current + 1); });
+  function buildHall() {
+    pano = el("div", { id: "sbx-pano", "class": "sbx-pano", role: "region" });
+    if (preview) pano.style.backgroundImage = "url(" + (preview.currentSrc || preview.src) + ")";
+    var nav = el("div", { "class": "sbx-nav" });
+    prev = el("button", { type: "button", "class": "sbx-btn sbx-prev" }, "← " + L.js_prev);
+    where = el("p", { "class": "sbx-where", "aria-live": "polite" });
+    next = el("button", { type: "button", "class": "sbx-btn sbx-next" }, L.js_next + " →");
+    nav.appendChild(prev);
+    nav.appendChild(next);
+    boardsBox = el("div", { "class": "sbx-boards", role: "group", "aria-label": L.js_boards });
+    var rest = [where, nav, boardsBox, el("p", { "class": "sbx-hint" }, L.js_hint)];
+    if (stage) hall.replaceChild(pano, stage); else hall.appendChild(pano);
+    rest.forEach(function (node) { hall.appendChild(node); });
+    prev.addEventListener("click", function () { go(current - 1); });
+    next.addEventListener("click", function () { go(current + 1); });
+  }
 
   function showRoom(i) {
     // Update everything outside the canvas for room i.
@@ -120,6 +125,7 @@
   }
 
   function go(i) {
+    if (!pano) { start(i); return; }
     if (i < 0 || i >= rooms.length || i === current) return;
     if (viewer) viewer.loadScene(rooms[i].id, 0, 0, "same");
     else showRoom(i);
@@ -127,20 +133,29 @@
 
   function fail() {
     if (viewer) { try { viewer.destroy(); } catch (e) { /* ignored */ } viewer = null; }
-    hall.innerHTML = "";
+    failed = true;
+    while (hall.children.length > 1) hall.removeChild(hall.lastChild);  // keeps the heading
     hall.appendChild(el("p", { "class": "sbx-note sbx-failed", role: "status" }, L.js_failed));
     count("text");
   }
 
-  // "Show this room in the 360° hall" in every section of the text version.
-  Array.prototype.forEach.call(document.querySelectorAll(".sbx-section[data-room]"), function (section) {
-    var b = el("button", { type: "button", "class": "sbx-btn sbx-enter" }, L.js_enter);
-    b.addEventListener("click", function () {
-      go(byId[section.getAttribute("data-room")]);
-      hall.scrollIntoView({ behavior: "smooth", block: "start" });
-      pano.focus();
+  // "Enter the VR hall", and "Show this room in the 360° hall" in each section of the text
+  // version: the first tap starts the hall (at that room), later ones walk to the room.
+  var failed = false;
+  var startButton = hall.querySelector(".sbx-start");
+  if (startButton) {
+    startButton.addEventListener("click", function () {
+      var match = /^#room-([a-z0-9-]+)$/.exec(window.location.hash);
+      start(match && byId[match[1]] !== undefined ? byId[match[1]] : 0);
     });
-    section.insertBefore(b, section.children[1] || null);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll(".sbx-enter[data-room]"), function (b) {
+    b.addEventListener("click", function () {
+      if (failed) return;
+      go(byId[b.getAttribute("data-room")]);
+      hall.scrollIntoView({ behavior: "smooth", block: "start" });
+      if (pano) pano.focus();
+    });
   });
 
   // ------------------------------------------------------------------ viewer
@@ -175,40 +190,62 @@
     return spots;
   }
 
-  var start = 0;
-  var match = /^#room-([a-z0-9-]+)$/.exec(window.location.hash);
-  if (match && byId[match[1]] !== undefined) start = byId[match[1]];
-  showRoom(start);
+  function load(tag, attrs, done) {
+    var node = el(tag, attrs);
+    node.addEventListener("load", function () { done(true); });
+    node.addEventListener("error", function () { done(false); });
+    document.head.appendChild(node);
+  }
 
-  if (!window.pannellum) { fail(); return; }
-  // Portrait phones: a narrower horizontal field of view keeps the walls readable.
-  var hfov = pano.clientWidth < pano.clientHeight ? 95 : 100;
-  var scenes = {};
-  rooms.forEach(function (room, i) {
-    var scene = { hotSpots: hotSpots(i), yaw: 0, pitch: 0, hfov: hfov };
-    if (room.faces) { scene.type = "cubemap"; scene.cubeMap = room.faces; }
-    else { scene.type = "equirectangular"; scene.panorama = room.panorama; }
-    scenes[room.id] = scene;
-  });
-  try {
-    viewer = window.pannellum.viewer(pano, {
-      "default": {
-        firstScene: rooms[start].id,
-        autoLoad: true,
-        sceneFadeDuration: 300,
-        showFullscreenCtrl: false,
-        compass: false,
-        mouseZoom: "fullscreenonly",
-        minHfov: 60,
-        maxHfov: 120,
-        strings: { loadingLabel: L.js_loading }
-      },
-      scenes: scenes
+  function start(i) {
+    // One hall, one viewer: a second tap while it loads does nothing more.
+    if (pano || failed || i === undefined) return;
+    buildHall();
+    showRoom(i);
+    pano.setAttribute("tabindex", "-1");
+    pano.focus();
+    var waiting = 2, scriptLoaded = false;
+    function ready(ok) {
+      waiting -= 1;
+      if (waiting > 0) return;
+      if (scriptLoaded) startViewer(); else fail();
+    }
+    load("link", { rel: "stylesheet", href: data.viewer.css }, function () { ready(true); });
+    load("script", { src: data.viewer.js }, function (ok) { scriptLoaded = ok; ready(ok); });
+  }
+
+  function startViewer() {
+    // At the room shown now: a room's button may have been tapped while the script loaded.
+    if (!window.pannellum) { fail(); return; }
+    // Portrait phones: a narrower horizontal field of view keeps the walls readable.
+    var hfov = pano.clientWidth < pano.clientHeight ? 95 : 100;
+    var scenes = {};
+    rooms.forEach(function (room, i) {
+      var scene = { hotSpots: hotSpots(i), yaw: 0, pitch: 0, hfov: hfov };
+      if (room.faces) { scene.type = "cubemap"; scene.cubeMap = room.faces; }
+      else { scene.type = "equirectangular"; scene.panorama = room.panorama; }
+      scenes[room.id] = scene;
     });
-  } catch (e) { fail(); return; }
-  pano.setAttribute("role", "region");
-  viewer.on("scenechange", function (id) { showRoom(byId[id]); });
-  viewer.on("load", function () { count(viewer.getScene()); hall.setAttribute("data-loaded", viewer.getScene()); });
-  viewer.on("error", fail);
-  window.sbExhibition = { viewer: viewer, go: go, rooms: rooms };
+    try {
+      viewer = window.pannellum.viewer(pano, {
+        "default": {
+          firstScene: rooms[current].id,
+          autoLoad: true,
+          sceneFadeDuration: 300,
+          showFullscreenCtrl: false,
+          compass: false,
+          mouseZoom: "fullscreenonly",
+          minHfov: 60,
+          maxHfov: 120,
+          strings: { loadingLabel: L.js_loading }
+        },
+        scenes: scenes
+      });
+    } catch (e) { fail(); return; }
+    pano.setAttribute("role", "region");
+    viewer.on("scenechange", function (id) { showRoom(byId[id]); });
+    viewer.on("load", function () { count(viewer.getScene()); hall.setAttribute("data-loaded", viewer.getScene()); });
+    viewer.on("error", fail);
+    window.sbExhibition = { viewer: viewer, go: go, rooms: rooms };
+  }
 })();

@@ -159,13 +159,36 @@ def test_exhibition_page_in_every_language(hall_site: Path, lang: str) -> None:
     # linked from the navigation of the home page
     home = (hall_site / ROOTS[lang] / "index.html").read_text("utf-8")
     assert 'href="exhibition/"' in home
-    # one viewer, its licence shipped and linked
-    assert html.count("pannellum.") >= 2
+    # one viewer, fetched on the tap: no script or stylesheet of it in the page's tags, nor
+    # a linked stylesheet of ours (the page's styles are inline)
+    head = html[: html.index("</head>")]
+    assert not re.search(
+        r"<script[^>]+pannellum|<link[^>]+stylesheet[^>]+/assets/(pannellum|exhibition)", html
+    )
+    assert "<style>" in head and ".sbx-stage" in head
+    # its place held by the first room's light preview, with its size
+    preview = re.search(
+        r'<img class="sbx-preview" src="(rooms/preview-[0-9a-f]{10}\.webp)" '
+        r'width="(\d+)" height="(\d+)"',
+        html,
+    )
+    assert preview is not None
+    with Image.open(folder / preview.group(1)) as image:
+        assert image.format == "WEBP"
+        assert image.size == (int(preview.group(2)), int(preview.group(3)))
+    assert (folder / preview.group(1)).stat().st_size < 8 * 1024
+    # images below the fold wait until they are scrolled to
+    for img in re.findall(r"<img [^>]+>", html):
+        assert 'class="sbx-preview"' in img or 'loading="lazy"' in img, img
+    # licence shipped and linked
     licence = hall_site / ROOTS[lang] / "assets" / "pannellum-LICENSE.txt"
     assert "Permission is hereby granted" in licence.read_text()
     assert 'href="../assets/pannellum-LICENSE.txt"' in html
     data = page_data(html)
     assert data["lang"] == lang and len(data["rooms"]) == 14
+    for key in ("js", "css"):
+        viewer_file = folder / data["viewer"][key]
+        assert viewer_file.is_file() and viewer_file.name.startswith("pannellum.")
     first = data["rooms"][0]
     assert len(first["faces"]) == 6
     for room in data["rooms"]:
@@ -252,6 +275,10 @@ def test_panorama_photo_and_board_photo(sample_content: Path, tmp_path: Path) ->
     assert (real["boards"][0]["yaw"], real["boards"][0]["pitch"]) == (-135, 12.5)
     with Image.open(out / "exhibition" / real["panorama"]) as image:
         assert image.size == (2048, 1024)
+    # the first room is the photo: its preview is the photo's middle (the view at yaw 0)
+    with Image.open(out / "exhibition" / page_data(html)["preview"]) as image:
+        assert image.format == "WEBP" and image.width == image.height
+        assert image.convert("RGB").getpixel((200, 200)) == pytest.approx((90, 120, 150), abs=6)
     assert len(drawn["faces"]) == 6
     assert drawn["faces"][1].endswith(".jpg")  # the wall with the photo
     match = re.search(
