@@ -5,16 +5,19 @@ figures come from participants who answered through the API (tests/plugins/analy
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page
+from sqlmodel import Session
 
-from tests.plugins.analytics import Answered
+from tests.plugins.analytics import Answered, take
 from tests.plugins.app import Clock
 from tests.plugins.dashboard import OpenPage, sign_in
+from tests.plugins.factories import join
 from tests.plugins.staff import StaffFactory
 
 pytestmark = pytest.mark.browser
@@ -137,11 +140,27 @@ def test_city_questions_view(
 def test_school_sees_facility_only(
     open_page: OpenPage,
     client: TestClient,
+    db: Session,
+    school: str,
     clock: Clock,
     answered_questions: list[Answered],
     staff: StaffFactory,
     page_errors: list[str],
 ) -> None:
+    # 24 more students: a question (1 of 3 in its stratum, 2 of 3 for hard law questions)
+    # then reaches 10 attempts of the school, the least the school's view shows.
+    rng = random.Random(3)
+    for n in range(24):
+        who = join(
+            client,
+            track="student",
+            lang="zh",
+            school_code=school,
+            grade=8,
+            class_name="2班",
+            nickname=f"extra{n}",
+        )
+        take(client, db, who, rng, rng.gauss(0.5, 1.0), clock)
     clock.advance(minutes=1)
     headers = staff("school", school="S001", username="school-questions")
     expected = api_report(client, headers, "en")

@@ -26,7 +26,7 @@ from quiz_api.services.staff import create_account
 from tests.plugins.analytics import CAMPAIGN, CITY, POINTS, Answered, take
 from tests.plugins.app import Clock
 from tests.plugins.factories import DISTRICTS, join
-from tests.plugins.staff import PASSWORD, StaffFactory
+from tests.plugins.staff import PASSWORD
 
 
 def _expected(
@@ -327,26 +327,3 @@ def test_a_refresh_reading_during_a_change_stores_nothing(
     later = since + timedelta(minutes=1)
     assert not service._store(db, CAMPAIGN, since, revision, later, clock.now, {}, 0)
     _assert_counts(db, content, clock, answered_questions, {2})
-
-
-def test_the_report_route_leaves_held_results_out(
-    client: TestClient,
-    engine: Engine,
-    db: Session,
-    clock: Clock,
-    answered_questions: list[Answered],
-    staff: StaffFactory,
-) -> None:
-    ids = _attempt_ids(db, answered_questions)
-    _hold(engine, [ids[n] for n in HELD])
-    clock.advance(minutes=1)
-    headers = staff("city")
-    body = client.get(
-        "/api/v1/reports/questions", params={"attempts": "all"}, headers=headers
-    ).json()
-    participants = {p["track"]: p["participants"] for p in body["papers"]}
-    kept = [a for n, a in enumerate(answered_questions) if n not in HELD]
-    assert participants == {
-        "adult": sum(a.track == "adult" for a in kept),
-        "student": sum(a.track == "student" for a in kept),
-    }

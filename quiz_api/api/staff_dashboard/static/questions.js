@@ -88,10 +88,11 @@
       zh: "中国語", en: "英語", ko: "韓国語", ja: "日本語", none: "区なし"
     }
   };
+  /* The figures right after the question, so that a phone shows them without scrolling. */
   var COLUMNS = [
-    { key: "id", num: false }, { key: "text", num: false }, { key: "category", num: false },
-    { key: "difficulty", num: true }, { key: "n", num: true }, { key: "facility", num: true },
-    { key: "discrimination", num: true }, { key: "efficiency", num: true }, { key: "flags", num: true }
+    { key: "id", num: false }, { key: "text", num: false }, { key: "facility", num: true },
+    { key: "discrimination", num: true }, { key: "efficiency", num: true }, { key: "n", num: true },
+    { key: "difficulty", num: false }, { key: "category", num: false }, { key: "flags", num: false }
   ];
   var DIFFICULTY = { easy: 0, medium: 1, hard: 2 };
   var SVG = "http://www.w3.org/2000/svg";
@@ -228,7 +229,7 @@
       group.appendChild(b);
     });
     bar.appendChild(group);
-    var label = el("label", { for: "q-attempts", text: t("attempts") });
+    var label = el("label", { for: "q-attempts", text: t("attempts") + " " });
     var select = el("select", { id: "q-attempts" });
     ["first", "all"].forEach(function (k) {
       var o = el("option", { value: k, text: t(k) });
@@ -236,7 +237,7 @@
       select.appendChild(o);
     });
     select.addEventListener("change", function () { view.attempts = select.value; load(); });
-    bar.appendChild(label); bar.appendChild(select);
+    bar.appendChild(el("span", { class: "q-attempts" }, [label, select]));
     var links = el("span", { class: "downloads" });
     ["csv", "xlsx"].forEach(function (f) {
       var a = el("a", { href: "#", id: "q-" + f, text: f.toUpperCase(), "aria-label": t("download") + " " + t("title") + " " + f.toUpperCase() });
@@ -469,7 +470,7 @@
     sorted(rows).forEach(function (q) {
       var tr = el("tr", { "data-version": q.version_id, class: q.version_id === view.selected ? "selected" : "" });
       columns.forEach(function (c, i) {
-        var td = el("td", { class: "q-" + c.key + (c.num ? "" : " text") });
+        var td = el("td", { class: "q-" + c.key + (c.num ? "" : " words") });
         if (i === 0 && !school) {
           var b = el("button", { type: "button", class: "q-pick", text: cell(q, c.key),
             "aria-pressed": String(q.version_id === view.selected) });
