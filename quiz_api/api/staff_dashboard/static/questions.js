@@ -98,7 +98,8 @@
   var SVG = "http://www.w3.org/2000/svg";
   var box = document.getElementById("questions");
   if (!box) return;
-  var cache = {};  // scope|attempts|lang -> the API's answer (a promise)
+  var cache = {};  // scope|attempts|lang -> { at: when asked, answer: the API's (a promise) }
+  var KEEP_MS = 5 * 60 * 1000;  // the API refreshes its sums every 5 minutes while read
   var view = { ticket: 0, data: null, params: null, token: null, lang: "zh", track: null,
                attempts: "first", sort: { key: "facility", dir: 1 }, selected: null };
 
@@ -157,13 +158,14 @@
   function load() {
     var url = query();
     var ticket = ++view.ticket;  // a later scope wins over a slower earlier answer
-    if (!cache[url]) {
-      cache[url] = get(url).then(function (r) { return r.json(); });
-      cache[url].catch(function () { delete cache[url]; });
+    if (!cache[url] || Date.now() - cache[url].at > KEEP_MS) {
+      var entry = { at: Date.now(), answer: get(url).then(function (r) { return r.json(); }) };
+      entry.answer.catch(function () { if (cache[url] === entry) delete cache[url]; });
+      cache[url] = entry;
     }
     box.textContent = "";
     box.appendChild(el("h2", { id: "questions-title", text: t("title") }));
-    cache[url].then(function (data) {
+    cache[url].answer.then(function (data) {
       if (ticket !== view.ticket) return;
       view.data = data;
       var tracks = trackList(data);
