@@ -266,7 +266,12 @@
         ]));
       });
     wrap.appendChild(cards);
-    var scores = Object.keys(p.distribution).map(Number).sort(function (a, b) { return a - b; });
+    var seen = Object.keys(p.distribution).map(Number).sort(function (a, b) { return a - b; });
+    /* Every score from the lowest to the highest, in steps of the points' common divisor:
+       a score nobody got is an empty place, not a missing one. */
+    var step = seen.reduce(function (g, s) { while (s) { var r = g % s; g = s; s = r; } return g; }, 0) || 1;
+    var scores = [];
+    for (var s = seen[0]; seen.length && s <= seen[seen.length - 1] && scores.length < 400; s += step) scores.push(s);
     if (scores.length) {
       wrap.appendChild(el("h4", { text: t("distribution") }));
       wrap.appendChild(el("div", { class: "chart" }, [distribution(scores, p.distribution)]));
@@ -275,16 +280,17 @@
   }
   function distribution(scores, counts) {
     var width = chartWidth(900), height = 180, left = 36, bottom = 34, top = 16;
-    var max = Math.max.apply(null, scores.map(function (s) { return counts[s]; }));
+    var max = Math.max.apply(null, scores.map(function (s) { return counts[s] || 0; }));
     var step = (width - left - 8) / scores.length, h = height - top - bottom;
     var root = svg("svg", { viewBox: "0 0 " + width + " " + height, role: "img",
-      "aria-label": t("distribution") + ": " + scores.map(function (s) { return s + " → " + counts[s]; }).join(", ") });
+      "aria-label": t("distribution") + ": " + scores.filter(function (s) { return counts[s]; })
+        .map(function (s) { return s + " → " + counts[s]; }).join(", ") });
     root.appendChild(svg("line", { x1: left, x2: width - 8, y1: top + h, y2: top + h, stroke: "#8c959f" }));
     var every = Math.ceil(scores.length / 12);
     scores.forEach(function (s, i) {
-      var bh = h * counts[s] / max, x = left + i * step;
+      var n = counts[s] || 0, bh = h * n / max, x = left + i * step;
       var bar = svg("rect", { x: x + 1, y: top + h - bh, width: Math.max(1, step - 2), height: bh, fill: "#0b5cad" });
-      bar.appendChild(svg("title", {}, t("score") + " " + s + ": " + counts[s] + " " + t("people")));
+      bar.appendChild(svg("title", {}, t("score") + " " + s + ": " + n + " " + t("people")));
       root.appendChild(bar);
       if (i % every === 0) root.appendChild(svg("text", { x: x + step / 2, y: top + h + 14, "text-anchor": "middle", "font-size": 11 }, String(s)));
     });
@@ -295,7 +301,7 @@
 
   function scatter(rows) {
     var width = chartWidth(620), height = Math.round(width * 0.62) + 40;
-    var left = 52, right = 16, top = 14, bottom = 44;
+    var left = 52, right = 36, top = 14, bottom = 44;
     var w = width - left - right, h = height - top - bottom;
     var X = function (f) { return left + w * (f || 0); };
     var Y = function (d) { return top + h * (1 - (d + 1) / 2); };  // -1 .. 1
