@@ -387,7 +387,9 @@ class QuestionStatCell(SQLModel, table=True):
 
 class QuestionStatState(SQLModel, table=True):
     """How far the cells of a campaign go: every analysed result submitted before
-    ``watermark`` is in them; ``computed_at`` is when the last refresh finished."""
+    ``watermark`` is in them; ``computed_at`` is when the last refresh finished. A result
+    held or cleared bumps ``revision`` (``question_report.held_changed``): a refresh whose
+    read began before stores nothing."""
 
     __tablename__ = "question_stat_state"
 
@@ -395,6 +397,7 @@ class QuestionStatState(SQLModel, table=True):
     watermark: datetime = _utc()
     computed_at: datetime = _utc()
     results: int = 0
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
 
 
 QUESTION_STAT_CELL = _table(QuestionStatCell)

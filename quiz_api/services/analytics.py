@@ -18,6 +18,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 # Flags are raised from this many attempts of a question up (the issue; Moodle shows its
 # figures from any count, but below this a single class decides them).
@@ -67,6 +68,25 @@ class ItemSums:
         self.rest_right.update(other.rest_right)
         self.options.update(other.options)
 
+    def remove(self, other: ItemSums) -> None:
+        """Take out answers that were merged in (a result held after it was counted)."""
+        self.n -= other.n
+        self.right -= other.right
+        for mine, theirs in (
+            (self.rest, other.rest),
+            (self.rest_right, other.rest_right),
+            (self.options, other.options),
+        ):
+            _take(mine, theirs)
+
+
+def _take(counter: Counter[Any], other: Counter[Any]) -> None:
+    """``counter - other`` in place, dropping what reaches zero (a count never goes below
+    zero for parts that were added: a negative one would be kept, to be seen)."""
+    counter.subtract(other)
+    for key in [k for k, v in counter.items() if v == 0]:
+        del counter[key]
+
 
 @dataclass
 class PaperSums:
@@ -91,6 +111,17 @@ class PaperSums:
         self.scores.update(other.scores)
         self.slot_sum.update(other.slot_sum)
         self.slot_sq.update(other.slot_sq)
+
+    def remove(self, other: PaperSums) -> None:
+        """Take out attempts that were merged in. A slot keeps its key at zero points (as
+        a slot that every attempt scored 0 in has one): alpha counts the slots."""
+        self.n -= other.n
+        _take(self.scores, other.scores)
+        self.slot_sum.subtract(other.slot_sum)
+        self.slot_sq.subtract(other.slot_sq)
+        if self.n == 0:
+            self.slot_sum.clear()
+            self.slot_sq.clear()
 
 
 def _sample_variance(n: int, total: float, squares: float) -> float | None:

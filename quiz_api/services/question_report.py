@@ -10,6 +10,11 @@ no lock (SQLite has one writer: a long transaction would stall the submissions);
 one short transaction that moves the watermark only from the value the read started from, so
 two workers refreshing at once cannot count a result twice: the second one's work is dropped.
 
+Results held for review are left out. A held result that a reviewer clears, and a result
+held after it was counted (a sweep), change the sums through ``held_changed``, in the
+transaction that changes ``held``: it adds or takes out their contributions (every part of a
+cell is a sum) and bumps the state's ``revision``, which a refresh's write checks as it checks
+the watermark, so no result is counted twice or lost to a refresh running at that moment.
 Results deleted after they were counted (``demo --remove``, an administrator) stay in the
 sums until ``rebuild``. A request starts a background refresh when the sums are older than
 ``REFRESH_AFTER``; the response says how old they are."""
@@ -25,6 +30,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
@@ -32,6 +39,7 @@ from sqlmodel import select as sm_select
 
 from quiz_api.content.bank import LETTERS, CampaignSpec
 from quiz_api.core.errors import DomainError, ProblemType
+from quiz_api.db.engine import Bind, orm_session
 from quiz_api.db.models import (
     ATTEMPT,
     QUESTION_STAT_CELL,
@@ -68,12 +76,17 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 logger = logging.getLogger(__name__)
 
 
-def analysed_results() -> list[ColumnElement[bool]]:
-    """The results the analytics count: scored in time. Late results score nothing
-    whatever was answered, so they say nothing of what people know. Results held for
-    review (another issue adds a ``held`` state) belong here too, once that column exists:
-    add its condition to this list and run ``rebuild``."""
+def _countable_results() -> list[ColumnElement[bool]]:
+    """The results the analytics count once they are not held: scored in time. Late
+    results score nothing whatever was answered, so they say nothing of what people know."""
     return [RESULT.c.late.is_(False)]
+
+
+def analysed_results() -> list[ColumnElement[bool]]:
+    """The results the analytics count: scored in time and not held for review (a held
+    result may be a shared key or a script; ``held_changed`` when that changes). After
+    changing this list, run ``rebuild``."""
+    return [*_countable_results(), RESULT.c.held.is_(False)]
 
 
 # --- from results to sums ----------------------------------------------------------------
@@ -93,6 +106,15 @@ class Cell:
         for version_id, sums in other.items.items():
             self.items[version_id].merge(sums)
         self.paper.merge(other.paper)
+
+    def remove(self, other: Cell) -> None:
+        """Take out what ``merge`` added; a question left with no attempt leaves the cell."""
+        for version_id, sums in other.items.items():
+            mine = self.items[version_id]
+            mine.remove(sums)
+            if mine.n <= 0:
+                del self.items[version_id]
+        self.paper.remove(other.paper)
 
     def to_json(self) -> dict[str, Any]:
         def counts(counter: Counter[Any]) -> dict[str, int]:
@@ -228,11 +250,19 @@ class _Scorer:
         return cells
 
 
-def _results_query(campaign_id: str, conditions: Iterable[ColumnElement[bool]]) -> Any:
-    """The analysed results with what scoring them needs."""
+def _results_query(
+    campaign_id: str | None,
+    conditions: Iterable[ColumnElement[bool]],
+    analysed: Iterable[ColumnElement[bool]] | None = None,
+) -> Any:
+    """The analysed results (of a campaign, or of any) with what scoring them needs."""
+    if campaign_id is not None:
+        conditions = [RESULT.c.campaign_id == campaign_id, *conditions]
     return (
         select(
             RESULT.c.attempt_id,
+            RESULT.c.campaign_id,
+            RESULT.c.submitted_at,
             RESULT.c.track,
             RESULT.c.district,
             RESULT.c.school_code,
@@ -244,7 +274,7 @@ def _results_query(campaign_id: str, conditions: Iterable[ColumnElement[bool]]) 
             (ATTEMPT.c.attempt_no == 1).label("first"),
         )
         .select_from(RESULT.join(ATTEMPT, ATTEMPT.c.id == RESULT.c.attempt_id))
-        .where(RESULT.c.campaign_id == campaign_id, *analysed_results(), *conditions)
+        .where(*(analysed_results() if analysed is None else analysed), *conditions)
     )
 
 
@@ -312,6 +342,7 @@ def refresh(
             raise DomainError(ProblemType.unknown_campaign, f"no campaign with id {campaign_id!r}")
         state = _state(session, campaign_id)
         since = state.watermark if state is not None else EPOCH
+        revision = state.revision if state is not None else None
         if upto <= since:
             return Refreshed(campaign_id, 0, since, False)
         spec = content.campaigns.spec(campaign)
@@ -324,7 +355,10 @@ def refresh(
         session.rollback()  # the questions read on a cache miss
         delta, count = scorer.cells(), scorer.count
         return Refreshed(
-            campaign_id, count, upto, _store(session, campaign_id, since, upto, now, delta, count)
+            campaign_id,
+            count,
+            upto,
+            _store(session, campaign_id, since, revision, upto, now, delta, count),
         )
 
 
@@ -332,15 +366,17 @@ def _store(
     session: Session,
     campaign_id: str,
     since: datetime,
+    revision: int | None,
     upto: datetime,
     now: datetime,
     delta: dict[CellKey, Cell],
     count: int,
 ) -> bool:
     """Move the watermark from ``since`` to ``upto`` and add ``delta`` to the cells, in one
-    transaction; False (nothing written) when another refresh moved it first."""
+    transaction; False (nothing written) when another refresh moved it first or a held
+    state changed since the read (``revision``; None: there was no state row)."""
     state = QUESTION_STAT_STATE
-    if since == EPOCH:
+    if revision is None:
         session.add(
             QuestionStatState(
                 campaign_id=campaign_id, watermark=upto, computed_at=now, results=count
@@ -354,40 +390,140 @@ def _store(
     else:
         moved = session.connection().execute(
             update(state)
-            .where(state.c.campaign_id == campaign_id, state.c.watermark == since)
+            .where(
+                state.c.campaign_id == campaign_id,
+                state.c.watermark == since,
+                state.c.revision == revision,
+            )
             .values(watermark=upto, computed_at=now, results=state.c.results + count)
         )
         if moved.rowcount != 1:
             session.rollback()
             return False
-    if delta:
-        stored = {
-            (c.track, c.first_only, c.district, c.lang): c
-            for c in session.exec(_cells_query(campaign_id))
-        }
-        for key, cell in delta.items():
-            row = stored.get(key)
-            if row is None:
-                track, first, district, lang = key
-                session.add(
-                    QuestionStatCell(
-                        campaign_id=campaign_id,
-                        track=track,
-                        first_only=first,
-                        district=district,
-                        lang=lang,
-                        attempts=cell.paper.n,
-                        data=cell.to_json(),
-                    )
-                )
-            else:
-                merged = Cell.from_json(row.data)
-                merged.merge(cell)
-                row.attempts = merged.paper.n
-                row.data = merged.to_json()
-                session.add(row)
+    _apply(session, campaign_id, delta, add=True)
     session.commit()
     return True
+
+
+def _apply(session: Session, campaign_id: str, delta: dict[CellKey, Cell], add: bool) -> None:
+    """Add ``delta`` to the stored cells, or take it out of them (a cell left empty is
+    deleted, a question no attempt saw any more leaves its cell). The caller holds the
+    state row (its UPDATE), so no other writer changes the cells meanwhile."""
+    if not delta:
+        return
+    stored = {
+        (c.track, c.first_only, c.district, c.lang): c
+        for c in session.exec(_cells_query(campaign_id))
+    }
+    for key, cell in delta.items():
+        row = stored.get(key)
+        if row is None:
+            if not add:  # nothing was counted there (cannot happen with a consistent state)
+                logger.warning("question analytics: no cell %s to take results out of", key)
+                continue
+            track, first, district, lang = key
+            session.add(
+                QuestionStatCell(
+                    campaign_id=campaign_id,
+                    track=track,
+                    first_only=first,
+                    district=district,
+                    lang=lang,
+                    attempts=cell.paper.n,
+                    data=cell.to_json(),
+                )
+            )
+            continue
+        merged = Cell.from_json(row.data)
+        if add:
+            merged.merge(cell)
+        else:
+            merged.remove(cell)
+        if merged.paper.n <= 0 and not merged.items:
+            session.delete(row)
+            continue
+        row.attempts = merged.paper.n
+        row.data = merged.to_json()
+        session.add(row)
+
+
+def held_changed(
+    bind: Bind, content: ContentCaches, attempt_ids: Iterable[int], counted: bool
+) -> int:
+    """The held state of these results changed: ``counted=True`` after a reviewer cleared
+    them (``reviews.decide``), ``counted=False`` after they were held once submitted (a
+    sweep). Call it once per change, in the transaction that changes ``held``, after the
+    change is flushed; the caller commits.
+
+    A result submitted before the watermark was passed over (held) or counted by the
+    refreshes: its contribution is added to or taken out of the cells here. A later one is
+    left to the next refresh, which reads ``held`` as it is then; a refresh already reading
+    when this runs stores nothing (``revision`` moved) and the next one reads again. Results
+    the analytics never count (late ones), or whose ``held`` does not match ``counted``,
+    are skipped. Returns the number of results added or taken out."""
+    ids = sorted(set(attempt_ids))
+    if not ids:
+        return 0
+    held = RESULT.c.held.is_(not counted)
+    with orm_session(bind) as session:
+        connection = session.connection()
+        rows = list(
+            connection.execute(
+                _results_query(None, [RESULT.c.attempt_id.in_(ids)], [*_countable_results(), held])
+            )
+        )
+        by_campaign: dict[str, list[Any]] = defaultdict(list)
+        for row in rows:
+            by_campaign[row.campaign_id].append(row)
+        changed = 0
+        for campaign_id, results in sorted(by_campaign.items()):
+            watermark = _bump_revision(session, campaign_id)
+            before = [r for r in results if r.submitted_at < watermark]
+            if not before:
+                continue
+            campaign = content.campaigns.get(session, campaign_id)
+            if campaign is None:
+                continue
+            scorer = _Scorer(content, session, content.campaigns.spec(campaign))
+            for row in before:
+                scorer.add(row)
+            _apply(session, campaign_id, scorer.cells(), add=counted)
+            state = QUESTION_STAT_STATE
+            sign = 1 if counted else -1
+            connection.execute(
+                update(state)
+                .where(state.c.campaign_id == campaign_id)
+                .values(results=state.c.results + sign * scorer.count)
+            )
+            changed += scorer.count
+        session.flush()
+        return changed
+
+
+def _bump_revision(session: Session, campaign_id: str) -> datetime:
+    """Bump the campaign's ``revision`` (this also locks its state row on PostgreSQL until
+    the caller commits: refreshes and other changes wait) and return its watermark. Without
+    a state row (no refresh stored yet), one is made at the epoch: a first build reading now
+    then fails to insert its own and stores nothing."""
+    state = QUESTION_STAT_STATE
+    connection = session.connection()
+    bump = (
+        update(state)
+        .where(state.c.campaign_id == campaign_id)
+        .values(revision=state.c.revision + 1)
+    )
+    if connection.execute(bump).rowcount != 1:
+        insert = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
+        connection.execute(
+            insert(state)
+            .values(campaign_id=campaign_id, watermark=EPOCH, computed_at=EPOCH, results=0)
+            .on_conflict_do_nothing()
+        )
+        connection.execute(bump)
+    watermark: datetime = connection.execute(
+        select(state.c.watermark).where(state.c.campaign_id == campaign_id)
+    ).scalar_one()
+    return watermark
 
 
 def _cells_query(campaign_id: str, *conditions: Any) -> Any:
@@ -425,7 +561,7 @@ class AnalyticsRefresher:
         # End the read: on SQLite it holds this worker's writer lock, which the refresh's
         # own session needs; and the report must see what the refresh wrote.
         session.rollback()
-        if state is None:
+        if state is None or state.watermark == EPOCH:  # nothing stored yet
             refresh(self._engine, self._content, campaign_id, now)
             return
         if now - state.computed_at < REFRESH_AFTER:

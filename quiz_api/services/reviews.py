@@ -27,6 +27,7 @@ from quiz_api.db.models import (
 )
 from quiz_api.services.caches import ContentCaches
 from quiz_api.services.leaderboards import restore_best
+from quiz_api.services.question_report import held_changed
 from quiz_api.services.scope import StaffScope
 
 
@@ -222,6 +223,7 @@ def list_reviews(
 
 def decide(
     session: Session,
+    content: ContentCaches,
     account: StaffAccount,
     attempt_id: int,
     decision: Decision,
@@ -231,7 +233,8 @@ def decide(
     """Record a decision about a held result. City staff decide any result, district staff
     their district's; school staff do not decide. A result outside the account's scope is
     ``not-found``, as for no held result; a decided one ``already-decided``. A cleared
-    result joins its participant's best score. Returns the result. Commits."""
+    result joins its participant's best score and the question analytics (in the same
+    transaction). Returns the result. Commits."""
     scope = StaffScope.of(account)
     if scope.role is StaffRole.school:
         raise DomainError(
@@ -275,6 +278,7 @@ def decide(
         raise DomainError(ProblemType.already_decided, "this result was already decided") from exc
     if decision is Decision.clear:
         restore_best(session.connection(), result)
+        held_changed(session, content, [attempt_id], counted=True)
     session.commit()
     session.refresh(result)
     return result

@@ -96,7 +96,9 @@ def decide(
     body: DecisionIn,
     attempt_id: AttemptId,
 ) -> review_service.Review:
-    result = review_service.decide(session, account, attempt_id, body.decision, body.reason, now)
+    result = review_service.decide(
+        session, resources.content, account, attempt_id, body.decision, body.reason, now
+    )
     ranks = resources.ranks
     if ranks is not None and not result.held:  # cleared: its boards in Redis learn it too
         ranks.record_result(result)

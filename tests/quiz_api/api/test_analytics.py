@@ -7,9 +7,11 @@ import io
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from sqlmodel import Session
 
 from tests.plugins.analytics import Answered
 from tests.plugins.app import Clock, assert_problem
+from tests.plugins.factories import join, key, start, submit
 from tests.plugins.staff import StaffFactory
 
 URL = "/api/v1/reports/questions"
@@ -86,3 +88,33 @@ def test_downloads(
     workbook = load_workbook(io.BytesIO(xlsx.content))
     assert workbook.sheetnames == ["문항", "시험지"]
     assert workbook["문항"].max_row == len(body["questions"]) + 1
+
+
+def test_a_held_result_is_left_out_until_cleared(
+    client: TestClient,
+    db: Session,
+    staff: StaffFactory,
+    clock: Clock,
+    answered_questions: list[Answered],
+) -> None:
+    # Submitted at once: faster than anyone reads, so held for review.
+    fast = join(client, track="adult", lang="zh")
+    paper = start(client, fast)
+    held = submit(client, fast, paper["attempt_id"], key(db, paper["attempt_id"])).json()
+    assert held["held"] is True
+    clock.advance(minutes=1)
+    city = staff("city")
+    adults = sum(a.track == "adult" and a.first for a in answered_questions)
+
+    def participants() -> int:
+        body = client.get(URL, headers=city, params={"track": "adult"}).json()
+        return int(body["papers"][0]["participants"])
+
+    assert participants() == adults
+    cleared = client.post(
+        f"/api/v1/reports/reviews/{paper['attempt_id']}",
+        headers=city,
+        json={"decision": "clear", "reason": "a fast reader, seen by the teacher"},
+    )
+    assert cleared.status_code == 200, cleared.text
+    assert participants() == adults + 1  # at once, without waiting for a refresh

@@ -114,6 +114,21 @@ def test_sums_merge_like_the_union() -> None:
     assert paper_figures(head) == paper_figures(paper)
 
 
+def test_removing_a_group_leaves_the_rest() -> None:
+    """A result held after it was counted is taken out of the sums: what is left is the sums
+    of the others, exactly (the same figures, the same counters)."""
+    rows = _simulated(4, 200, 4)
+    items, out = _items(rows, 2), _items(rows[150:], 2)
+    items.remove(out)
+    assert items == _items(rows[:150], 2)
+    assert item_figures(items) == item_figures(_items(rows[:150], 2))
+    paper = _paper(rows)
+    paper.remove(_paper(rows[150:]))
+    assert paper_figures(paper) == paper_figures(_paper(rows[:150]))
+    paper.remove(_paper(rows[:150]))
+    assert paper == PaperSums()
+
+
 def test_degenerate_groups_have_no_indices() -> None:
     assert item_figures(ItemSums()).facility is None
     everyone_right = _items([(10, 10), (10, 0)], 0)

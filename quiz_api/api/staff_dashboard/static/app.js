@@ -247,7 +247,7 @@
     sections.forEach(function (s) { tables.appendChild(table(s, report[s])); });
     /* Views in their own files (kit.js) draw what they add to this report. */
     document.dispatchEvent(new CustomEvent("staff:report", {
-      detail: { report: report, lang: state.lang, token: state.token }
+      detail: { report: report, lang: state.lang, token: state.token, role: state.me && state.me.role }
     }));
   }
 
