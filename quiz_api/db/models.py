@@ -98,9 +98,19 @@ class Participant(SQLModel, table=True):
     source: str | None = Field(default=None, max_length=16)
     day: str = Field(max_length=10)  # local date of joining, in the campaign's time zone
     created_at: datetime = _utc()
+    # A keyed, truncated hash of the address the participant joined from (never the address
+    # itself: quiz_api.core.tokens.address_digest), for the integrity sweep's "many joins
+    # from one address" signal; cleared when the campaign's retention ends.
+    address_hash: str | None = Field(default=None, max_length=16)
 
 
 Index("ix_participant_campaign_school", Participant.campaign_id, Participant.school_code)  # type: ignore[arg-type]
+Index(
+    "ix_participant_address",
+    Participant.campaign_id,
+    Participant.address_hash,  # type: ignore[arg-type]
+    Participant.created_at,  # type: ignore[arg-type]
+)
 Index("ix_participant_campaign_day", Participant.campaign_id, Participant.track, Participant.day)
 
 
@@ -240,6 +250,19 @@ class QualifierList(SQLModel, table=True):
     round_id: str = Field(primary_key=True, max_length=64)
     frozen_at: datetime = _utc()
     rows: list[Any] = _json()
+
+
+class IntegritySweep(SQLModel, table=True):
+    """How far the integrity sweep (quiz_api.services.integrity) has looked at a campaign:
+    every result submitted and every participant created before ``watermark`` has been
+    checked against the further signals."""
+
+    __tablename__ = "integrity_sweep"
+
+    campaign_id: str = Field(primary_key=True, max_length=64)
+    watermark: datetime = _utc()
+    swept_at: datetime = _utc()
+    held: int = 0  # results the sweep has held in this campaign, in all
 
 
 class PageVisit(SQLModel, table=True):

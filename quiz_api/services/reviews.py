@@ -82,12 +82,6 @@ def time_signal(result: Result, rules: TrackRules) -> str | None:
     )
 
 
-# Papers are drawn at random, so many identical answer sets to the same questions within
-# minutes mean a shared key or a script, not chance.
-SAME_ANSWERS_WINDOW = timedelta(minutes=10)
-SAME_ANSWERS_PARTICIPANTS = 3
-
-
 def answer_identity(paper: Mapping[str, Any], answers: Mapping[str, Any]) -> tuple[Any, ...]:
     """The options chosen, by their identity in the bank (question version, option index),
     not by the letters of the participant's shuffled paper."""
@@ -98,15 +92,16 @@ def answer_identity(paper: Mapping[str, Any], answers: Mapping[str, Any]) -> tup
     return tuple(sorted(chosen))
 
 
-def _same_answers_signal(session: Session, result: Result) -> str | None:
+def _same_answers_signal(session: Session, result: Result, rules: TrackRules) -> str | None:
+    window = timedelta(minutes=rules.integrity.same_answers_minutes)
     rows = session.exec(
         select(Result.attempt_id, Result.participant_id, Result.answers, Attempt.paper)
         .join(Attempt, col(Attempt.id) == col(Result.attempt_id))
         .where(
             col(Result.campaign_id) == result.campaign_id,
             col(Result.track) == result.track,
-            col(Result.submitted_at) >= result.submitted_at - SAME_ANSWERS_WINDOW,
-            col(Result.submitted_at) <= result.submitted_at + SAME_ANSWERS_WINDOW,
+            col(Result.submitted_at) >= result.submitted_at - window,
+            col(Result.submitted_at) <= result.submitted_at + window,
         )
     ).all()
     identities = {
@@ -115,11 +110,11 @@ def _same_answers_signal(session: Session, result: Result) -> str | None:
     }
     mine = identities[result.attempt_id][1]
     same = len({who for who, identity in identities.values() if identity == mine})
-    if same < SAME_ANSWERS_PARTICIPANTS:
+    if same < rules.integrity.same_answers_participants:
         return None
     return (
         f"{same} participants (this one included) gave exactly the same answers to the same "
-        f"questions within {SAME_ANSWERS_WINDOW.seconds // 60} minutes of this submission"
+        f"questions within {rules.integrity.same_answers_minutes} minutes of this submission"
     )
 
 
@@ -133,19 +128,58 @@ def _class_signal(session: Session, result: Result, participant: Participant) ->
             SchoolClass.class_name == participant.class_name,
         )
     ).first()
-    registered = session.exec(
-        select(func.count()).where(
+    if not enrolled:  # no roster, or a roster without the class's enrolment
+        return None
+    classmates = session.exec(
+        select(Participant.id)
+        .where(
             col(Participant.campaign_id) == result.campaign_id,
             col(Participant.school_code) == result.school_code,
             col(Participant.grade) == participant.grade,
             col(Participant.class_name) == participant.class_name,
         )
-    ).one()
-    if enrolled is None or registered <= enrolled:
+        .order_by(col(Participant.created_at), col(Participant.id))
+    ).all()
+    registered = len(classmates)
+    if registered <= enrolled:
         return None
+    place = classmates.index(participant.id) + 1 if participant.id in classmates else 0
     return (
         f"class {participant.grade}/{participant.class_name} of school {result.school_code} "
-        f"has {registered} registrations for {enrolled} enrolled students"
+        f"has {registered} registrations for {enrolled} enrolled students; this participant "
+        f"was number {place} to join (the first {enrolled} stay on the boards: compare the "
+        f"class's nicknames in its school report)"
+    )
+
+
+def _address_signal(session: Session, participant: Participant, rules: TrackRules) -> str | None:
+    limit = (
+        rules.integrity.address_max_students
+        if participant.track == Track.student.value
+        else rules.integrity.address_max_adults
+    )
+    if participant.address_hash is None or limit is None:
+        return None
+    window = timedelta(minutes=rules.integrity.address_minutes)
+    near = session.exec(
+        select(func.count()).where(
+            col(Participant.campaign_id) == participant.campaign_id,
+            col(Participant.address_hash) == participant.address_hash,
+            col(Participant.track) == participant.track,
+            col(Participant.created_at) >= participant.created_at - window,
+            col(Participant.created_at) <= participant.created_at + window,
+        )
+    ).one()
+    if near <= limit:
+        return None
+    if participant.track == Track.student.value:
+        who, why = "students", "a whole school behind one address stays below it"
+    else:
+        who, why = "adults", "adults join from their own phones"
+    return (
+        f"{near} {who} joined from the same network address within "
+        f"{rules.integrity.address_minutes} minutes of this participant; the campaign holds "
+        f"above {limit} ({why})"
     )
 
 
@@ -156,8 +190,9 @@ def signals_of(
     reviewer (never for the participant)."""
     found = [
         time_signal(result, rules),
-        _same_answers_signal(session, result),
+        _same_answers_signal(session, result, rules),
         _class_signal(session, result, participant),
+        _address_signal(session, participant, rules),
     ]
     return [signal for signal in found if signal is not None] or [
         "held by a rule that no longer applies (the campaign file changed since)"

@@ -140,7 +140,7 @@ def qualifiers(
 ) -> Any:
     row = resolve_campaign(resources.content.campaigns, session, campaign, now)
     found = qualifier_service.qualifiers(
-        session, resources.content, row, track, now, scope, district, school, round
+        session, resources.content, row, track, now, scope, district, school, round, resources.ranks
     )
     if fmt is Format.json:
         return QualifiersOut(

@@ -1,0 +1,45 @@
+"""integrity sweep: the address hash of a participant's join, and the sweep's watermark
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-07 15:30:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+import quiz_api.db.engine
+
+revision: str = "0008"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Nullable: participants who joined before have none (and none after the retention).
+    with op.batch_alter_table("participant", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("address_hash", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True)
+        )
+        batch_op.create_index(
+            "ix_participant_address", ["campaign_id", "address_hash", "created_at"], unique=False
+        )
+    op.create_table(
+        "integrity_sweep",
+        sa.Column("campaign_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("watermark", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("swept_at", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("held", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("campaign_id"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("integrity_sweep")
+    with op.batch_alter_table("participant", schema=None) as batch_op:
+        batch_op.drop_index("ix_participant_address")
+        batch_op.drop_column("address_hash")
