@@ -245,12 +245,13 @@ class Integrity(BaseModel):
     same_answers_minutes: Annotated[int, Field(ge=1, le=1440)] = 10
     # Participants created from one client address within ``address_minutes``. Students:
     # a whole school joins from one NAT address (the join rate limit lets one address make
-    # a burst of 6000: QUIZ_RATE_LIMIT_JOIN_PER_ADDRESS), so only more than a large school
-    # is a signal. Adults join from their own phones: a few from one home, a few dozen at a
-    # community event. ``null`` turns a signal off.
+    # a burst of 6000 for that: QUIZ_RATE_LIMIT_JOIN_PER_ADDRESS), so only more than a large
+    # school is a signal. Adults have no school: their threshold is lower, but a workplace
+    # or an event behind one NAT, or a carrier's NAT, joins many at once too (judgements,
+    # not measurements: docs/contest-integrity.md). ``null`` turns a signal off.
     address_minutes: Annotated[int, Field(ge=1, le=1440)] = 10
     address_max_students: Annotated[int, Field(ge=1)] | None = 6000
-    address_max_adults: Annotated[int, Field(ge=1)] | None = 30
+    address_max_adults: Annotated[int, Field(ge=1)] | None = 100
 
 
 class TrackRules(BaseModel):
