@@ -105,12 +105,8 @@ class Participant(SQLModel, table=True):
 
 
 Index("ix_participant_campaign_school", Participant.campaign_id, Participant.school_code)  # type: ignore[arg-type]
-Index(
-    "ix_participant_address",
-    Participant.campaign_id,
-    Participant.address_hash,  # type: ignore[arg-type]
-    Participant.created_at,  # type: ignore[arg-type]
-)
+# The integrity sweep reads the joins of the last minutes.
+Index("ix_participant_created", Participant.campaign_id, Participant.created_at)  # type: ignore[arg-type]
 Index("ix_participant_campaign_day", Participant.campaign_id, Participant.track, Participant.day)
 
 
@@ -263,6 +259,18 @@ class IntegritySweep(SQLModel, table=True):
     watermark: datetime = _utc()
     swept_at: datetime = _utc()
     held: int = 0  # results the sweep has held in this campaign, in all
+
+
+class IntegrityFlag(SQLModel, table=True):
+    """A participant the integrity sweep's class or address signal pointed at: their results
+    are held, those submitted later too (the first signal is kept)."""
+
+    __tablename__ = "integrity_flag"
+
+    participant_id: int = Field(primary_key=True, foreign_key="participant.id")
+    campaign_id: str = Field(max_length=64)
+    signal: str = Field(max_length=40)
+    flagged_at: datetime = _utc()
 
 
 class PageVisit(SQLModel, table=True):

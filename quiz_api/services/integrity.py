@@ -38,6 +38,7 @@ from quiz_api.content.bank import Integrity
 from quiz_api.db.models import (
     Attempt,
     Campaign,
+    IntegrityFlag,
     IntegritySweep,
     Participant,
     Result,
@@ -113,17 +114,36 @@ def _windows(
 # --- the signals ------------------------------------------------------------------------
 
 
+Seen = tuple[datetime, int, int, str, int]  # (submitted, participant, attempt, track, identity)
+
+
+@dataclass
+class AnswerMemo:
+    """The answer identities the last sweep read, kept by a sweeper between its runs: the
+    next sweep reads only the new results instead of the window's minutes again (each a
+    paper and its answers). Identities are kept as hashes: equal answers, equal hashes."""
+
+    through: dict[str, datetime] = field(default_factory=dict)  # campaign -> read up to
+    seen: dict[str, list[Seen]] = field(default_factory=dict)
+
+
 def _same_answers(
     session: Session,
     campaign_id: str,
     rules: dict[str, Integrity],
     start: datetime,
     end: datetime,
+    memo: AnswerMemo,
 ) -> set[int]:
     """Attempts whose answers ``same_answers_participants`` participants gave within
-    ``same_answers_minutes``, among the results up to ``end`` (read from the window's
-    width before ``start``, so that a new result joins a group begun before)."""
+    ``same_answers_minutes``, among the results up to ``end`` (with the window's width
+    before ``start``, so that a new result joins a group begun before)."""
     widest = max(timedelta(minutes=r.same_answers_minutes) for r in rules.values())
+    if memo.through.get(campaign_id) == start:  # the minutes before are in the memo
+        read_from = start
+        seen = [row for row in memo.seen.get(campaign_id, []) if row[0] > start - widest]
+    else:
+        read_from, seen = start - widest, []
     rows = (
         session.connection()
         .execute(
@@ -138,18 +158,21 @@ def _same_answers(
             .join(Attempt, col(Attempt.id) == col(Result.attempt_id))
             .where(
                 col(Result.campaign_id) == campaign_id,
-                col(Result.submitted_at) > start - widest,
+                col(Result.submitted_at) > read_from,
                 col(Result.submitted_at) <= end,
             )
             .order_by(col(Result.submitted_at), col(Result.attempt_id))
         )
         .all()
     )
-    groups: dict[tuple[str, tuple[Any, ...]], list[tuple[datetime, Any, int]]] = defaultdict(list)
     for attempt_id, participant_id, track, submitted_at, answers, paper in rows:
-        if track not in rules:
-            continue
-        identity = answer_identity(paper, answers)
+        if track in rules:
+            identity = hash(answer_identity(paper, answers))
+            seen.append((submitted_at, participant_id, attempt_id, track, identity))
+    memo.through[campaign_id] = end
+    memo.seen[campaign_id] = [row for row in seen if row[0] > end - widest]
+    groups: dict[tuple[str, int], list[tuple[datetime, Any, int]]] = defaultdict(list)
+    for submitted_at, participant_id, attempt_id, track, identity in seen:
         groups[(track, identity)].append((submitted_at, participant_id, attempt_id))
     found: set[int] = set()
     for (track, _), group in groups.items():
@@ -157,34 +180,31 @@ def _same_answers(
         if len({who for _, who, _ in group}) < rule.same_answers_participants:
             continue
         width = timedelta(minutes=rule.same_answers_minutes)
-        found |= _windows(group, width, rule.same_answers_participants - 1)
+        found |= _windows(sorted(group), width, rule.same_answers_participants - 1)
     return found
 
 
-def _touched_participants(
-    session: Session, campaign_id: str, start: datetime, end: datetime, since: datetime
-) -> list[Any]:
-    """The participants who submitted a result in (start, end] or joined in (since, end]:
-    the ones whose class or address may have changed what the sweep should hold."""
-    submitted = select(Result.participant_id).where(
-        col(Result.campaign_id) == campaign_id,
-        col(Result.submitted_at) > start,
-        col(Result.submitted_at) <= end,
-    )
+def _joined(session: Session, campaign_id: str, since: datetime, end: datetime) -> list[Any]:
+    """The participants created in (since, end], oldest first (an indexed range: the sweep
+    reads the minutes it needs, never the campaign)."""
     return list(
         session.connection()
         .execute(
             core_select(
                 col(Participant.id),
+                col(Participant.track),
                 col(Participant.school_code),
                 col(Participant.grade),
                 col(Participant.class_name),
                 col(Participant.address_hash),
-            ).where(
-                col(Participant.campaign_id) == campaign_id,
-                (col(Participant.id).in_(submitted))
-                | ((col(Participant.created_at) > since) & (col(Participant.created_at) <= end)),
+                col(Participant.created_at),
             )
+            .where(
+                col(Participant.campaign_id) == campaign_id,
+                col(Participant.created_at) > since,
+                col(Participant.created_at) <= end,
+            )
+            .order_by(col(Participant.created_at), col(Participant.id))
         )
         .all()
     )
@@ -234,36 +254,21 @@ def over_enrolment(
     return found
 
 
-def many_joins(
-    session: Session, campaign_id: str, rules: dict[str, Integrity], digests: set[str]
-) -> set[int]:
-    """The participants created from one address (digest) in a burst beyond the track's
-    threshold: more than ``address_max_students`` students, or more than
-    ``address_max_adults`` adults, within ``address_minutes``."""
+def many_joins(rules: dict[str, Integrity], joined: Sequence[Any]) -> set[int]:
+    """Among ``joined`` (participants, oldest first), those created from one address (its
+    digest) in a burst beyond their track's threshold: more than ``address_max_students``
+    students, or more than ``address_max_adults`` adults, within ``address_minutes``."""
+    bursts: dict[tuple[str, str], list[tuple[datetime, Any, int]]] = defaultdict(list)
+    for row in joined:
+        if row.address_hash:
+            bursts[(row.address_hash, row.track)].append((row.created_at, row.id, row.id))
     found: set[int] = set()
-    for chunk in _chunks(sorted(digests)):
-        rows = session.exec(
-            select(
-                Participant.id, Participant.track, Participant.address_hash, Participant.created_at
-            )
-            .where(
-                col(Participant.campaign_id) == campaign_id,
-                col(Participant.address_hash).in_(chunk),
-            )
-            .order_by(col(Participant.created_at), col(Participant.id))
-        ).all()
-        bursts: dict[tuple[str | None, str], list[tuple[datetime, Any, int]]] = defaultdict(list)
-        for pid, track, digest, created_at in rows:
-            assert pid is not None
-            bursts[(digest, track)].append((created_at, pid, pid))
-        for (_, track), group in bursts.items():
-            rule = rules.get(track)
-            if rule is None:
-                continue
-            limit = address_limit(rule, track)
-            if limit is None or len(group) <= limit:
-                continue
-            found |= _windows(group, timedelta(minutes=rule.address_minutes), limit)
+    for (_, track), group in bursts.items():
+        rule = rules.get(track)
+        limit = None if rule is None else address_limit(rule, track)
+        if rule is None or limit is None or len(group) <= limit:
+            continue
+        found |= _windows(group, timedelta(minutes=rule.address_minutes), limit)
     return found
 
 
@@ -284,19 +289,66 @@ def _undecided(ids: Iterable[int]) -> Any:
     )
 
 
-def _results_of(session: Session, participant_ids: set[int]) -> set[int]:
-    """The attempts of these participants' results that a sweep may still hold."""
-    found: set[int] = set()
-    for chunk in _chunks(sorted(participant_ids)):
-        found.update(
+def _flag(session: Session, campaign_id: str, flags: dict[int, str], now: datetime) -> None:
+    """Remember the participants a signal pointed at (the first signal stands), so that
+    their later results are held too."""
+    if not flags:
+        return
+    known: set[int] = set()
+    for chunk in _chunks(sorted(flags)):
+        known.update(
             session.exec(
-                select(Result.attempt_id).where(
-                    col(Result.participant_id).in_(chunk),
-                    col(Result.held).is_(False),
-                    ~exists().where(col(ReviewDecision.attempt_id) == col(Result.attempt_id)),
+                select(IntegrityFlag.participant_id).where(
+                    col(IntegrityFlag.participant_id).in_(chunk)
                 )
             ).all()
         )
+    for participant_id, signal in sorted(flags.items()):
+        if participant_id not in known:
+            session.add(
+                IntegrityFlag(
+                    participant_id=participant_id,
+                    campaign_id=campaign_id,
+                    signal=signal,
+                    flagged_at=now,
+                )
+            )
+    session.commit()
+
+
+def _flagged_results(
+    session: Session,
+    campaign_id: str,
+    start: datetime,
+    end: datetime,
+    newly_flagged: set[int],
+) -> dict[int, str]:
+    """The results a sweep may still hold (not held, not decided) of flagged participants:
+    every result of those flagged just now, and the results in (start, end] of those
+    flagged before. Attempt id -> the participant's signal."""
+    undecided = (
+        col(Result.held).is_(False),
+        ~exists().where(col(ReviewDecision.attempt_id) == col(Result.attempt_id)),
+    )
+    found: dict[int, str] = {}
+    for chunk in _chunks(sorted(newly_flagged)):
+        rows = session.exec(
+            select(Result.attempt_id, IntegrityFlag.signal)
+            .join(IntegrityFlag, col(IntegrityFlag.participant_id) == col(Result.participant_id))
+            .where(col(Result.participant_id).in_(chunk), *undecided)
+        ).all()
+        found.update(rows)
+    later = session.exec(
+        select(Result.attempt_id, IntegrityFlag.signal)
+        .join(IntegrityFlag, col(IntegrityFlag.participant_id) == col(Result.participant_id))
+        .where(
+            col(Result.campaign_id) == campaign_id,
+            col(Result.submitted_at) > start,
+            col(Result.submitted_at) <= end,
+            *undecided,
+        )
+    ).all()
+    found.update(later)
     return found
 
 
@@ -411,11 +463,14 @@ def sweep(
     ranks: RankIndex | None = None,
     campaign_id: str | None = None,
     claim_gap: timedelta | None = None,
+    memo: AnswerMemo | None = None,
 ) -> SweepReport:
     """Look at what arrived in each campaign (or one) since the last sweep and hold the
     results the further signals point at. ``claim_gap``: skip a campaign another worker
-    swept less than this long ago (the API's background sweeps). Commits as it goes."""
+    swept less than this long ago (the API's background sweeps); ``memo``: what this
+    sweeper read last time. Commits as it goes."""
     report = SweepReport()
+    memo = memo if memo is not None else AnswerMemo()
     report.addresses_cleared = clear_addresses(session, now)
     upto = now - SETTLE
     statement = select(Campaign).order_by(col(Campaign.id))
@@ -436,7 +491,7 @@ def sweep(
         start = state.watermark
         while start < last:
             end = _batch_end(session, campaign.id, start, last)
-            found = _sweep_step(session, campaign.id, rules, start, end)
+            found = _sweep_step(session, campaign.id, rules, start, end, now, memo)
             newly = hold(session, found, ranks)
             # analytics: held after the fact — the question analytics leave held results
             # out; their sums learn about `newly` (attempt ids) here.
@@ -457,28 +512,39 @@ def sweep(
 
 
 def _sweep_step(
-    session: Session, campaign_id: str, rules: dict[str, Integrity], start: datetime, end: datetime
+    session: Session,
+    campaign_id: str,
+    rules: dict[str, Integrity],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    memo: AnswerMemo,
 ) -> dict[int, list[str]]:
     """The attempts to hold for what arrived in (start, end], with the signals of each."""
     found: dict[int, list[str]] = defaultdict(list)
-    for attempt_id in _same_answers(session, campaign_id, rules, start, end):
+    for attempt_id in _same_answers(session, campaign_id, rules, start, end, memo):
         found[attempt_id].append(SAME_ANSWERS)
+    # Joins: those of this step, and the address window before them (a burst that began
+    # before the step is counted whole).
     widest = max(timedelta(minutes=r.address_minutes) for r in rules.values())
-    touched = _touched_participants(session, campaign_id, start, end, start - widest)
+    joined = _joined(session, campaign_id, start - widest, end)
     classes = {
-        (school, grade, name)
-        for _, school, grade, name, _ in touched
-        if school is not None and grade is not None and name
+        (row.school_code, row.grade, row.class_name)
+        for row in joined
+        if row.created_at > start and row.school_code and row.grade is not None and row.class_name
     }
-    excess = over_enrolment(session, campaign_id, classes)
-    for attempt_id in _results_of(session, set(excess)):
-        found[attempt_id].append(CLASS_OVER_ENROLMENT)
-    digests = {digest for *_, digest in touched if digest}
-    crowd = many_joins(session, campaign_id, rules, digests)
-    for attempt_id in _results_of(session, crowd):
-        found[attempt_id].append(MANY_JOINS)
+    flags = dict.fromkeys(over_enrolment(session, campaign_id, classes), CLASS_OVER_ENROLMENT)
+    for participant_id in many_joins(rules, joined):
+        flags.setdefault(participant_id, MANY_JOINS)
     session.rollback()  # end the read before the writes (SQLite: one writer)
-    return dict(found)
+    _flag(session, campaign_id, flags, now)
+    for attempt_id, signal in _flagged_results(
+        session, campaign_id, start, end, set(flags)
+    ).items():
+        if signal not in found[attempt_id]:
+            found[attempt_id].append(signal)
+    session.rollback()
+    return {attempt_id: signals for attempt_id, signals in found.items() if signals}
 
 
 class IntegritySweeper:
@@ -501,6 +567,7 @@ class IntegritySweeper:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.swept = threading.Event()  # set after each sweep (tests wait on it)
+        self._memo = AnswerMemo()  # only this thread uses it
         self.last: SweepReport | None = None
 
     def start(self) -> None:
@@ -517,7 +584,9 @@ class IntegritySweeper:
         try:
             with Session(self._engine, expire_on_commit=False) as session:
                 gap = timedelta(seconds=self.seconds / 2)
-                self.last = sweep(session, self._content, self._clock(), self._ranks, None, gap)
+                self.last = sweep(
+                    session, self._content, self._clock(), self._ranks, None, gap, self._memo
+                )
         except Exception:  # the next turn tries again from the same watermark
             logger.exception("the integrity sweep failed")
             return None

@@ -27,6 +27,7 @@ from quiz_api.services.integrity import (
     CLASS_OVER_ENROLMENT,
     MANY_JOINS,
     SAME_ANSWERS,
+    AnswerMemo,
     IntegritySweeper,
     SweepReport,
     sweep,
@@ -429,3 +430,25 @@ def test_the_sweep_command(
     again = CliRunner().invoke(app, ["contest", "sweep"])
     assert "0 result(s) newly held for review" in again.output
     assert "no campaign" in CliRunner().invoke(app, ["contest", "sweep", "--campaign", "x"]).output
+
+
+def test_a_group_of_copies_begun_before_a_sweep_is_held_when_it_grows(
+    client: TestClient, db: Session, clock: Clock, school: str
+) -> None:
+    """The second sweep reads only the new result; the two before come from what the first
+    one read (the sweeper's memo) or, without it, from the database: the same outcome."""
+    leak = [student(client, f"k{n}") for n in range(3)]
+    first = sit(client, db, clock, leak[0], right=12)
+    second = sit(client, db, clock, leak[1], 0, paper_of=first["attempt_id"])
+    memo = AnswerMemo()
+    assert sweep(db, ContentCaches(), clock.now + timedelta(minutes=1), memo=memo).held == []
+    assert [row[2] for row in memo.seen["test-campaign"]] == [
+        first["attempt_id"],
+        second["attempt_id"],
+    ]
+    clock.advance(minutes=3)
+    third = sit(client, db, clock, leak[2], 0, paper_of=first["attempt_id"])
+    later = clock.now + timedelta(minutes=1)
+    report = sweep(db, ContentCaches(), later, memo=memo)
+    assert set(report.held) == {first["attempt_id"], second["attempt_id"], third["attempt_id"]}
+    assert memo.through["test-campaign"] == later - timedelta(seconds=10)

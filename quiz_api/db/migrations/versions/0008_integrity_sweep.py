@@ -1,4 +1,4 @@
-"""integrity sweep: the address hash of a participant's join, and the sweep's watermark
+"""integrity sweep: the address hash of a participant's join, the sweep's watermark and flags
 
 Revision ID: 0008
 Revises: 0007
@@ -25,9 +25,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("address_hash", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True)
         )
-        batch_op.create_index(
-            "ix_participant_address", ["campaign_id", "address_hash", "created_at"], unique=False
-        )
+        batch_op.create_index("ix_participant_created", ["campaign_id", "created_at"], unique=False)
     op.create_table(
         "integrity_sweep",
         sa.Column("campaign_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -36,10 +34,20 @@ def upgrade() -> None:
         sa.Column("held", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("campaign_id"),
     )
+    op.create_table(
+        "integrity_flag",
+        sa.Column("participant_id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("signal", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("flagged_at", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["participant_id"], ["participant.id"]),
+        sa.PrimaryKeyConstraint("participant_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("integrity_flag")
     op.drop_table("integrity_sweep")
     with op.batch_alter_table("participant", schema=None) as batch_op:
-        batch_op.drop_index("ix_participant_address")
+        batch_op.drop_index("ix_participant_created")
         batch_op.drop_column("address_hash")
