@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
 from quiz_api.db.models import Campaign
@@ -54,6 +54,18 @@ def preliminary(db: Session) -> Iterator[None]:
     db.commit()
 
 
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical violations in the contest section."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context="#contest")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in {"serious", "critical"}
+    ]
+
+
 def sit(client: TestClient, db: Session, clock: Clock, nickname: str, seconds: float) -> int:
     """A student's attempt taking ``seconds`` (under 28 s it is held); its attempt id."""
     who = join(client, **{**STUDENT, "nickname": nickname})
@@ -91,6 +103,7 @@ def test_city_staff_review_held_results_and_read_the_qualifiers(
     expect(page.locator("#contest-title")).to_have_text("Contest review and qualifiers")
     page.wait_for_selector("#contest .review")
     assert "reading 14 questions takes at least 28 s" in page.locator("#contest").inner_text()
+    assert axe_violations(page) == []
     state = page.locator("#contest-state")
     assert state.locator("strong").inner_text() == "Provisional list"
     assert (
@@ -165,4 +178,5 @@ def test_school_staff_see_their_list_without_the_decision(
     text = page.locator("#contest").inner_text()
     assert "학교 계정은 자기 학교의 목록을 볼 수 있으며" in text
     assert "이 대회에는 라운드가 없습니다." in text  # the test campaign has no round
+    assert axe_violations(page) == []
     assert page_errors == []

@@ -250,7 +250,8 @@
   function table(caption, headers, rows, id) {
     var head = el("tr", {}, headers.map(function (h) { return el("th", { scope: "col", text: h }); }));
     var body = rows.map(function (row) { return el("tr", {}, row.map(function (v) { return el("td", { text: v === null || v === undefined ? "" : String(v) }); })); });
-    return el("div", { class: "table-wrap" }, [el("table", { id: id }, [el("caption", { text: caption }), el("thead", {}, [head]), el("tbody", {}, body)])]);
+    /* Scrolls sideways on a phone: reachable by keyboard, and named. */
+    return el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": caption }, [el("table", { id: id }, [el("caption", { text: caption }), el("thead", {}, [head]), el("tbody", {}, body)])]);
   }
 
   function decidedPart(reviews, ctx) {
