@@ -123,6 +123,9 @@ def test_the_same_answers_by_three_participants_are_held_after_the_fact(
     pending = client.get("/api/v1/reports/reviews", headers=staff("city")).json()["reviews"]
     assert {r["attempt_id"] for r in pending} == held
     assert any("3 participants (this one included)" in s for s in pending[0]["signals"])
+    assert {"code": "same-answers", "values": {"participants": 3, "minutes": 10}}.items() <= (
+        pending[0]["checks"][0].items()
+    )
 
 
 def test_the_sweep_is_idempotent_and_never_holds_a_decided_result_again(
