@@ -259,6 +259,8 @@ class IntegritySweep(SQLModel, table=True):
     watermark: datetime = _utc()
     swept_at: datetime = _utc()
     held: int = 0  # results the sweep has held in this campaign, in all
+    # When the campaign's address digests were cleared (its retention over); None: not yet.
+    addresses_cleared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class IntegrityFlag(SQLModel, table=True):

@@ -67,7 +67,7 @@ AFTER_END = timedelta(days=1)
 
 SAME_ANSWERS = "same-answers"
 CLASS_OVER_ENROLMENT = "class-over-enrolment"
-MANY_JOINS = "many-joins-from-one-address"
+MANY_JOINS = "many-joins"
 
 
 @dataclass
@@ -445,15 +445,36 @@ def swept_through(session: Session, campaign_id: str) -> datetime | None:
 
 def clear_addresses(session: Session, now: datetime) -> int:
     """Clear the address digests of campaigns that ended more than ADDRESS_RETENTION ago
-    (docs/contest-integrity.md: retention). Returns how many. Commits."""
-    ended = select(Campaign.id).where(col(Campaign.ends_at) < now - ADDRESS_RETENTION)
-    cleared = session.connection().execute(
-        update(Participant)
-        .where(col(Participant.campaign_id).in_(ended), col(Participant.address_hash).is_not(None))
-        .values(address_hash=None)
-    )
-    session.commit()
-    return int(cleared.rowcount or 0)
+    (docs/contest-integrity.md: retention), once per campaign. Returns how many. Commits."""
+    due = session.exec(
+        select(Campaign)
+        .outerjoin(IntegritySweep, col(IntegritySweep.campaign_id) == col(Campaign.id))
+        .where(
+            col(Campaign.ends_at) < now - ADDRESS_RETENTION,
+            col(IntegritySweep.addresses_cleared_at).is_(None),
+        )
+    ).all()
+    cleared = 0
+    for campaign in due:
+        done = session.connection().execute(
+            update(Participant)
+            .where(
+                col(Participant.campaign_id) == campaign.id,
+                col(Participant.address_hash).is_not(None),
+            )
+            .values(address_hash=None)
+        )
+        cleared += int(done.rowcount or 0)
+        state = session.get(IntegritySweep, campaign.id) or IntegritySweep(
+            campaign_id=campaign.id,
+            watermark=campaign.starts_at,  # not swept yet
+            swept_at=campaign.starts_at,
+            held=0,
+        )
+        state.addresses_cleared_at = now
+        session.add(state)
+        session.commit()
+    return cleared
 
 
 def sweep(
@@ -488,7 +509,7 @@ def sweep(
             track.value: spec.integrity
             for track, spec in content.campaigns.spec(campaign).tracks.items()
         }
-        start = state.watermark
+        start, held = state.watermark, len(report.held)
         while start < last:
             end = _batch_end(session, campaign.id, start, last)
             found = _sweep_step(session, campaign.id, rules, start, end, now, memo)
@@ -506,8 +527,9 @@ def sweep(
             session.commit()
             start = end
         report.swept[campaign.id] = start
-        if report.held:
-            logger.info("integrity sweep of %s: %d result(s) held", campaign.id, len(report.held))
+        if len(report.held) > held:
+            held = len(report.held) - held
+            logger.info("integrity sweep of %s: %d result(s) held", campaign.id, held)
     return report
 
 

@@ -455,3 +455,17 @@ def test_a_group_of_copies_begun_before_a_sweep_is_held_when_it_grows(
     report = sweep(db, ContentCaches(), later, memo=memo)
     assert set(report.held) == {first["attempt_id"], second["attempt_id"], third["attempt_id"]}
     assert memo.through["test-campaign"] == later - timedelta(seconds=10)
+
+
+def test_address_digests_are_cleared_30_days_after_the_campaign(
+    client: TestClient, db: Session, clock: Clock
+) -> None:
+    join(client, nickname="阿明", lang="zh")
+    ended = datetime(2026, 6, 30, 15, 59, 59, tzinfo=UTC)
+    assert sweep(db, ContentCaches(), ended + timedelta(days=29)).addresses_cleared == 0
+    assert db.exec(select(Participant.address_hash)).one() is not None
+    report = sweep(db, ContentCaches(), ended + timedelta(days=31))
+    assert report.addresses_cleared == 1
+    db.expire_all()
+    assert db.exec(select(Participant.address_hash)).one() is None
+    assert sweep(db, ContentCaches(), ended + timedelta(days=32)).addresses_cleared == 0

@@ -32,6 +32,9 @@ def upgrade() -> None:
         sa.Column("watermark", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.Column("swept_at", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=False),
         sa.Column("held", sa.Integer(), nullable=False),
+        sa.Column(
+            "addresses_cleared_at", quiz_api.db.engine.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.PrimaryKeyConstraint("campaign_id"),
     )
     op.create_table(
