@@ -152,8 +152,8 @@ def _class_signal(session: Session, result: Result, participant: Participant) ->
     ).first()
     if not enrolled:  # no roster, or a roster without the class's enrolment
         return None
-    classmates = session.exec(
-        select(Participant.id)
+    joined = session.exec(
+        select(Participant.id, Participant.nickname)
         .where(
             col(Participant.campaign_id) == result.campaign_id,
             col(Participant.school_code) == result.school_code,
@@ -162,10 +162,14 @@ def _class_signal(session: Session, result: Result, participant: Participant) ->
         )
         .order_by(col(Participant.created_at), col(Participant.id))
     ).all()
+    classmates = [pid for pid, _ in joined]
     registered = len(classmates)
     if registered <= enrolled:
         return None
     place = classmates.index(participant.id) + 1 if participant.id in classmates else 0
+    # The whole class in the order of joining, as the reviewer compares it with the class
+    # list the school has: place and nickname, nothing more.
+    order = ", ".join(f"{n}. {nickname or '-'}" for n, (_, nickname) in enumerate(joined, 1))
     return Check(
         "class-over-enrolment",
         {
@@ -175,11 +179,12 @@ def _class_signal(session: Session, result: Result, participant: Participant) ->
             "registered": registered,
             "enrolled": enrolled,
             "place": place,
+            "classmates": order,
         },
         f"class {participant.grade}/{participant.class_name} of school {result.school_code} "
         f"has {registered} registrations for {enrolled} enrolled students; this participant "
-        f"was number {place} to join (the first {enrolled} stay on the boards: compare the "
-        f"class's nicknames in its school report)",
+        f"was number {place} to join (the first {enrolled} stay on the boards); the class "
+        f"in the order of joining: {order}",
     )
 
 

@@ -174,6 +174,7 @@ def test_a_class_over_its_enrolment_holds_the_registrations_beyond_it(
     ]
     assert any("has 3 registrations for 2 enrolled students" in s for s in signals)
     assert any("was number 3 to join" in s for s in signals)
+    assert any("in the order of joining: 1. first, 2. second, 3. third" in s for s in signals)
     # A fourth registration, sitting after this sweep: the next one holds it too.
     clock.advance(minutes=5)
     fourth = sit(client, db, clock, student(client, "fourth"), right=1)

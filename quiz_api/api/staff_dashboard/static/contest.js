@@ -30,7 +30,7 @@
       students: "学生", adults: "成人",
       "too-fast": "拿到试卷 {seconds} 秒后就提交了；{questions} 道题仅阅读就至少需要 {minimum} 秒（每题 {per_question} 秒）。",
       "same-answers": "{minutes} 分钟内共有 {participants} 名参与者（含此人）对同样的题目给出了完全相同的答案。",
-      "class-over-enrolment": "学校 {school_code} {grade} 年级 {class_name} 在籍 {enrolled} 人，却有 {registered} 人注册；此人是第 {place} 个注册的（先注册的 {enrolled} 人仍在排行榜上）。",
+      "class-over-enrolment": "学校 {school_code} {grade} 年级 {class_name} 在籍 {enrolled} 人，却有 {registered} 人注册；此人是第 {place} 个注册的（先注册的 {enrolled} 人仍在排行榜上）。全班按注册顺序：{classmates}",
       "many-joins": "此人注册前后 {minutes} 分钟内，同一网络地址注册了 {participants} 名{track}；本活动的上限是 {limit} 名。",
       "rule-changed": "暂缓时依据的规则现在已不再适用（活动文件已修改）。"
     },
@@ -59,7 +59,7 @@
       disqualified: "disqualified", students: "students", adults: "adults",
       "too-fast": "Submitted {seconds} s after the paper was handed out; reading {questions} questions takes at least {minimum} s ({per_question} s a question).",
       "same-answers": "{participants} participants (this one included) gave exactly the same answers to the same questions within {minutes} minutes.",
-      "class-over-enrolment": "Class {grade}/{class_name} of school {school_code} has {registered} registrations for {enrolled} enrolled students; this participant was number {place} to join (the first {enrolled} stay on the boards).",
+      "class-over-enrolment": "Class {grade}/{class_name} of school {school_code} has {registered} registrations for {enrolled} enrolled students; this participant was number {place} to join (the first {enrolled} stay on the boards). The class in the order of joining: {classmates}",
       "many-joins": "{participants} {track} joined from the same network address within {minutes} minutes of this participant; the campaign's limit is {limit}.",
       "rule-changed": "Held by a rule that no longer applies (the campaign file has changed since)."
     },
@@ -87,7 +87,7 @@
       students: "학생", adults: "성인",
       "too-fast": "시험지를 받은 지 {seconds}초 만에 제출했습니다. {questions}문항은 읽는 데만 최소 {minimum}초가 걸립니다(문항당 {per_question}초).",
       "same-answers": "{minutes}분 안에 참가자 {participants}명(이 참가자 포함)이 같은 문항에 완전히 같은 답을 냈습니다.",
-      "class-over-enrolment": "{school_code} 학교 {grade}학년 {class_name}은 재적 인원이 {enrolled}명인데 {registered}명이 등록했습니다. 이 참가자는 {place}번째로 등록했습니다(먼저 등록한 {enrolled}명은 순위표에 남습니다).",
+      "class-over-enrolment": "{school_code} 학교 {grade}학년 {class_name}은 재적 인원이 {enrolled}명인데 {registered}명이 등록했습니다. 이 참가자는 {place}번째로 등록했습니다(먼저 등록한 {enrolled}명은 순위표에 남습니다). 등록 순서대로 본 반 전체: {classmates}",
       "many-joins": "이 참가자 전후 {minutes}분 안에 같은 네트워크 주소에서 {track} {participants}명이 등록했습니다. 이 대회의 기준은 {limit}명입니다.",
       "rule-changed": "보류할 때 적용한 규칙이 지금은 적용되지 않습니다(대회 파일이 바뀌었습니다)."
     },
@@ -115,7 +115,7 @@
       disqualified: "失格", students: "生徒", adults: "大人",
       "too-fast": "問題を受け取ってから{seconds}秒で提出されました。{questions}問を読むだけでも少なくとも{minimum}秒かかります（1問{per_question}秒）。",
       "same-answers": "{minutes}分以内に{participants}人（この参加者を含む）が同じ問題にまったく同じ答えを出しました。",
-      "class-over-enrolment": "{school_code}校{grade}年{class_name}は在籍{enrolled}人に対して登録が{registered}件あります。この参加者は{place}番目の登録です（先に登録した{enrolled}人はランキングに残ります）。",
+      "class-over-enrolment": "{school_code}校{grade}年{class_name}は在籍{enrolled}人に対して登録が{registered}件あります。この参加者は{place}番目の登録です（先に登録した{enrolled}人はランキングに残ります）。登録順のクラス全員：{classmates}",
       "many-joins": "この参加者の前後{minutes}分以内に、同じネットワークアドレスから{track}{participants}人が登録しました。この大会の上限は{limit}人です。",
       "rule-changed": "保留したときの規則は現在は適用されていません（大会ファイルが変更されました）。"
     }
