@@ -302,7 +302,8 @@
 
   function draw(ctx) {
     var mine = ++ticket;  // a later drawing wins over a slower earlier answer
-    var noRound = function (e) { if (e.status === 404) return null; throw e; };
+    /* No round in the campaign (404), or no campaign open to default to (409). */
+    var noRound = function (e) { if (e.status === 404 || e.status === 409) return null; throw e; };
     return Promise.all([
       json(ctx.token, "/reports/reviews?status=pending"),
       json(ctx.token, "/reports/reviews?status=decided"),
