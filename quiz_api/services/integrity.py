@@ -352,7 +352,12 @@ def _flagged_results(
     return found
 
 
-def hold(session: Session, attempt_ids: Iterable[int], ranks: RankIndex | None = None) -> list[int]:
+def hold(
+    session: Session,
+    content: ContentCaches,
+    attempt_ids: Iterable[int],
+    ranks: RankIndex | None = None,
+) -> list[int]:
     """Hold these results after the fact, unless held or decided already: off every board
     (each participant's best taken again from the results not held; the Redis boards
     told) and out of the qualifiers, until a reviewer decides. Returns the attempt ids it
@@ -367,6 +372,10 @@ def hold(session: Session, attempt_ids: Iterable[int], ranks: RankIndex | None =
         session.connection().execute(update(Result).where(*_undecided(chunk)).values(held=True))
         held.extend(session.exec(select(Result).where(col(Result.attempt_id).in_(chunk))).all())
     bests = recompute_best(session.connection(), {r.participant_id for r in held})
+    session.flush()
+    # analytics: held after the fact — the question analytics leave held results out; they
+    # learn about `newly` here, in this transaction, before the commit (with the analytics
+    # branch: question_report.held_changed(session, content, newly, counted=False)).
     session.commit()
     if ranks is not None:
         seen: set[int] = set()
@@ -513,9 +522,7 @@ def sweep(
         while start < last:
             end = _batch_end(session, campaign.id, start, last)
             found = _sweep_step(session, campaign.id, rules, start, end, now, memo)
-            newly = hold(session, found, ranks)
-            # analytics: held after the fact — the question analytics leave held results
-            # out; their sums learn about `newly` (attempt ids) here.
+            newly = hold(session, content, found, ranks)  # analytics: see hold()
             for attempt_id in newly:
                 report.held.append(attempt_id)
                 report.signals[attempt_id] = found[attempt_id]
