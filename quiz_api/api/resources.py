@@ -23,6 +23,7 @@ from quiz_api.integrations.ranks import RankIndex
 from quiz_api.integrations.wechat import TokenCache, token_cache
 from quiz_api.services.caches import ContentCaches
 from quiz_api.services.daily import load_daily_spec
+from quiz_api.services.integrity import IntegritySweeper
 from quiz_api.services.leaderboards import BoardCache
 from quiz_api.services.question_report import AnalyticsRefresher
 from quiz_api.services.reports import PastDaysCache
@@ -47,6 +48,7 @@ class Resources:
     rate_limiter: RateLimiter
     ranks: RankIndex | None  # None without Redis: ranks are counted in the database
     wechat_tokens: TokenCache
+    sweeper: IntegritySweeper  # the integrity sweep's thread (off when the interval is 0)
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:
@@ -58,6 +60,11 @@ class Resources:
         # quiz_db_pool_in_use: counted as connections leave and return to the pool.
         event.listen(engine, "checkout", lambda *_: metrics.connection_checked_out())
         event.listen(engine, "checkin", lambda *_: metrics.connection_checked_in())
+        ranks = (
+            RankIndex(settings.redis_url, settings.redis_namespace) if settings.redis_url else None
+        )
+        sweeper = IntegritySweeper(engine, content, ranks, settings.integrity_sweep_seconds)
+        sweeper.start()
         return cls(
             settings=settings,
             engine=engine,
@@ -68,15 +75,15 @@ class Resources:
             analytics=AnalyticsRefresher(engine, content),
             boards=BoardCache(settings.leaderboard_cache_seconds),
             rate_limiter=RateLimiter(settings),
-            ranks=RankIndex(settings.redis_url, settings.redis_namespace)
-            if settings.redis_url
-            else None,
+            ranks=ranks,
             wechat_tokens=token_cache(settings.redis_url),
+            sweeper=sweeper,
         )
 
     def close(self) -> None:
         """Wait for the refreshes under way (they use the engine), then let go of the
         Redis connections and the database's pool."""
+        self.sweeper.stop()
         self.past_days.wait_for_refreshes()
         self.analytics.wait()
         self.rate_limiter.close()

@@ -11,7 +11,7 @@ from rich.progress import Progress
 
 from quiz_api.cli.backup import backup_app
 from quiz_api.cli.bank_report import bank_report
-from quiz_api.cli.contest import qualifiers_command
+from quiz_api.cli.contest import contest_app, qualifiers_command
 from quiz_api.cli.demo import demo_command
 from quiz_api.cli.deploy import deploy_app
 from quiz_api.cli.schools import import_demo_roster, schools_app
@@ -44,6 +44,7 @@ app.add_typer(backup_app, name="backup")
 app.add_typer(deploy_app, name="deploy")
 app.command("qualifiers")(qualifiers_command)
 app.command("demo")(demo_command)
+app.add_typer(contest_app, name="contest")
 
 
 def _report_invalid(exc: ContentInvalid) -> typer.Exit:

@@ -239,6 +239,20 @@ class Integrity(BaseModel):
     # Server-side, from the paper's start to its submission: nobody reads and answers a
     # question in less (a scripted submitter does).
     min_seconds_per_question: Annotated[float, Field(ge=0, le=120)] = 2.0
+    # The same answers (by the options' identity in the bank) to the same questions, given
+    # by this many participants within this many minutes: a shared key or a script. Papers
+    # are drawn at random, so honest participants rarely even get the same questions.
+    same_answers_participants: Annotated[int, Field(ge=2, le=10_000)] = 3
+    same_answers_minutes: Annotated[int, Field(ge=1, le=1440)] = 10
+    # Participants created from one client address within ``address_minutes``. Students:
+    # a whole school joins from one NAT address (the join rate limit lets one address make
+    # a burst of 6000 for that: QUIZ_RATE_LIMIT_JOIN_PER_ADDRESS), so only more than a large
+    # school is a signal. Adults have no school: their threshold is lower, but a workplace
+    # or an event behind one NAT, or a carrier's NAT, joins many at once too (judgements,
+    # not measurements: docs/contest-integrity.md). ``null`` turns a signal off.
+    address_minutes: Annotated[int, Field(ge=1, le=1440)] = 10
+    address_max_students: Annotated[int, Field(ge=1)] | None = 6000
+    address_max_adults: Annotated[int, Field(ge=1)] | None = 100
 
 
 class TrackRules(BaseModel):
@@ -325,7 +339,11 @@ class CampaignSpec(BaseModel):
         for rules in data["tracks"].values():
             if not rules["rounds"]:
                 del rules["rounds"]
-            if rules["integrity"] == default_integrity:
+            integrity = rules["integrity"]
+            for key, value in default_integrity.items():
+                if integrity[key] == value:  # a rule added later, left at its default
+                    del integrity[key]
+            if not integrity:
                 del rules["integrity"]
         canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()

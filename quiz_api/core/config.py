@@ -113,6 +113,10 @@ class Settings(BaseSettings):
     # Last grade of primary school where a student's school is both primary and secondary:
     # 6 in most of China, 5 where schools follow the "5+4" system (Shanghai).
     primary_last_grade: int = Field(default=6, ge=4, le=6)
+    # Seconds between a worker's integrity sweeps (quiz_api/services/integrity.py: the
+    # further signals that hold results after the fact); a campaign is swept by one worker
+    # per interval. 0: no background sweep (run `python -m quiz_api contest sweep` instead).
+    integrity_sweep_seconds: float = Field(default=60.0, ge=0)
     db: DbPoolConfig = DbPoolConfig()
     # Admission control (quiz_api/api/overload.py): API requests a worker runs at once; the
     # next wait for a place in arrival order, and after admission_wait_seconds are answered

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 from datetime import datetime
 
 PARTICIPANT_PREFIX = "p1"
@@ -101,3 +102,26 @@ def staff_from_token(secret: str, token: str, now: datetime) -> int | None:
     """The account id of a genuine, unexpired staff token, else None (whatever its version)."""
     claims = staff_claims(secret, token, now)
     return claims[0] if claims else None
+
+
+ADDRESS_DIGEST_CHARS = 16  # hex: 64 bits, as few as tell a thousand addresses apart
+
+
+def address_digest(secret: str, address: str) -> str:
+    """A keyed, truncated hash of a client address, for the integrity sweep's "many joins
+    from one address" signal: equal addresses give equal digests, and without the secret
+    nobody can tell which address it was (the raw address is never stored). An IPv6 address
+    counts by its /64, the network of one home or phone (its last half changes at will)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        canonical = address.strip().lower()
+    else:
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        if isinstance(ip, ipaddress.IPv6Address):
+            canonical = str(ipaddress.IPv6Network((ip, 64), strict=False))
+        else:
+            canonical = str(ip)
+    digest = hmac.new(secret.encode(), f"address:{canonical}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:ADDRESS_DIGEST_CHARS]

@@ -101,9 +101,15 @@ class Participant(SQLModel, table=True):
     # Made up by ``python -m quiz_api demo`` (a newcomer's dashboards show figures), and
     # removed with everything hanging off it by ``demo --remove``; never set by the API.
     demo: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+    # A keyed, truncated hash of the address the participant joined from (never the address
+    # itself: quiz_api.core.tokens.address_digest), for the integrity sweep's "many joins
+    # from one address" signal; cleared when the campaign's retention ends.
+    address_hash: str | None = Field(default=None, max_length=16)
 
 
 Index("ix_participant_campaign_school", Participant.campaign_id, Participant.school_code)  # type: ignore[arg-type]
+# The integrity sweep reads the joins of the last minutes.
+Index("ix_participant_created", Participant.campaign_id, Participant.created_at)  # type: ignore[arg-type]
 Index("ix_participant_campaign_day", Participant.campaign_id, Participant.track, Participant.day)
 
 
@@ -243,6 +249,33 @@ class QualifierList(SQLModel, table=True):
     round_id: str = Field(primary_key=True, max_length=64)
     frozen_at: datetime = _utc()
     rows: list[Any] = _json()
+
+
+class IntegritySweep(SQLModel, table=True):
+    """How far the integrity sweep (quiz_api.services.integrity) has looked at a campaign:
+    every result submitted and every participant created before ``watermark`` has been
+    checked against the further signals."""
+
+    __tablename__ = "integrity_sweep"
+
+    campaign_id: str = Field(primary_key=True, max_length=64)
+    watermark: datetime = _utc()
+    swept_at: datetime = _utc()
+    held: int = 0  # results the sweep has held in this campaign, in all
+    # When the campaign's address digests were cleared (its retention over); None: not yet.
+    addresses_cleared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class IntegrityFlag(SQLModel, table=True):
+    """A participant the integrity sweep's class or address signal pointed at: their results
+    are held, those submitted later too (the first signal is kept)."""
+
+    __tablename__ = "integrity_flag"
+
+    participant_id: int = Field(primary_key=True, foreign_key="participant.id")
+    campaign_id: str = Field(max_length=64)
+    signal: str = Field(max_length=40)
+    flagged_at: datetime = _utc()
 
 
 class PageVisit(SQLModel, table=True):

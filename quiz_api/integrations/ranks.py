@@ -184,6 +184,31 @@ class RankIndex:
             result.duration_ms,
         )
 
+    def withdraw(
+        self,
+        campaign_id: str,
+        track: str,
+        district: str | None,
+        school: str | None,
+        participant_id: int,
+        best: tuple[int, int] | None,
+    ) -> None:
+        """A participant's best was taken back (a result held after the fact): their boards
+        forget them, then keep ``best`` (score, duration) when they have another result.
+        The reverse of ``record``, which can only raise a member's score."""
+
+        def work() -> None:
+            pipe = self._redis.pipeline(transaction=True)
+            for key in self._boards(campaign_id, track, district, school):
+                pipe.zrem(key, str(participant_id))
+                if best is not None:
+                    pipe.zadd(key, {str(participant_id): board_score(*best)})
+            pipe.execute()
+
+        # Lost while Redis is away: "record" marks the boards for a rebuild from the
+        # database, which has the right best scores.
+        self._call("record", work)
+
     def rank(
         self, connection: Connection, participant_id: int, scope: Scope = "city"
     ) -> int | None:

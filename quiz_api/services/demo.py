@@ -44,6 +44,7 @@ from quiz_api.db.models import (
     SCHOOL_CLASS,
     Attempt,
     Campaign,
+    IntegrityFlag,
     Participant,
     QualifierList,
     ReviewDecision,
@@ -650,6 +651,7 @@ def _table(model: type[SQLModel]) -> Table:
 
 
 REVIEW_DECISION = _table(ReviewDecision)
+INTEGRITY_FLAG = _table(IntegrityFlag)
 SURVEY_RESPONSE = _table(SurveyResponse)
 SURVEY_ANSWER = _table(SurveyAnswer)
 
@@ -697,7 +699,7 @@ class Removed:
 
 def remove_demo(engine: Engine, content: ContentCaches, now: datetime) -> Removed:
     """Delete every demo participant and what hangs off them (review decisions, results,
-    best scores, attempts, survey responses and answers, daily answers), in one
+    best scores, attempts, survey responses and answers, daily answers, integrity flags), in one
     transaction; a round's frozen qualifier list that may hold one of them is dropped (it
     is frozen again from what remains). Then the question analytics are counted again."""
     demo = select(PARTICIPANT.c.id).where(PARTICIPANT.c.demo)
@@ -722,6 +724,7 @@ def remove_demo(engine: Engine, content: ContentCaches, now: datetime) -> Remove
         surveys = gone(SURVEY_RESPONSE, SURVEY_RESPONSE.c.participant_id.in_(demo))
         dailies = gone(DAILY_ANSWER, DAILY_ANSWER.c.participant_id.in_(demo))
         attempts = gone(ATTEMPT, ATTEMPT.c.participant_id.in_(demo))
+        gone(INTEGRITY_FLAG, INTEGRITY_FLAG.c.participant_id.in_(demo))
         for row in lists:
             session.delete(row)
         session.flush()

@@ -5,12 +5,14 @@ docs/benchmarks.md for its cost at city scale)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, exists, false, or_, update
+from sqlalchemy import and_, bindparam, delete, exists, false, insert, or_, update
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.expression import Executable
@@ -117,6 +119,42 @@ def restore_best(connection: Connection, result: Result) -> None:
     it is better, as if it had never been held. Does not commit."""
     parameters = {f"new_{k}": v for k, v in result.model_dump().items()}
     connection.execute(_best_statement(connection.dialect.name), parameters)
+
+
+def recompute_best(connection: Connection, participant_ids: Iterable[int]) -> dict[int, Any]:
+    """The reverse of ``restore_best``: after results were held, each participant's best
+    score is taken again from their results that are not held (the boards' order: score,
+    then time, then who got there first), or dropped when none is left. Returns each
+    participant's new best row (its ``best_score`` columns), None for a dropped one. Does
+    not commit."""
+    ids = sorted(set(participant_ids))
+    if not ids:
+        return {}
+    order = (
+        RESULT.c.score.desc(),
+        RESULT.c.duration_ms,
+        RESULT.c.submitted_at,
+        RESULT.c.attempt_id,
+    )
+    ranked = (
+        core_select(
+            *(RESULT.c[source].label(best) for best, source in _BEST_FROM_RESULT.items()),
+            func.row_number()
+            .over(partition_by=RESULT.c.participant_id, order_by=order)
+            .label("nth"),
+        )
+        .where(RESULT.c.participant_id.in_(ids), RESULT.c.held.is_(False))
+        .subquery()
+    )
+    rows = connection.execute(
+        core_select(*(ranked.c[best] for best in _BEST_FROM_RESULT)).where(ranked.c.nth == 1)
+    ).all()
+    bests: dict[int, Any] = dict.fromkeys(ids)
+    bests.update({row.participant_id: row._mapping for row in rows})
+    connection.execute(delete(BEST_SCORE).where(BEST_SCORE.c.participant_id.in_(ids)))
+    if rows:
+        connection.execute(insert(BEST_SCORE), [dict(row._mapping) for row in rows])
+    return bests
 
 
 def _keep_best(insert: Any) -> Any:

@@ -112,8 +112,11 @@ def join(
     newcomer: Newcomer,
     now: datetime,
     openid: str | None = None,
+    address_hash: str | None = None,
 ) -> tuple[Participant, bool]:
     """Create the participant, or return the one this WeChat openid already has.
+    ``address_hash`` is the keyed digest of the client's address (never the address:
+    ``quiz_api.core.tokens.address_digest``), for the integrity sweep.
 
     Returns the participant and whether it was created. Commits."""
     spec = campaigns.spec(campaign)
@@ -143,6 +146,7 @@ def join(
         day=spec.local_day(now),
         created_at=now,
         demo=newcomer.demo,
+        address_hash=address_hash,
     )
     values = participant.model_dump(exclude={"id"})
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -25,7 +25,11 @@ from quiz_api.db.models import (
     Track,
 )
 from quiz_api.services.caches import ContentCaches
+from quiz_api.services.integrity import sweep, swept_through
 from quiz_api.services.scope import Area, StaffScope
+
+if TYPE_CHECKING:
+    from quiz_api.integrations.ranks import RankIndex
 
 State = Literal["provisional", "final"]
 
@@ -171,11 +175,13 @@ def qualifiers(
     district: str | None = None,
     school_code: str | None = None,
     round_id: str | None = None,
+    ranks: RankIndex | None = None,
 ) -> Qualifiers:
     """The round's qualifiers in the account's scope, narrowed to a district or a school
     if asked (ranks are counted over each whole group, then the rows outside left out). Before the close: provisional. After it, the
-    list is frozen on the first call that finds no review of the round pending, and read
-    back from then on. Commits when it freezes."""
+    list is frozen on the first call that finds no review of the round pending and the
+    integrity sweep past the close (it sweeps first when it is not), and read back from then
+    on. Commits when it freezes."""
     rules = content.campaigns.spec(campaign).tracks.get(track)
     round_ = rules.round(round_id) if rules is not None else None
     if rules is None or round_ is None:
@@ -191,6 +197,14 @@ def qualifiers(
     key = (campaign.id, track.value, round_.id)
     frozen = session.get(QualifierList, key)
     pending = 0
+    swept = frozen is not None
+    if frozen is None and now > round_.closes_at:
+        # The list freezes only once the integrity sweep has looked at every result of
+        # the round: sweep first (a few seconds after the close, the last ones settle).
+        through = swept_through(session, campaign.id)
+        if through is None or through < round_.closes_at:
+            through = sweep(session, content, now, ranks, campaign.id).swept.get(campaign.id)
+        swept = through is not None and through >= round_.closes_at
     if frozen is not None:
         rows = [Qualifier(**row) for row in frozen.rows]
     else:
@@ -198,7 +212,7 @@ def qualifiers(
             round_.qualify, _candidates(session, campaign.id, track.value, round_)
         )
         pending = _pending(session, campaign.id, track.value, round_)
-        if now > round_.closes_at and pending == 0:
+        if now > round_.closes_at and pending == 0 and swept:
             frozen = QualifierList(
                 campaign_id=campaign.id,
                 track=track.value,
@@ -212,7 +226,16 @@ def qualifiers(
             except IntegrityError:  # another request froze it first: theirs stands
                 session.rollback()
                 return qualifiers(
-                    session, content, campaign, track, now, scope, district, school_code, round_.id
+                    session,
+                    content,
+                    campaign,
+                    track,
+                    now,
+                    scope,
+                    district,
+                    school_code,
+                    round_.id,
+                    ranks,
                 )
     return Qualifiers(
         campaign_id=campaign.id,

@@ -68,25 +68,38 @@ class Review:
     question_count: int
     submitted_at: datetime
     signals: list[str]  # why it was held, in plain words (for staff only)
+    checks: list[Check]  # the same, as codes and figures (the dashboard words them)
     decision: Decided | None
 
 
-def time_signal(result: Result, rules: TrackRules) -> str | None:
+@dataclass(frozen=True)
+class Check:
+    """A signal about a held result: its code (docs/contest-integrity.md), its figures,
+    and the same in plain English words (the CSV's column, the command's output)."""
+
+    code: str  # too-fast | same-answers | class-over-enrolment | many-joins | rule-changed
+    values: dict[str, int | float | str | None]
+    text: str
+
+
+def time_signal(result: Result, rules: TrackRules) -> Check | None:
     """The minimum-time rule in words, when the result breaks it."""
     minimum = rules.min_duration_ms(result.question_count)
     if result.duration_ms >= minimum:
         return None
-    return (
-        f"submitted {result.duration_ms / 1000:.1f} s after the paper was handed out; "
+    seconds, per = round(result.duration_ms / 1000, 1), rules.integrity.min_seconds_per_question
+    return Check(
+        "too-fast",
+        {
+            "seconds": seconds,
+            "questions": result.question_count,
+            "minimum": round(minimum / 1000),
+            "per_question": per,
+        },
+        f"submitted {seconds:.1f} s after the paper was handed out; "
         f"{result.question_count} questions take a reader at least {minimum / 1000:.0f} s "
-        f"({rules.integrity.min_seconds_per_question:g} s a question)"
+        f"({per:g} s a question)",
     )
-
-
-# Papers are drawn at random, so many identical answer sets to the same questions within
-# minutes mean a shared key or a script, not chance.
-SAME_ANSWERS_WINDOW = timedelta(minutes=10)
-SAME_ANSWERS_PARTICIPANTS = 3
 
 
 def answer_identity(paper: Mapping[str, Any], answers: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -99,15 +112,16 @@ def answer_identity(paper: Mapping[str, Any], answers: Mapping[str, Any]) -> tup
     return tuple(sorted(chosen))
 
 
-def _same_answers_signal(session: Session, result: Result) -> str | None:
+def _same_answers_signal(session: Session, result: Result, rules: TrackRules) -> Check | None:
+    window = timedelta(minutes=rules.integrity.same_answers_minutes)
     rows = session.exec(
         select(Result.attempt_id, Result.participant_id, Result.answers, Attempt.paper)
         .join(Attempt, col(Attempt.id) == col(Result.attempt_id))
         .where(
             col(Result.campaign_id) == result.campaign_id,
             col(Result.track) == result.track,
-            col(Result.submitted_at) >= result.submitted_at - SAME_ANSWERS_WINDOW,
-            col(Result.submitted_at) <= result.submitted_at + SAME_ANSWERS_WINDOW,
+            col(Result.submitted_at) >= result.submitted_at - window,
+            col(Result.submitted_at) <= result.submitted_at + window,
         )
     ).all()
     identities = {
@@ -116,15 +130,18 @@ def _same_answers_signal(session: Session, result: Result) -> str | None:
     }
     mine = identities[result.attempt_id][1]
     same = len({who for who, identity in identities.values() if identity == mine})
-    if same < SAME_ANSWERS_PARTICIPANTS:
+    if same < rules.integrity.same_answers_participants:
         return None
-    return (
+    minutes = rules.integrity.same_answers_minutes
+    return Check(
+        "same-answers",
+        {"participants": same, "minutes": minutes},
         f"{same} participants (this one included) gave exactly the same answers to the same "
-        f"questions within {SAME_ANSWERS_WINDOW.seconds // 60} minutes of this submission"
+        f"questions within {minutes} minutes of this submission",
     )
 
 
-def _class_signal(session: Session, result: Result, participant: Participant) -> str | None:
+def _class_signal(session: Session, result: Result, participant: Participant) -> Check | None:
     if result.school_code is None or participant.class_name is None:
         return None
     enrolled = session.exec(
@@ -134,35 +151,94 @@ def _class_signal(session: Session, result: Result, participant: Participant) ->
             SchoolClass.class_name == participant.class_name,
         )
     ).first()
-    registered = session.exec(
-        select(func.count()).where(
+    if not enrolled:  # no roster, or a roster without the class's enrolment
+        return None
+    joined = session.exec(
+        select(Participant.id, Participant.nickname)
+        .where(
             col(Participant.campaign_id) == result.campaign_id,
             col(Participant.school_code) == result.school_code,
             col(Participant.grade) == participant.grade,
             col(Participant.class_name) == participant.class_name,
         )
-    ).one()
-    if enrolled is None or registered <= enrolled:
+        .order_by(col(Participant.created_at), col(Participant.id))
+    ).all()
+    classmates = [pid for pid, _ in joined]
+    registered = len(classmates)
+    if registered <= enrolled:
         return None
-    return (
+    place = classmates.index(participant.id) + 1 if participant.id in classmates else 0
+    # The whole class in the order of joining, as the reviewer compares it with the class
+    # list the school has: place and nickname, nothing more.
+    order = ", ".join(f"{n}. {nickname or '-'}" for n, (_, nickname) in enumerate(joined, 1))
+    return Check(
+        "class-over-enrolment",
+        {
+            "school_code": result.school_code,
+            "grade": participant.grade,
+            "class_name": participant.class_name,
+            "registered": registered,
+            "enrolled": enrolled,
+            "place": place,
+            "classmates": order,
+        },
         f"class {participant.grade}/{participant.class_name} of school {result.school_code} "
-        f"has {registered} registrations for {enrolled} enrolled students"
+        f"has {registered} registrations for {enrolled} enrolled students; this participant "
+        f"was number {place} to join (the first {enrolled} stay on the boards); the class "
+        f"in the order of joining: {order}",
     )
+
+
+def _address_signal(session: Session, participant: Participant, rules: TrackRules) -> Check | None:
+    limit = (
+        rules.integrity.address_max_students
+        if participant.track == Track.student.value
+        else rules.integrity.address_max_adults
+    )
+    if participant.address_hash is None or limit is None:
+        return None
+    window = timedelta(minutes=rules.integrity.address_minutes)
+    near = session.exec(
+        select(func.count()).where(
+            col(Participant.campaign_id) == participant.campaign_id,
+            col(Participant.address_hash) == participant.address_hash,
+            col(Participant.track) == participant.track,
+            col(Participant.created_at) >= participant.created_at - window,
+            col(Participant.created_at) <= participant.created_at + window,
+        )
+    ).one()
+    if near <= limit:
+        return None
+    if participant.track == Track.student.value:
+        who, why = "students", "a whole school behind one address stays below it"
+    else:
+        who, why = "adults", "adults join from their own phones"
+    minutes = rules.integrity.address_minutes
+    return Check(
+        "many-joins",
+        {"participants": near, "minutes": minutes, "limit": limit, "track": participant.track},
+        f"{near} {who} joined from the same network address within {minutes} minutes of "
+        f"this participant; the campaign holds above {limit} ({why})",
+    )
+
+
+RULE_CHANGED = Check(
+    "rule-changed", {}, "held by a rule that no longer applies (the campaign file changed since)"
+)
 
 
 def signals_of(
     session: Session, result: Result, participant: Participant, rules: TrackRules
-) -> list[str]:
+) -> list[Check]:
     """Why a result is held, and what else about it is worth a look, in plain words for the
     reviewer (never for the participant)."""
     found = [
         time_signal(result, rules),
-        _same_answers_signal(session, result),
+        _same_answers_signal(session, result, rules),
         _class_signal(session, result, participant),
+        _address_signal(session, participant, rules),
     ]
-    return [signal for signal in found if signal is not None] or [
-        "held by a rule that no longer applies (the campaign file changed since)"
-    ]
+    return [signal for signal in found if signal is not None] or [RULE_CHANGED]
 
 
 def list_reviews(
@@ -192,6 +268,7 @@ def list_reviews(
         campaign = content.campaigns.get(session, result.campaign_id)
         assert campaign is not None
         rules = content.campaigns.spec(campaign).tracks[Track(result.track)]
+        checks = signals_of(session, result, participant, rules)
         reviews.append(
             Review(
                 attempt_id=result.attempt_id,
@@ -207,7 +284,8 @@ def list_reviews(
                 duration_ms=result.duration_ms,
                 question_count=result.question_count,
                 submitted_at=result.submitted_at,
-                signals=signals_of(session, result, participant, rules),
+                signals=[check.text for check in checks],
+                checks=checks,
                 decision=None
                 if decision is None
                 else Decided(

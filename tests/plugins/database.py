@@ -71,14 +71,15 @@ def content_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def make_settings(database_url: str, content_dir: Path, **changes: Any) -> Settings:
-    """The settings of a test application on ``database_url``."""
+    """The settings of a test application on ``database_url`` (no background integrity
+    sweep: the tests that want one sweep by hand or start it)."""
     return Settings(
         env="test",
         database_url=database_url,
         secret_key=SECRET,
         content_dir=content_dir,
         site_dir=Path("/nonexistent"),
-        **changes,
+        **{"integrity_sweep_seconds": 0, **changes},
     )
 
 

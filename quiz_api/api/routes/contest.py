@@ -19,6 +19,7 @@ from quiz_api.api.deps import (
 )
 from quiz_api.api.downloads import DOWNLOADS, Format, FormatQ, LangQ, download
 from quiz_api.api.problems import problem_responses
+from quiz_api.content.bank import QualifyRule
 from quiz_api.core.languages import Lang
 from quiz_api.core.tracks import Track
 from quiz_api.services import qualifiers as qualifier_service
@@ -115,6 +116,7 @@ class QualifiersOut(BaseModel):
     opens_at: datetime
     closes_at: datetime
     rule: str
+    qualify: QualifyRule  # the rule's parts, for a reader to put in their language
     state: Literal["provisional", "final"]
     frozen_at: datetime | None
     pending_reviews: int
@@ -142,7 +144,7 @@ def qualifiers(
 ) -> Any:
     row = resolve_campaign(resources.content.campaigns, session, campaign, now)
     found = qualifier_service.qualifiers(
-        session, resources.content, row, track, now, scope, district, school, round
+        session, resources.content, row, track, now, scope, district, school, round, resources.ranks
     )
     if fmt is Format.json:
         return QualifiersOut(
@@ -152,6 +154,7 @@ def qualifiers(
             opens_at=found.round.opens_at,
             closes_at=found.round.closes_at,
             rule=found.rule,
+            qualify=found.round.qualify,
             state=found.state,
             frozen_at=found.frozen_at,
             pending_reviews=found.pending_reviews,

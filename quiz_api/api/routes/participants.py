@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from quiz_api.api.deps import CurrentParticipant, NowDep, ResourcesDep, SettingsDep
 from quiz_api.api.problems import problem_responses
 from quiz_api.api.ratelimit import JoinRateLimit
 from quiz_api.api.schemas import JoinRequest, JoinResponse, ParticipantOut
+from quiz_api.core.tokens import address_digest
 from quiz_api.db.engine import hot_connection
 from quiz_api.services.campaigns import resolve_campaign
 from quiz_api.services.participants import join
@@ -28,12 +29,18 @@ def join_track(
     resources: ResourcesDep,
     settings: SettingsDep,
     now: NowDep,
+    request: Request,
     response: Response,
 ) -> JoinResponse:
     campaigns = resources.content.campaigns
+    # The address as the rate limiter sees it (behind trusted proxies), kept only as a keyed
+    # digest: the integrity sweep counts joins per address, nobody can read it back.
+    address = address_digest(settings.secret_key, resources.rate_limiter.address(request))
     with hot_connection(resources.engine) as connection:
         campaign = resolve_campaign(campaigns, connection, body.campaign, now)
-        participant, created = join(connection, campaigns, campaign, body.newcomer(), now)
+        participant, created = join(
+            connection, campaigns, campaign, body.newcomer(), now, address_hash=address
+        )
     if not created:
         response.status_code = status.HTTP_200_OK
     return JoinResponse.of_joined(participant, settings.secret_key)

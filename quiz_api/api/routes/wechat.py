@@ -17,7 +17,7 @@ from quiz_api.api.schemas import JoinRequest, JoinResponse
 from quiz_api.content.bank import I18nText
 from quiz_api.core.config import WechatConfig
 from quiz_api.core.errors import DomainError, ProblemType
-from quiz_api.core.tokens import participant_token
+from quiz_api.core.tokens import address_digest, participant_token
 from quiz_api.db.engine import hot_connection
 from quiz_api.db.models import Campaign
 from quiz_api.integrations.wechat import (
@@ -192,6 +192,7 @@ def wechat_join(
     settings: SettingsDep,
     now: NowDep,
     clock: ClockDep,
+    request: Request,
     response: Response,
 ) -> JoinResponse:
     openid = read_identity(settings.secret_key, body.identity, clock)
@@ -205,7 +206,15 @@ def wechat_join(
     with hot_connection(resources.engine) as connection:
         campaign = resolve_campaign(campaigns, connection, body.campaign, now)
         participant, created = join(
-            connection, campaigns, campaign, body.newcomer(), now, openid=openid
+            connection,
+            campaigns,
+            campaign,
+            body.newcomer(),
+            now,
+            openid=openid,
+            address_hash=address_digest(
+                settings.secret_key, resources.rate_limiter.address(request)
+            ),
         )
     if not created:
         response.status_code = status.HTTP_200_OK

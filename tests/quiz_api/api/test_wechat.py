@@ -9,9 +9,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from quiz_api.api.routes.wechat import wechat_config
 from quiz_api.core.config import WechatConfig
+from quiz_api.core.tokens import address_digest
+from quiz_api.db.models import Participant
 from quiz_api.integrations.wechat import (
     INVALID_CODE,
     INVALID_CREDENTIAL,
@@ -20,6 +23,7 @@ from quiz_api.integrations.wechat import (
     WechatError,
     sign_identity,
 )
+from tests.plugins.database import SECRET
 from tests.plugins.server import free_port
 from tests.plugins.wechat import APP_SECRET, FakeWechat, wechat_settings
 
@@ -78,7 +82,7 @@ def test_the_return_page_stays_on_this_site(wx: TestClient, evil: str) -> None:
 
 
 def test_code_exchanged_for_openid_identifies_the_participant(
-    wx: TestClient, fake: FakeWechat
+    wx: TestClient, fake: FakeWechat, db: Session
 ) -> None:
     fake.codes["c-1"] = "o-ming"
     location = callback(wx, "c-1")
@@ -88,6 +92,10 @@ def test_code_exchanged_for_openid_identifies_the_participant(
     body = {"track": "adult", "lang": "zh", "nickname": "阿明", "identity": first["wx"]}
     joined = wx.post("/api/v1/wechat/participants", json=body)
     assert joined.status_code == 201, joined.text
+    # The address it joined from, as the integrity sweep keeps it: a keyed digest only.
+    participant = db.get(Participant, joined.json()["participant_id"])
+    assert participant is not None
+    assert participant.address_hash == address_digest(SECRET, "testclient")
 
     # The same WeChat user on another phone: the openid finds the participant again.
     fake.codes["c-2"] = "o-ming"

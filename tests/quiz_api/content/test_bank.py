@@ -245,3 +245,31 @@ def test_rounds_and_integrity_keep_older_campaigns_hash(tmp_path: Path) -> None:
         hashes.append(spec.content_hash())
     assert hashes[0] == hashes[1] and len(set(hashes)) == 3
     assert spec.tracks[Track.student].min_duration_ms(20) == 60_000
+
+
+def test_integrity_thresholds_are_validated_with_their_lines(tmp_path: Path) -> None:
+    folder = tmp_path / "campaigns"
+    folder.mkdir()
+    path = folder / "c.yaml"
+    for bad, field in (
+        ({"same_answers_participants": 1}, "same_answers_participants"),
+        ({"address_max_adults": 0}, "address_max_adults"),
+        ({"address_minutes": 0}, "address_minutes"),
+    ):
+        path.write_text(yaml.safe_dump(_with_rounds([], **bad), sort_keys=False), "utf-8")
+        with pytest.raises(ContentInvalid) as caught:
+            load_campaigns(folder)
+        (error,) = caught.value.errors
+        assert str(error).startswith(f"{path}:{error.line}:")
+        assert field in path.read_text("utf-8").splitlines()[error.line - 1], str(error)
+    # Off (null) is allowed; left at their defaults, the new rules keep the hash.
+    path.write_text(yaml.safe_dump(_with_rounds([], address_max_adults=None)), "utf-8")
+    (spec,) = load_campaigns(folder)
+    assert spec.tracks[Track.student].integrity.address_max_adults is None
+    path.write_text(
+        yaml.safe_dump(_with_rounds([], same_answers_participants=3, address_minutes=10)), "utf-8"
+    )
+    (default,) = load_campaigns(folder)
+    path.write_text(yaml.safe_dump(factories.campaign()), "utf-8")
+    (older,) = load_campaigns(folder)
+    assert default.content_hash() == older.content_hash() != spec.content_hash()

@@ -32,3 +32,26 @@ def test_downgrade_to_nothing_and_up_again(tmp_path: Path) -> None:
     command.upgrade(config, "head")
     assert "attempt" in inspect(probe).get_table_names()
     probe.dispose()
+
+
+def test_0008_adds_the_address_digest_and_the_sweep_and_takes_them_back(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0008")
+    probe = create_engine(url)
+
+    def participant_columns() -> set[str]:
+        return {c["name"] for c in inspect(probe).get_columns("participant")}
+
+    assert "address_hash" in participant_columns()
+    assert "ix_participant_created" in {
+        i["name"] for i in inspect(probe).get_indexes("participant")
+    }
+    assert {"integrity_sweep", "integrity_flag"} <= set(inspect(probe).get_table_names())
+    command.downgrade(config, "0007")
+    probe.dispose()
+    probe = create_engine(url)
+    assert "address_hash" not in participant_columns()
+    assert not {"integrity_sweep", "integrity_flag"} & set(inspect(probe).get_table_names())
+    command.upgrade(config, "head")
+    probe.dispose()
