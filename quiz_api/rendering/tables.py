@@ -153,6 +153,7 @@ SHEETS = {
     "units": {"zh": "数据", "en": "figures", "ko": "수치", "ja": "数値"},
     "daily": {"zh": "每日", "en": "daily", "ko": "일별", "ja": "日別"},
     "questions": {"zh": "题目", "en": "questions", "ko": "문항", "ja": "設問"},
+    "papers": {"zh": "试卷", "en": "papers", "ko": "시험지", "ja": "試験"},
     "districts": {"zh": "各区", "en": "districts", "ko": "구별", "ja": "区別"},
 }
 # Cell texts: a hidden small group ("fewer than 10") and a period's total row.

@@ -373,7 +373,7 @@
         return el("td", { text: text });
       })));
     }));
-    return el("div", { class: "table-wrap", id: "table-" + section }, [
+    return el("div", { class: "table-wrap", id: "table-" + section, tabindex: "0", role: "region", "aria-label": t(section) }, [
       el("table", {}, [el("caption", { text: t(section) }), el("thead", {}, [head]), body])
     ]);
   }
@@ -414,7 +414,7 @@
           el("td", {}, [distribution(g.distribution, q.labels)])
         ]);
       });
-      var wrap = el("div", { class: "table-wrap" }, [el("table", {}, [
+      var wrap = el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": q.text }, [el("table", {}, [
         el("caption", { text: q.text }),
         el("thead", {}, [el("tr", {}, [t("groupBy"), t("n"), t("satisfaction"), t("ci"), t("distribution")].map(function (h) {
           return el("th", { scope: "col", text: h });

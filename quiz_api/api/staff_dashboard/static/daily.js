@@ -130,7 +130,7 @@
     var days = report.days.slice().reverse();  // the newest day first
     var body = el("tbody", {}, days.map(function (d) { return row(d.date, d, false); }));
     var foot = el("tfoot", {}, [row(t.total, report.totals, true)]);
-    return el("div", { class: "table-wrap" }, [
+    return el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t.byDay }, [
       el("table", { id: "daily-days" }, [el("caption", { text: t.byDay }), head, body, foot])
     ]);
   }
@@ -145,7 +145,7 @@
         el("td", { text: count(f, t, lang) }), el("td", { text: share(f, lang) })]
         .concat(GROUPS.map(function (g) { return el("td", { text: withShare(f.by_audience[g], t, lang) }); })));
     }));
-    return el("div", { class: "table-wrap" }, [
+    return el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t.districts }, [
       el("table", { id: "daily-districts" }, [el("caption", { text: t.districts }), head, body])
     ]);
   }

@@ -492,7 +492,7 @@
       body.appendChild(tr);
     });
     tbl.appendChild(body);
-    return el("div", { class: "table-wrap", id: "q-table-wrap" }, [tbl]);
+    return el("div", { class: "table-wrap", id: "q-table-wrap", tabindex: "0", role: "region", "aria-label": t("table") }, [tbl]);
   }
 
   function leastKnown(rows, ids) {
