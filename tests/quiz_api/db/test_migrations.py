@@ -34,10 +34,10 @@ def test_downgrade_to_nothing_and_up_again(tmp_path: Path) -> None:
     probe.dispose()
 
 
-def test_0008_adds_the_address_digest_and_the_sweep_and_takes_them_back(tmp_path: Path) -> None:
+def test_0011_adds_the_address_digest_and_the_sweep_and_takes_them_back(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
     config = alembic_config(url)
-    command.upgrade(config, "0008")
+    command.upgrade(config, "0011")
     probe = create_engine(url)
 
     def participant_columns() -> set[str]:
@@ -48,7 +48,7 @@ def test_0008_adds_the_address_digest_and_the_sweep_and_takes_them_back(tmp_path
         i["name"] for i in inspect(probe).get_indexes("participant")
     }
     assert {"integrity_sweep", "integrity_flag"} <= set(inspect(probe).get_table_names())
-    command.downgrade(config, "0007")
+    command.downgrade(config, "0010")
     probe.dispose()
     probe = create_engine(url)
     assert "address_hash" not in participant_columns()
