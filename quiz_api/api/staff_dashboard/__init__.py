@@ -64,7 +64,7 @@ def staff_page() -> FileResponse:
         # 422 cannot happen (any name is a string), but FastAPI would document its own.
         **problem_responses(404, 422),
     },
-    summary="The dashboard's scripts (app.js and one file a view) and style sheet (app.css)",
+    summary="The dashboard's scripts (common.js, app.js and one file a view) and style sheets",
 )
 def staff_asset(name: str) -> FileResponse:
     if name not in ASSETS:

@@ -101,23 +101,8 @@
     return s;
   }
   function $(id) { return document.getElementById(id); }
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k];
-      else if (k === "class") node.className = attrs[k];
-      else node.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
-    return node;
-  }
-  var SVG = "http://www.w3.org/2000/svg";
-  function svg(tag, attrs, text) {
-    var node = document.createElementNS(SVG, tag);
-    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  var el = StaffDashboard.el;
+  var svg = StaffDashboard.svg;
   function pct(x) {
     if (x === null || x === undefined) return "–";
     return new Intl.NumberFormat(state.lang, { style: "percent", maximumFractionDigits: 1 }).format(x);
@@ -130,26 +115,18 @@
   /* ---- API ---- */
   function api(path, params) {
     var url = API + path + (params ? "?" + new URLSearchParams(params).toString() : "");
-    return fetch(url, { headers: { Authorization: "Bearer " + state.token } }).then(function (r) {
+    return StaffDashboard.authorised(state.token, url).then(function (r) {
       if (r.status === 401) { logout(t("expired")); throw new Error(t("expired")); }
       if (!r.ok) {
-        return r.json().then(function (p) {
-          throw new Error(r.status === 403 ? t("forbidden") : (p.detail || p.title));
-        }, function () { throw new Error(String(r.status)); });
+        return StaffDashboard.problem(r).catch(function (e) {
+          throw r.status === 403 ? new Error(t("forbidden")) : e;
+        });
       }
       return r;
     });
   }
   function download(path, params, fallbackName) {
-    api(path, params).then(function (r) {
-      var disposition = r.headers.get("Content-Disposition") || "";
-      var match = /filename="([^"]+)"/.exec(disposition);
-      return r.blob().then(function (blob) {
-        var a = el("a", { href: URL.createObjectURL(blob), download: match ? match[1] : fallbackName });
-        document.body.appendChild(a); a.click(); a.remove();
-        setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
-      });
-    }).catch(showError);
+    api(path, params).then(function (r) { return StaffDashboard.save(r, fallbackName); }).catch(showError);
   }
 
   /* ---- login ---- */

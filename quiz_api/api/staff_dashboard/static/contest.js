@@ -126,16 +126,7 @@
   var shown = null;  // the token and language the lists were drawn for
   var ticket = 0;
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k];
-      else if (k === "class") node.className = attrs[k];
-      else node.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
-    return node;
-  }
+  var el = StaffDashboard.el;
 
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, k) {
@@ -144,16 +135,11 @@
   }
 
   function call(token, path, options) {
-    var init = options || {};
-    init.headers = Object.assign({ Authorization: "Bearer " + token }, init.headers || {});
-    return fetch("/api/v1" + path, init);
+    return StaffDashboard.authorised(token, "/api/v1" + path, options);
   }
 
   function json(token, path) {
-    return call(token, path).then(function (r) {
-      if (!r.ok) { var e = new Error(String(r.status)); e.status = r.status; throw e; }
-      return r.json();
-    });
+    return call(token, path).then(function (r) { return r.ok ? r.json() : StaffDashboard.problem(r); });
   }
 
   function when(iso, lang) {
@@ -177,13 +163,8 @@
         button.disabled = true;
         var sep = path.indexOf("?") < 0 ? "?" : "&";
         call(token, path + sep + "format=" + format + "&lang=" + lang).then(function (r) {
-          if (!r.ok) throw new Error(String(r.status));
-          var match = /filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "");
-          return r.blob().then(function (blob) {
-            var a = el("a", { href: URL.createObjectURL(blob), download: match ? match[1] : name + "." + format });
-            document.body.appendChild(a); a.click(); a.remove();
-            setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
-          });
+          if (!r.ok) return StaffDashboard.problem(r);
+          return StaffDashboard.save(r, name + "." + format);
         }).catch(function (e) { status.textContent = t.error + e.message; })
           .then(function () { button.disabled = false; });
       });

@@ -36,37 +36,15 @@
   var current = { key: null, data: null, drawn: null, lang: "zh" };
   var districtNames = {};  // code -> names in the four languages
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k];
-      else if (k === "class") node.className = attrs[k];
-      else node.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
-    return node;
-  }
-  var SVG = "http://www.w3.org/2000/svg";
-  function svg(tag, attrs, text) {
-    var node = document.createElementNS(SVG, tag);
-    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  var el = StaffDashboard.el;
+  var svg = StaffDashboard.svg;
   function fill(s, vars) {
     Object.keys(vars).forEach(function (k) { s = s.split("{" + k + "}").join(vars[k]); });
     return s;
   }
 
   function get(token, params) {
-    var url = API + "/reports/daily?" + new URLSearchParams(params).toString();
-    return fetch(url, { headers: { Authorization: "Bearer " + token } }).then(function (r) {
-      if (!r.ok) {
-        var fail = function (message) { var e = new Error(message); e.status = r.status; throw e; };
-        return r.json().then(function (p) { fail(p.detail || p.title); }, function () { fail(String(r.status)); });
-      }
-      return r;
-    });
+    return StaffDashboard.request(token, API + "/reports/daily?" + new URLSearchParams(params).toString());
   }
 
   function scopeParams(report) {
@@ -158,12 +136,7 @@
       Object.keys(params).forEach(function (k) { query[k] = params[k]; });
       query.format = format; query.lang = lang;
       get(token, query).then(function (r) {
-        var match = /filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "");
-        return r.blob().then(function (blob) {
-          var link = el("a", { href: URL.createObjectURL(blob), download: match ? match[1] : "daily." + format });
-          document.body.appendChild(link); link.click(); link.remove();
-          setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
-        });
+        return StaffDashboard.save(r, "daily." + format);
       }).catch(function (err) { status.textContent = t.error + err.message; });
     });
     return a;

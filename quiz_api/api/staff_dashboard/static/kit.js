@@ -29,23 +29,7 @@
   if (!box) return;
   var current = 0;
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k];
-      else if (k === "class") node.className = attrs[k];
-      else node.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
-    return node;
-  }
-
-  function fetchWith(token, path) {
-    return fetch(path, { headers: { Authorization: "Bearer " + token } }).then(function (r) {
-      if (!r.ok) throw new Error(String(r.status));
-      return r;
-    });
-  }
+  var el = StaffDashboard.el;
 
   function copyButton(input, t) {
     var button = el("button", { type: "button", class: "kit-copy", text: t.copy });
@@ -70,13 +54,8 @@
     var button = el("button", { type: "button", class: "kit-download", text: label });
     button.addEventListener("click", function () {
       button.disabled = true;
-      fetchWith(token, path).then(function (r) {
-        var match = /filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "");
-        return r.blob().then(function (blob) {
-          var a = el("a", { href: URL.createObjectURL(blob), download: match ? match[1] : "kit" });
-          document.body.appendChild(a); a.click(); a.remove();
-          setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
-        });
+      StaffDashboard.request(token, path).then(function (r) {
+        return StaffDashboard.save(r, "kit");
       }).catch(function (e) { status.textContent = t.error + e.message; })
         .then(function () { button.disabled = false; });
     });
@@ -111,7 +90,7 @@
     if (box.hidden) return;
     var t = T[d.lang] || T.zh;
     var path = "/api/v1/reports/schools/" + encodeURIComponent(report.code) + "/kit?lang=" + encodeURIComponent(d.lang || "zh");
-    fetchWith(d.token, path).then(function (r) { return r.json(); }).then(function (kit) {
+    StaffDashboard.request(d.token, path).then(function (r) { return r.json(); }).then(function (kit) {
       if (ticket === current) render(kit, report, d.token, t);
     }).catch(function (e) {
       if (ticket === current) box.appendChild(el("p", { class: "status", text: t.error + e.message }));

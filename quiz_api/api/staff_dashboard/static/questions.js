@@ -95,7 +95,6 @@
     { key: "difficulty", num: false }, { key: "category", num: false }, { key: "flags", num: false }
   ];
   var DIFFICULTY = { easy: 0, medium: 1, hard: 2 };
-  var SVG = "http://www.w3.org/2000/svg";
   var box = document.getElementById("questions");
   if (!box) return;
   var cache = {};  // scope|attempts|lang -> { at: when asked, answer: the API's (a promise) }
@@ -108,22 +107,8 @@
     Object.keys(vars || {}).forEach(function (k) { s = s.replace("{" + k + "}", vars[k]); });
     return s;
   }
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k];
-      else if (k === "class") node.className = attrs[k];
-      else node.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
-    return node;
-  }
-  function svg(tag, attrs, text) {
-    var node = document.createElementNS(SVG, tag);
-    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  var el = StaffDashboard.el;
+  var svg = StaffDashboard.svg;
   function pct(x) {
     if (x === null || x === undefined) return "–";
     return new Intl.NumberFormat(view.lang, { style: "percent", maximumFractionDigits: 1 }).format(x);
@@ -146,15 +131,7 @@
     Object.keys(extra || {}).forEach(function (k) { params[k] = extra[k]; });
     return "/api/v1/reports/questions?" + new URLSearchParams(params).toString();
   }
-  function get(url) {
-    return fetch(url, { headers: { Authorization: "Bearer " + view.token } }).then(function (r) {
-      if (!r.ok) {
-        return r.json().then(function (p) { throw new Error(p.detail || p.title); },
-          function () { throw new Error(String(r.status)); });
-      }
-      return r;
-    });
-  }
+  function get(url) { return StaffDashboard.request(view.token, url); }
   function load() {
     var url = query();
     var ticket = ++view.ticket;  // a later scope wins over a slower earlier answer
@@ -183,12 +160,7 @@
   }
   function downloadFile(format) {
     get(query({ format: format })).then(function (r) {
-      var match = /filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "");
-      return r.blob().then(function (blob) {
-        var a = el("a", { href: URL.createObjectURL(blob), download: match ? match[1] : "questions." + format });
-        document.body.appendChild(a); a.click(); a.remove();
-        setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
-      });
+      return StaffDashboard.save(r, "questions." + format);
     }).catch(function (e) { box.querySelector(".q-status").textContent = t("error") + e.message; });
   }
 
