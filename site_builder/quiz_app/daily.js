@@ -215,88 +215,52 @@
     { id: "primary", track: "student", level: "primary" },
     { id: "secondary", track: "student", level: "secondary" },
   ];
-  var KEY = "quiz:v1:-"; // the quiz app's storage when no campaign is named: its token
   var GROUP_KEY = "daily:v1:group";
   var ARCHIVE_PAGE = 7;
 
-  var root = document.getElementById("daily-app");
-  if (!root || root.dataset.mounted) return;
-  root.dataset.mounted = "1";
-  var API = (root.dataset.api || "/api/v1").replace(/\/$/, "");
-  var LANG = STRINGS[root.dataset.lang] ? root.dataset.lang : "zh";
+  var app = SbApp.mount("daily-app", STRINGS);
+  if (!app) return;
+  var root = app.root;
+  var API = app.api;
+  var LANG = app.lang;
   var T = STRINGS[LANG];
   var QUIZ = root.dataset.quiz || "../quiz/";
   var COLON = LANG === "en" || LANG === "ko" ? ": " : "：";
-  var IN_WECHAT = /MicroMessenger/i.test(navigator.userAgent);
+  var IN_WECHAT = SbApp.inWechat;
   var box = root.querySelector(".dq-today");
   var archiveBox = root.querySelector(".dq-archive");
   var group = GROUPS[0];
   var shared = false;
 
-  function t(key, values) {
-    var text = T[key] || STRINGS.en[key] || key;
-    return text.replace(/\{(\w+)\}/g, function (_, name) {
-      return values && name in values ? String(values[name]) : "";
-    });
-  }
+  var t = SbApp.translator(STRINGS, LANG);
+  var h = SbApp.h;
+  var problemType = SbApp.problemType;
 
   // ------------------------------------------------------------------ storage
-  function stored() {
-    try {
-      return JSON.parse(localStorage.getItem(KEY) || "{}") || {};
-    } catch (e) {
-      return {};
-    }
-  }
-  function store(state) {
-    try {
-      localStorage.setItem(KEY, JSON.stringify(state));
-    } catch (e) {
-      /* private mode or full: this visit still works */
-    }
-  }
+  // The quiz app's storage when no campaign is named: its token.
+  var quizState = SbApp.storage(SbApp.quizKey());
+
   function keepToken(token) {
-    var state = stored();
+    var state = quizState.read();
     state.token = token;
     delete state.participant; // the quiz app reads it again from /participants/me
-    store(state);
+    quizState.write(state);
   }
   function dropToken() {
-    var state = stored();
+    var state = quizState.read();
     delete state.token;
     delete state.participant;
-    store(state);
+    quizState.write(state);
   }
   function chosenGroup() {
     var id = null;
     try { id = localStorage.getItem(GROUP_KEY); } catch (e) { /* none */ }
-    var state = stored();
+    var state = quizState.read();
     if (!id && state.participant && state.participant.track === "student") id = "secondary";
     return GROUPS.filter(function (g) { return g.id === id; })[0] || GROUPS[0];
   }
 
   // ------------------------------------------------------------------ DOM
-  function h(tag, attrs) {
-    var node = document.createElement(tag);
-    if (attrs) {
-      Object.keys(attrs).forEach(function (name) {
-        var value = attrs[name];
-        if (value === undefined || value === null || value === false) return;
-        if (name === "text") node.textContent = value;
-        else if (name.slice(0, 2) === "on") node.addEventListener(name.slice(2), value);
-        else if (name === "class") node.className = value;
-        else node.setAttribute(name, value === true ? "" : value);
-      });
-    }
-    for (var i = 2; i < arguments.length; i++) {
-      var child = arguments[i];
-      if (child === null || child === undefined || child === false) continue;
-      if (Array.isArray(child)) child.forEach(function (c) { if (c) node.appendChild(c); });
-      else node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    }
-    return node;
-  }
-
   function show(state, children) {
     box.textContent = "";
     box.setAttribute("data-state", state);
@@ -320,34 +284,11 @@
   }
 
   // ------------------------------------------------------------------ API
+  // No answer (offline, timeout) reads as {ok: false, status: 0}: the page says it failed.
   function api(method, path, body, token) {
-    var headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (token) headers.Authorization = "Bearer " + token;
-    var ctrl = typeof AbortController === "function" ? new AbortController() : null;
-    var timer = ctrl ? setTimeout(function () { ctrl.abort(); }, 15000) : 0;
-    return fetch(API + path, {
-      method: method,
-      headers: headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: ctrl ? ctrl.signal : undefined,
-      credentials: "same-origin",
-    }).then(function (response) {
-      clearTimeout(timer);
-      var type = response.headers.get("content-type") || "";
-      var parse = /json/.test(type) ? response.json() : Promise.resolve(null);
-      return parse.then(null, function () { return null; }).then(function (data) {
-        return { ok: response.ok, status: response.status, data: data };
-      });
-    }, function () {
-      clearTimeout(timer);
+    return SbApp.api(API, method, path, body, { token: token }).then(null, function () {
       return { ok: false, status: 0, data: null };
     });
-  }
-
-  function problemType(res) {
-    var type = res && res.data && res.data.type;
-    return typeof type === "string" ? type.replace(/^.*\/problems\//, "") : "";
   }
 
   function query(extra) {
@@ -372,7 +313,7 @@
 
   function load(notice) {
     show("loading", [groupSwitch(), h("p", { class: "dq-loading", text: t("loading") })]);
-    var token = stored().token;
+    var token = quizState.read().token;
     return api("GET", "/daily/" + group.track + query(), undefined, token).then(function (res) {
       if (!res.ok && token && (res.status === 401)) {
         dropToken(); // a token this server does not know: read as a visitor
@@ -444,7 +385,7 @@
   }
 
   function send(data, choices, error, button) {
-    var token = stored().token;
+    var token = quizState.read().token;
     var path = "/daily/" + group.track + "/" + data.date + "/answer";
     api("POST", path, { choices: choices, lang: LANG }, token).then(function (res) {
       if (res.ok && res.data) {
@@ -557,29 +498,13 @@
   function wechatShare(data) {
     if (!IN_WECHAT || shared) return;
     shared = true;
-    var url = location.href.split("#")[0];
-    api("GET", "/wechat/jssdk-config?url=" + encodeURIComponent(url) + "&lang=" + LANG).then(function (res) {
-      if (!res.ok || !res.data) return;
-      var cfg = res.data;
-      var script = document.createElement("script");
-      script.src = "https://res.wx.qq.com/open/js/jweixin-1.6.0.js";
-      script.onload = function () {
-        var wx = window.wx;
-        if (!wx) return;
-        wx.config({ debug: false, appId: cfg.app_id, timestamp: cfg.timestamp, nonceStr: cfg.nonce_str,
-          signature: cfg.signature, jsApiList: cfg.js_api_list });
-        wx.ready(function () {
-          var card = {
-            title: t("cardTitle", { date: day(data.date) }),
-            desc: data.question.stem.slice(0, 100),
-            link: pageUrl(),
-            imgUrl: location.origin + cardUrl(data),
-          };
-          if (wx.updateAppMessageShareData) wx.updateAppMessageShareData(card);
-          if (wx.updateTimelineShareData) wx.updateTimelineShareData(card);
-        });
+    SbApp.wechatShare(API, "&lang=" + LANG, function () {
+      return {
+        title: t("cardTitle", { date: day(data.date) }),
+        desc: data.question.stem.slice(0, 100),
+        link: pageUrl(),
+        imgUrl: location.origin + cardUrl(data),
       };
-      document.head.appendChild(script);
     });
   }
 

@@ -502,42 +502,29 @@
     },
   };
 
-  var root = document.getElementById("quiz-app");
-  if (!root || root.dataset.mounted) return;
-  root.dataset.mounted = "1";
-  var API = (root.dataset.api || "/api/v1").replace(/\/$/, "");
-  var LANG = STRINGS[root.dataset.lang] ? root.dataset.lang : "zh";
+  var app = SbApp.mount("quiz-app", STRINGS);
+  if (!app) return;
+  var root = app.root;
+  var API = app.api;
+  var LANG = app.lang;
   var T = STRINGS[LANG];
   var params = new URLSearchParams(location.search);
   var CAMPAIGN = params.get("campaign") || "";
-  var KEY = "quiz:v1:" + (CAMPAIGN || "-");
-  var IN_WECHAT = /MicroMessenger/i.test(navigator.userAgent);
+  var IN_WECHAT = SbApp.inWechat;
   var DAILY = root.dataset.daily || ""; // the daily question's page in this language, if any
   var LETTERS_RE = /^[A-Z]$/;
 
-  function t(key, values) {
-    var text = T[key] || STRINGS.en[key] || key;
-    return text.replace(/\{(\w+)\}/g, function (_, name) {
-      return values && name in values ? String(values[name]) : "";
-    });
-  }
+  var t = SbApp.translator(STRINGS, LANG);
+  var h = SbApp.h;
+  var problemType = SbApp.problemType;
 
   // ------------------------------------------------------------------ storage
-  var state = load();
+  // Private mode or a full storage: the quiz still works, only without resume.
+  var saved = SbApp.storage(SbApp.quizKey(CAMPAIGN));
+  var state = saved.read();
 
-  function load() {
-    try {
-      return JSON.parse(localStorage.getItem(KEY) || "{}") || {};
-    } catch (e) {
-      return {};
-    }
-  }
   function save() {
-    try {
-      localStorage.setItem(KEY, JSON.stringify(state));
-    } catch (e) {
-      /* private mode or full: the quiz still works, only without resume */
-    }
+    saved.write(state);
   }
   function clearAttempt() {
     delete state.attempt;
@@ -545,28 +532,6 @@
     delete state.index;
     delete state.pending;
     save();
-  }
-
-  // ------------------------------------------------------------------ DOM
-  function h(tag, attrs) {
-    var node = document.createElement(tag);
-    if (attrs) {
-      Object.keys(attrs).forEach(function (name) {
-        var value = attrs[name];
-        if (value === undefined || value === null || value === false) return;
-        if (name === "text") node.textContent = value;
-        else if (name.slice(0, 2) === "on") node.addEventListener(name.slice(2), value);
-        else if (name === "class") node.className = value;
-        else node.setAttribute(name, value === true ? "" : value);
-      });
-    }
-    for (var i = 2; i < arguments.length; i++) {
-      var child = arguments[i];
-      if (child === null || child === undefined || child === false) continue;
-      if (Array.isArray(child)) child.forEach(function (c) { if (c) node.appendChild(c); });
-      else node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    }
-    return node;
   }
 
   var banner = h("div", { class: "qz-offline", role: "status", "aria-live": "polite", hidden: true });
@@ -608,50 +573,20 @@
   if (navigator.onLine === false) setOffline(true);
 
   // ------------------------------------------------------------------ API
-  function NetworkError() { this.network = true; }
-
+  // The participant's token unless another is given; never from the HTTP cache; a failed
+  // request shows the offline banner (rejected with {network: true}), an answer hides it.
   function api(method, path, body, opts) {
-    var headers = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
     var token = (opts && opts.token) || state.token;
-    if (token) headers.Authorization = "Bearer " + token;
-    var ctrl = typeof AbortController === "function" ? new AbortController() : null;
-    var timer = ctrl ? setTimeout(function () { ctrl.abort(); }, 20000) : 0;
-    return fetch(API + path, {
-      method: method,
-      headers: headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: ctrl ? ctrl.signal : undefined,
-      credentials: "same-origin",
-      cache: "no-store",
-    }).then(
-      function (response) {
-        clearTimeout(timer);
+    return SbApp.api(API, method, path, body, { token: token, timeout: 20000, cache: "no-store" }).then(
+      function (res) {
         setOffline(false);
-        var type = response.headers.get("content-type") || "";
-        var parse = /json/.test(type) ? response.json() : Promise.resolve(null);
-        return parse.then(
-          function (data) { return answer(response, data); },
-          function () { return answer(response, null); }
-        );
+        return res;
       },
-      function () {
-        clearTimeout(timer);
+      function (err) {
         setOffline(true);
-        throw new NetworkError();
+        throw err;
       }
     );
-  }
-
-  function answer(response, data) {
-    // Retry-After in seconds (the server sends it with 429 and 503); 0 when absent.
-    var after = parseInt(response.headers.get("retry-after") || "", 10);
-    return { ok: response.ok, status: response.status, data: data, retryAfter: after > 0 ? after : 0 };
-  }
-
-  function problemType(res) {
-    var type = res && res.data && res.data.type;
-    return typeof type === "string" ? type.replace(/^.*\/problems\//, "") : "";
   }
 
   function problemText(res) {
@@ -1408,27 +1343,12 @@
     }, function () { return false; });
   }
 
+  // Inside WeChat: the share card the server makes for the campaign.
   function wechatShare() {
-    if (!IN_WECHAT) return;
-    var url = location.href.split("#")[0];
-    api("GET", "/wechat/jssdk-config?url=" + encodeURIComponent(url) + (CAMPAIGN ? "&campaign=" + encodeURIComponent(CAMPAIGN) : "") + "&lang=" + LANG).then(function (res) {
-      if (!res.ok || !res.data) return;
-      var cfg = res.data;
-      var script = document.createElement("script");
-      script.src = "https://res.wx.qq.com/open/js/jweixin-1.6.0.js";
-      script.onload = function () {
-        var wx = window.wx;
-        if (!wx) return;
-        wx.config({ debug: false, appId: cfg.app_id, timestamp: cfg.timestamp, nonceStr: cfg.nonce_str,
-          signature: cfg.signature, jsApiList: cfg.js_api_list });
-        wx.ready(function () {
-          var card = { title: cfg.share.title, desc: cfg.share.desc, link: cfg.share.link, imgUrl: cfg.share.img_url };
-          if (wx.updateAppMessageShareData) wx.updateAppMessageShareData(card);
-          if (wx.updateTimelineShareData) wx.updateTimelineShareData(card);
-        });
-      };
-      document.head.appendChild(script);
-    }, function () {});
+    var campaign = CAMPAIGN ? "&campaign=" + encodeURIComponent(CAMPAIGN) : "";
+    SbApp.wechatShare(API, campaign + "&lang=" + LANG, function (cfg) {
+      return { title: cfg.share.title, desc: cfg.share.desc, link: cfg.share.link, imgUrl: cfg.share.img_url };
+    });
   }
 
   // ------------------------------------------------------------------ boot

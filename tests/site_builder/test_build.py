@@ -180,6 +180,8 @@ def test_quiz_app_loaded_only_on_quiz_page_when_present(
 
     app = tmp_path / "quiz_app"
     app.mkdir()
+    (app / "common.js").write_text("window.SbApp = {};\n", "utf-8")
+    (app / "common.css").write_text("#quiz-app { margin: 0; }\n", "utf-8")
     (app / "quiz.js").write_text("window.quizLoaded = true;\n", "utf-8")
     (app / "quiz.css").write_text("#quiz-app { color: #000; }\n", "utf-8")
     monkeypatch.setattr(assets, "QUIZ_APP_DIR", app)
@@ -188,7 +190,8 @@ def test_quiz_app_loaded_only_on_quiz_page_when_present(
     js = re.search(r'src="../quiz_app/(quiz\.[0-9a-f]{10}\.js)"', quiz)
     css = re.search(r'href="../quiz_app/(quiz\.[0-9a-f]{10}\.css)"', quiz)
     assert js and css, quiz[-2000:]
-    assert (out / "en/quiz_app" / js.group(1)).is_file()
+    script = (out / "en/quiz_app" / js.group(1)).read_text("utf-8")
+    assert script == "window.SbApp = {};\nwindow.quizLoaded = true;\n"
     assert "quiz_app/" not in html(out, "en/")
 
 
