@@ -20,6 +20,7 @@ from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
 from quiz_api.core.config import Settings
 from quiz_api.core.tokens import address_digest
+from quiz_api.core.tracks import Track
 from quiz_api.db.models import Attempt, BestScore, Campaign, IntegritySweep, Participant, Result
 from quiz_api.integrations.ranks import RankIndex
 from quiz_api.services.caches import ContentCaches
@@ -31,6 +32,7 @@ from quiz_api.services.integrity import (
     SweepReport,
     sweep,
 )
+from quiz_api.services.reviews import _same_answers_signal
 from tests.plugins.app import Clock
 from tests.plugins.database import SECRET, finish_rank_rebuilds, redis_url
 from tests.plugins.factories import STUDENT, cheapest_right, join, start, submit
@@ -513,6 +515,34 @@ def test_results_without_an_answer_key_are_not_compared(
     )
     db.commit()
     assert run_sweep(db, clock).held == []
+
+
+def test_the_review_explains_the_same_answers_with_or_without_the_key(
+    client: TestClient, db: Session, clock: Clock, school: str
+) -> None:
+    """The explanation counts the same answer key around the result; a result stored before
+    migration 0012 (no key) is compared with its neighbours' papers instead: same count."""
+    leak = [student(client, f"k{n}") for n in range(3)]
+    first = sit(client, db, clock, leak[0], right=12)
+    for who in leak[1:]:
+        sit(client, db, clock, who, 0, paper_of=first["attempt_id"])
+    campaign = db.get(Campaign, "test-campaign")
+    assert campaign is not None
+    rules = ContentCaches().campaigns.spec(campaign).tracks[Track.student]
+
+    def explained() -> str:
+        db.expire_all()
+        result = db.get(Result, first["attempt_id"])
+        assert result is not None
+        check = _same_answers_signal(db, result, rules)
+        assert check is not None
+        return check.text
+
+    with_key = explained()
+    assert with_key.startswith("3 participants (this one included)")
+    db.connection().execute(text("UPDATE result SET answer_key = NULL"))
+    db.commit()
+    assert explained() == with_key
 
 
 def test_address_digests_are_cleared_30_days_after_the_campaign(
