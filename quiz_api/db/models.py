@@ -163,6 +163,10 @@ class Result(SQLModel, table=True):
     day: str = Field(max_length=10)
     answers_hash: str = Field(max_length=64)
     answers: dict[str, Any] = _json()
+    # The answers by the options' identity in the bank, as 16 hex digits
+    # (services/answer_key.py): the sweep's same-answers signal groups by it. None: stored
+    # before migration 0012, never compared.
+    answer_key: str | None = Field(default=None, max_length=16)
     # Held for review (it broke a plausibility rule): off every board, rank and qualifier
     # list until a staff member clears it; a disqualified result stays held.
     held: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
@@ -170,6 +174,8 @@ class Result(SQLModel, table=True):
 
 Index("ix_result_campaign_school", Result.campaign_id, Result.school_code)  # type: ignore[arg-type]
 Index("ix_result_campaign_day", Result.campaign_id, Result.track, Result.day)
+# The integrity sweep reads its window of results by submission time.
+Index("ix_result_submitted", Result.campaign_id, Result.submitted_at)  # type: ignore[arg-type]
 # The review list reads the few held results; a partial index keeps it small.
 Index(
     "ix_result_held",

@@ -34,6 +34,7 @@ from quiz_api.db.models import (
     Track,
 )
 from quiz_api.integrations import metrics
+from quiz_api.services.answer_key import answer_key
 from quiz_api.services.caches import ContentCaches
 from quiz_api.services.campaigns import require_open
 from quiz_api.services.leaderboards import store_result
@@ -474,6 +475,7 @@ def submit(
         day=content.campaigns.spec(campaign).local_day(now),
         answers_hash=digest,
         answers=answers,
+        answer_key=answer_key(attempt.paper, answers),
         held=held,
     )
     if not store_result(connection, result):  # a concurrent duplicate was stored first

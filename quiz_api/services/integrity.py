@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, tuple_, update
+from sqlalchemy import exists, func, tuple_, update
 from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -36,7 +36,6 @@ from sqlmodel import Session, col, select
 
 from quiz_api.content.bank import Integrity
 from quiz_api.db.models import (
-    Attempt,
     Campaign,
     IntegrityFlag,
     IntegritySweep,
@@ -50,7 +49,6 @@ from quiz_api.integrations.ranks import RankIndex
 from quiz_api.services.caches import ContentCaches
 from quiz_api.services.leaderboards import recompute_best
 from quiz_api.services.question_report import held_changed
-from quiz_api.services.reviews import answer_identity
 
 logger = logging.getLogger(__name__)
 
@@ -115,66 +113,48 @@ def _windows(
 # --- the signals ------------------------------------------------------------------------
 
 
-Seen = tuple[datetime, int, int, str, int]  # (submitted, participant, attempt, track, identity)
-
-
-@dataclass
-class AnswerMemo:
-    """The answer identities the last sweep read, kept by a sweeper between its runs: the
-    next sweep reads only the new results instead of the window's minutes again (each a
-    paper and its answers). Identities are kept as hashes: equal answers, equal hashes."""
-
-    through: dict[str, datetime] = field(default_factory=dict)  # campaign -> read up to
-    seen: dict[str, list[Seen]] = field(default_factory=dict)
-
-
 def _same_answers(
     session: Session,
     campaign_id: str,
     rules: dict[str, Integrity],
     start: datetime,
     end: datetime,
-    memo: AnswerMemo,
 ) -> set[int]:
     """Attempts whose answers ``same_answers_participants`` participants gave within
     ``same_answers_minutes``, among the results up to ``end`` (with the window's width
-    before ``start``, so that a new result joins a group begun before)."""
+    before ``start``, so that a new result joins a group begun before). Compared by the
+    answer key stored at submission (``services/answer_key.py``): one grouped query finds
+    the keys given by enough participants, then only those groups' rows are read to apply
+    the minutes. Results stored before migration 0012 have no key and are not compared."""
     widest = max(timedelta(minutes=r.same_answers_minutes) for r in rules.values())
-    if memo.through.get(campaign_id) == start:  # the minutes before are in the memo
-        read_from = start
-        seen = [row for row in memo.seen.get(campaign_id, []) if row[0] > start - widest]
-    else:
-        read_from, seen = start - widest, []
-    rows = (
-        session.connection()
-        .execute(
-            core_select(
-                col(Result.attempt_id),
-                col(Result.participant_id),
-                col(Result.track),
-                col(Result.submitted_at),
-                col(Result.answers),
-                col(Attempt.paper),
-            )
-            .join(Attempt, col(Attempt.id) == col(Result.attempt_id))
-            .where(
-                col(Result.campaign_id) == campaign_id,
-                col(Result.submitted_at) > read_from,
-                col(Result.submitted_at) <= end,
-            )
-            .order_by(col(Result.submitted_at), col(Result.attempt_id))
-        )
-        .all()
+    fewest = min(r.same_answers_participants for r in rules.values())
+    window = (
+        col(Result.campaign_id) == campaign_id,
+        col(Result.submitted_at) > start - widest,
+        col(Result.submitted_at) <= end,
     )
-    for attempt_id, participant_id, track, submitted_at, answers, paper in rows:
-        if track in rules:
-            identity = hash(answer_identity(paper, answers))
-            seen.append((submitted_at, participant_id, attempt_id, track, identity))
-    memo.through[campaign_id] = end
-    memo.seen[campaign_id] = [row for row in seen if row[0] > end - widest]
-    groups: dict[tuple[str, int], list[tuple[datetime, Any, int]]] = defaultdict(list)
-    for submitted_at, participant_id, attempt_id, track, identity in seen:
-        groups[(track, identity)].append((submitted_at, participant_id, attempt_id))
+    keys = [
+        (track, key)
+        for track, key in session.connection().execute(
+            core_select(col(Result.track), col(Result.answer_key))
+            .where(*window, col(Result.answer_key).is_not(None))
+            .group_by(col(Result.track), col(Result.answer_key))
+            .having(func.count(func.distinct(col(Result.participant_id))) >= fewest)
+        )
+        if track in rules
+    ]
+    groups: dict[tuple[str, str | None], list[tuple[datetime, Any, int]]] = defaultdict(list)
+    for chunk in _chunks(sorted(keys)):
+        for track, key, submitted_at, participant_id, attempt_id in session.connection().execute(
+            core_select(
+                col(Result.track),
+                col(Result.answer_key),
+                col(Result.submitted_at),
+                col(Result.participant_id),
+                col(Result.attempt_id),
+            ).where(*window, tuple_(col(Result.track), col(Result.answer_key)).in_(chunk))
+        ):
+            groups[(track, key)].append((submitted_at, participant_id, attempt_id))
     found: set[int] = set()
     for (track, _), group in groups.items():
         rule = rules[track]
@@ -494,14 +474,11 @@ def sweep(
     ranks: RankIndex | None = None,
     campaign_id: str | None = None,
     claim_gap: timedelta | None = None,
-    memo: AnswerMemo | None = None,
 ) -> SweepReport:
     """Look at what arrived in each campaign (or one) since the last sweep and hold the
     results the further signals point at. ``claim_gap``: skip a campaign another worker
-    swept less than this long ago (the API's background sweeps); ``memo``: what this
-    sweeper read last time. Commits as it goes."""
+    swept less than this long ago (the API's background sweeps). Commits as it goes."""
     report = SweepReport()
-    memo = memo if memo is not None else AnswerMemo()
     report.addresses_cleared = clear_addresses(session, now)
     upto = now - SETTLE
     statement = select(Campaign).order_by(col(Campaign.id))
@@ -522,7 +499,7 @@ def sweep(
         start, held = state.watermark, len(report.held)
         while start < last:
             end = _batch_end(session, campaign.id, start, last)
-            found = _sweep_step(session, campaign.id, rules, start, end, now, memo)
+            found = _sweep_step(session, campaign.id, rules, start, end, now)
             newly = hold(session, content, found, ranks)  # analytics: see hold()
             for attempt_id in newly:
                 report.held.append(attempt_id)
@@ -548,11 +525,10 @@ def _sweep_step(
     start: datetime,
     end: datetime,
     now: datetime,
-    memo: AnswerMemo,
 ) -> dict[int, list[str]]:
     """The attempts to hold for what arrived in (start, end], with the signals of each."""
     found: dict[int, list[str]] = defaultdict(list)
-    for attempt_id in _same_answers(session, campaign_id, rules, start, end, memo):
+    for attempt_id in _same_answers(session, campaign_id, rules, start, end):
         found[attempt_id].append(SAME_ANSWERS)
     # Joins: those of this step, and the address window before them (a burst that began
     # before the step is counted whole).
@@ -597,7 +573,6 @@ class IntegritySweeper:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.swept = threading.Event()  # set after each sweep (tests wait on it)
-        self._memo = AnswerMemo()  # only this thread uses it
         self.last: SweepReport | None = None
 
     def start(self) -> None:
@@ -614,9 +589,7 @@ class IntegritySweeper:
         try:
             with Session(self._engine, expire_on_commit=False) as session:
                 gap = timedelta(seconds=self.seconds / 2)
-                self.last = sweep(
-                    session, self._content, self._clock(), self._ranks, None, gap, self._memo
-                )
+                self.last = sweep(session, self._content, self._clock(), self._ranks, None, gap)
         except Exception:  # the next turn tries again from the same watermark
             logger.exception("the integrity sweep failed")
             return None

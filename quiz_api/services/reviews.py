@@ -4,7 +4,6 @@ trail. A cleared result joins the boards as if it had never been held."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -13,7 +12,7 @@ from typing import Any, Literal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from quiz_api.content.bank import LETTERS, TrackRules
+from quiz_api.content.bank import TrackRules
 from quiz_api.core.errors import DomainError, ProblemType
 from quiz_api.db.models import (
     Attempt,
@@ -25,6 +24,7 @@ from quiz_api.db.models import (
     StaffRole,
     Track,
 )
+from quiz_api.services.answer_key import answer_identity
 from quiz_api.services.caches import ContentCaches
 from quiz_api.services.leaderboards import restore_best
 from quiz_api.services.question_report import held_changed
@@ -102,34 +102,32 @@ def time_signal(result: Result, rules: TrackRules) -> Check | None:
     )
 
 
-def answer_identity(paper: Mapping[str, Any], answers: Mapping[str, Any]) -> tuple[Any, ...]:
-    """The options chosen, by their identity in the bank (question version, option index),
-    not by the letters of the participant's shuffled paper."""
-    chosen = []
-    for n, item in enumerate(paper["items"], 1):
-        letters = answers.get(f"q{n}", [])
-        chosen.append((item["v"], tuple(sorted(item["order"][LETTERS.index(c)] for c in letters))))
-    return tuple(sorted(chosen))
-
-
 def _same_answers_signal(session: Session, result: Result, rules: TrackRules) -> Check | None:
     window = timedelta(minutes=rules.integrity.same_answers_minutes)
-    rows = session.exec(
-        select(Result.attempt_id, Result.participant_id, Result.answers, Attempt.paper)
-        .join(Attempt, col(Attempt.id) == col(Result.attempt_id))
-        .where(
-            col(Result.campaign_id) == result.campaign_id,
-            col(Result.track) == result.track,
-            col(Result.submitted_at) >= result.submitted_at - window,
-            col(Result.submitted_at) <= result.submitted_at + window,
-        )
-    ).all()
-    identities = {
-        attempt_id: (participant, answer_identity(paper, answers))
-        for attempt_id, participant, answers, paper in rows
-    }
-    mine = identities[result.attempt_id][1]
-    same = len({who for who, identity in identities.values() if identity == mine})
+    around = (
+        col(Result.campaign_id) == result.campaign_id,
+        col(Result.track) == result.track,
+        col(Result.submitted_at) >= result.submitted_at - window,
+        col(Result.submitted_at) <= result.submitted_at + window,
+    )
+    if result.answer_key is not None:  # the digest stored at submission (since 0012)
+        same = session.exec(
+            select(func.count(func.distinct(Result.participant_id))).where(
+                *around, col(Result.answer_key) == result.answer_key
+            )
+        ).one()
+    else:  # stored before 0012: compared with its neighbours' papers, as the sweep did
+        rows = session.exec(
+            select(Result.attempt_id, Result.participant_id, Result.answers, Attempt.paper)
+            .join(Attempt, col(Attempt.id) == col(Result.attempt_id))
+            .where(*around)
+        ).all()
+        identities = {
+            attempt_id: (participant, answer_identity(paper, answers))
+            for attempt_id, participant, answers, paper in rows
+        }
+        mine = identities[result.attempt_id][1]
+        same = len({who for who, identity in identities.values() if identity == mine})
     if same < rules.integrity.same_answers_participants:
         return None
     minutes = rules.integrity.same_answers_minutes

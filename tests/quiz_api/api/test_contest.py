@@ -285,7 +285,7 @@ def test_the_qualifiers_command_writes_the_notice(
 
 
 def test_answer_identity_ignores_the_shuffled_letters() -> None:
-    from quiz_api.services.reviews import answer_identity
+    from quiz_api.services.answer_key import answer_identity
 
     one = {"items": [{"v": 7, "order": [0, 1, 2, 3]}, {"v": 9, "order": [0, 1]}]}
     other = {"items": [{"v": 9, "order": [0, 1]}, {"v": 7, "order": [2, 0, 3, 1]}]}

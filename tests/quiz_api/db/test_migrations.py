@@ -55,3 +55,26 @@ def test_0011_adds_the_address_digest_and_the_sweep_and_takes_them_back(tmp_path
     assert not {"integrity_sweep", "integrity_flag"} & set(inspect(probe).get_table_names())
     command.upgrade(config, "head")
     probe.dispose()
+
+
+def test_0012_adds_the_answer_key_and_takes_it_back(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0012")
+    probe = create_engine(url)
+
+    def result_columns() -> set[str]:
+        return {c["name"] for c in inspect(probe).get_columns("result")}
+
+    def result_indexes() -> set[str]:
+        return {i["name"] for i in inspect(probe).get_indexes("result") if i["name"]}
+
+    assert "answer_key" in result_columns()
+    assert "ix_result_submitted" in result_indexes()
+    command.downgrade(config, "0011")
+    probe.dispose()
+    probe = create_engine(url)
+    assert "answer_key" not in result_columns()
+    assert "ix_result_submitted" not in result_indexes()
+    command.upgrade(config, "head")
+    probe.dispose()

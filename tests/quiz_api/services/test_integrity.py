@@ -20,6 +20,7 @@ from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
 from quiz_api.core.config import Settings
 from quiz_api.core.tokens import address_digest
+from quiz_api.core.tracks import Track
 from quiz_api.db.models import Attempt, BestScore, Campaign, IntegritySweep, Participant, Result
 from quiz_api.integrations.ranks import RankIndex
 from quiz_api.services.caches import ContentCaches
@@ -27,11 +28,11 @@ from quiz_api.services.integrity import (
     CLASS_OVER_ENROLMENT,
     MANY_JOINS,
     SAME_ANSWERS,
-    AnswerMemo,
     IntegritySweeper,
     SweepReport,
     sweep,
 )
+from quiz_api.services.reviews import _same_answers_signal
 from tests.plugins.app import Clock
 from tests.plugins.database import SECRET, finish_rank_rebuilds, redis_url
 from tests.plugins.factories import STUDENT, cheapest_right, join, start, submit
@@ -439,23 +440,109 @@ def test_the_sweep_command(
 def test_a_group_of_copies_begun_before_a_sweep_is_held_when_it_grows(
     client: TestClient, db: Session, clock: Clock, school: str
 ) -> None:
-    """The second sweep reads only the new result; the two before come from what the first
-    one read (the sweeper's memo) or, without it, from the database: the same outcome."""
+    """The second sweep starts at the first one's watermark; the two results before it are
+    still in the window the same-answers rule looks back over."""
     leak = [student(client, f"k{n}") for n in range(3)]
     first = sit(client, db, clock, leak[0], right=12)
     second = sit(client, db, clock, leak[1], 0, paper_of=first["attempt_id"])
-    memo = AnswerMemo()
-    assert sweep(db, ContentCaches(), clock.now + timedelta(minutes=1), memo=memo).held == []
-    assert [row[2] for row in memo.seen["test-campaign"]] == [
-        first["attempt_id"],
-        second["attempt_id"],
-    ]
+    assert sweep(db, ContentCaches(), clock.now + timedelta(minutes=1)).held == []
     clock.advance(minutes=3)
     third = sit(client, db, clock, leak[2], 0, paper_of=first["attempt_id"])
     later = clock.now + timedelta(minutes=1)
-    report = sweep(db, ContentCaches(), later, memo=memo)
+    report = sweep(db, ContentCaches(), later)
     assert set(report.held) == {first["attempt_id"], second["attempt_id"], third["attempt_id"]}
-    assert memo.through["test-campaign"] == later - timedelta(seconds=10)
+    assert db.exec(select(IntegritySweep.watermark)).one() == later - timedelta(seconds=10)
+
+
+def test_the_same_options_on_shuffled_papers_have_one_answer_key(
+    client: TestClient, db: Session, clock: Clock, school: str
+) -> None:
+    """The key stored at submission names the options in the bank: the same choices on a
+    paper whose questions and options are in another order give the same key; one other
+    choice, another key."""
+    one, two, three = (student(client, f"s{n}") for n in range(3))
+    first = sit(client, db, clock, one, right=12)
+    shared = db.get(Attempt, first["attempt_id"])
+    assert shared is not None
+    items = shared.paper["items"]
+    # The same questions backwards, each question's options backwards too.
+    shuffled = [{"v": item["v"], "order": item["order"][::-1]} for item in reversed(items)]
+    given = _same_as(db, first["attempt_id"])
+
+    def mirrored(change: bool) -> dict[str, list[str]]:
+        answers: dict[str, list[str]] = {}
+        for n, item in enumerate(items, 1):
+            last = len(item["order"]) - 1
+            letters = [chr(ord("A") + last - (ord(c) - ord("A"))) for c in given.get(f"q{n}", [])]
+            answers[f"q{len(items) + 1 - n}"] = letters
+        if change:  # another choice for the first question of the new paper
+            answers["q1"] = ["B"] if answers.get("q1") == ["A"] else ["A"]
+        return answers
+
+    keys = []
+    for who, change in ((two, False), (three, True)):
+        paper = start(client, who)
+        mine = db.get(Attempt, paper["attempt_id"])
+        assert mine is not None
+        mine.paper = {**mine.paper, "items": shuffled}
+        db.add(mine)
+        db.commit()
+        clock.advance(seconds=120)
+        response = submit(client, who, paper["attempt_id"], mirrored(change))
+        assert response.status_code == 200, response.text
+        db.expire_all()
+        stored = db.get(Result, paper["attempt_id"])
+        assert stored is not None
+        keys.append(stored.answer_key)
+    original = db.get(Result, first["attempt_id"])
+    assert original is not None and original.answer_key is not None
+    assert re.fullmatch(r"[0-9a-f]{16}", original.answer_key)
+    assert keys[0] == original.answer_key
+    assert keys[1] != original.answer_key
+
+
+def test_results_without_an_answer_key_are_not_compared(
+    client: TestClient, db: Session, clock: Clock, school: str
+) -> None:
+    """Results stored before migration 0012 have no key: the sweep leaves them out."""
+    leak = [student(client, f"k{n}") for n in range(3)]
+    first = sit(client, db, clock, leak[0], right=12)
+    for who in leak[1:]:
+        sit(client, db, clock, who, 0, paper_of=first["attempt_id"])
+    db.connection().execute(
+        text("UPDATE result SET answer_key = NULL WHERE attempt_id = :a"),
+        {"a": first["attempt_id"]},
+    )
+    db.commit()
+    assert run_sweep(db, clock).held == []
+
+
+def test_the_review_explains_the_same_answers_with_or_without_the_key(
+    client: TestClient, db: Session, clock: Clock, school: str
+) -> None:
+    """The explanation counts the same answer key around the result; a result stored before
+    migration 0012 (no key) is compared with its neighbours' papers instead: same count."""
+    leak = [student(client, f"k{n}") for n in range(3)]
+    first = sit(client, db, clock, leak[0], right=12)
+    for who in leak[1:]:
+        sit(client, db, clock, who, 0, paper_of=first["attempt_id"])
+    campaign = db.get(Campaign, "test-campaign")
+    assert campaign is not None
+    rules = ContentCaches().campaigns.spec(campaign).tracks[Track.student]
+
+    def explained() -> str:
+        db.expire_all()
+        result = db.get(Result, first["attempt_id"])
+        assert result is not None
+        check = _same_answers_signal(db, result, rules)
+        assert check is not None
+        return check.text
+
+    with_key = explained()
+    assert with_key.startswith("3 participants (this one included)")
+    db.connection().execute(text("UPDATE result SET answer_key = NULL"))
+    db.commit()
+    assert explained() == with_key
 
 
 def test_address_digests_are_cleared_30_days_after_the_campaign(
