@@ -16,7 +16,7 @@ import httpx2 as httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Response
 
-from tests.plugins.browser import WECHAT_UA, Phone, stored
+from tests.plugins.browser import WECHAT_UA, Phone, serious_violations, stored, wechat_context
 from tests.plugins.server import Live
 from tests.plugins.wechat import FakeWechat
 
@@ -31,15 +31,6 @@ new PerformanceObserver(function (list) {
 """
 BUDGET = 60 * 1024  # first load, gzipped: HTML + CSS + JS (the quiz page's budget)
 TARGETS = ".dq-choice, .dq-group, #daily-app .dq-btn, .dq-answer summary, [data-sb-elder]"
-WX_STUB = """
-window.wx = {
-  config: function (c) { window.__wxConfig = c; },
-  ready: function (f) { setTimeout(f, 0); },
-  error: function () {},
-  updateAppMessageShareData: function (card) { window.__wxShare = card; },
-  updateTimelineShareData: function () {},
-};
-"""
 
 
 def shot(page: Page, name: str) -> None:
@@ -50,17 +41,6 @@ def shot(page: Page, name: str) -> None:
 def open_daily(phone: Phone, path: str = "en/daily/") -> None:
     phone.page.goto(phone.base + path)
     phone.page.wait_for_selector(".dq-today[data-state=question], .dq-today[data-state=result]")
-
-
-def serious(page: Page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def today(live: Live, lang: str) -> dict[str, Any]:
@@ -237,17 +217,17 @@ def test_elder_mode_on_the_daily_page(phone: Phone) -> None:
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= 375
     phone.page.locator("#daily-app").scroll_into_view_if_needed()
     shot(phone.page, "elder-phone")
-    assert serious(phone.page) == []
+    assert serious_violations(phone.page) == []
 
 
 def test_no_serious_accessibility_violations(phone: Phone, live: Live) -> None:
     found: dict[str, list[str]] = {}
     phone.page.goto(live.base + "en/")
     phone.page.wait_for_selector("#sb-daily[data-state=ready]")
-    found["home"] = serious(phone.page)
+    found["home"] = serious_violations(phone.page)
     open_daily(phone, "en/daily/")
     phone.page.wait_for_selector(".dq-days > li")
-    found["daily"] = serious(phone.page)
+    found["daily"] = serious_violations(phone.page)
     assert found == {"home": [], "daily": []}
 
 
@@ -283,13 +263,7 @@ def test_desktop_screenshot(browser: Browser, live: Live) -> None:
 def test_inside_wechat_the_share_card_is_signed(
     browser: Browser, live_wechat: Live, wechat_fake: FakeWechat
 ) -> None:
-    ctx: BrowserContext = browser.new_context(
-        viewport={"width": 375, "height": 667}, is_mobile=True, user_agent=WECHAT_UA
-    )
-    ctx.route(
-        "https://res.wx.qq.com/**",
-        lambda route: route.fulfill(body=WX_STUB, content_type="text/javascript"),
-    )
+    ctx = wechat_context(browser)
     page = ctx.new_page()
     url = live_wechat.base + "ja/daily/"
     page.goto(url)

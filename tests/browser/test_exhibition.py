@@ -22,14 +22,13 @@ from playwright.sync_api import (
     Browser,
     BrowserContext,
     ConsoleMessage,
-    Page,
     Request,
     Route,
     ViewportSize,
 )
 
 from site_builder import LANGS
-from tests.plugins.browser import WECHAT_UA
+from tests.plugins.browser import WECHAT_UA, serious_violations
 
 SHOTS = Path(os.environ.get("EXHIBITION_SHOTS", "/tmp/sbx-shots"))
 PHONE: ViewportSize = {"width": 375, "height": 667}
@@ -374,20 +373,6 @@ def test_when_the_viewer_cannot_start_the_text_remains(browser: Browser, hall_se
     hall.check()
 
 
-SERIOUS = {"serious", "critical"}
-
-
-def axe_violations(page: Page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in SERIOUS
-    ]
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", LANGS)
 def test_text_version_alone_passes_axe(browser: Browser, hall_server: str, lang: str) -> None:
@@ -404,7 +389,7 @@ def test_text_version_alone_passes_axe(browser: Browser, hall_server: str, lang:
     assert page.locator("#sbx-pano").count() == 0
     assert page.locator("#s-overview h3").is_visible()
     assert page.locator("#s-overview .sbx-board").first.is_visible()
-    violations = axe_violations(page)
+    violations = serious_violations(page)
     hall.shot(f"text-{lang}")
     context.close()
     hall.check()
@@ -416,11 +401,11 @@ def test_page_then_hall_with_its_dialog_pass_axe(hall: Hall) -> None:
     hall.open("en/exhibition/")
     page = hall.page
     page.wait_for_load_state("networkidle")
-    before = axe_violations(page)  # the page as it loads: text version, preview, buttons
+    before = serious_violations(page)  # the page as it loads: text version, preview, buttons
     assert before == [], "\n".join(before)
     hall.enter()
     hall.loaded("overview")
     hall.page.locator("button.sbx-board-btn").first.click()
     assert hall.page.locator("dialog.sbx-dialog").is_visible()
-    violations = axe_violations(hall.page)
+    violations = serious_violations(hall.page)
     assert violations == [], "\n".join(violations)

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.plugins.browser import serious_violations
+
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(os.environ.get("PAGES_SHOTS", "/tmp/pages_shots"))
@@ -42,17 +44,6 @@ new PerformanceObserver(function (list) {
 def shot(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
-
-
-def serious(page: Any) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def small_targets(page: Any) -> list[str]:
@@ -103,7 +94,7 @@ def test_elder_mode_on_every_page_type(context: Any, live: Any, name: str) -> No
     cls: float = page.evaluate("window.__cls")
     assert cls < 0.1, f"layout shift {cls:.3f} while loading"
     assert scroll_width(page) <= 375
-    assert serious(page) == [], "normal mode"
+    assert serious_violations(page) == [], "normal mode"
     shot(page, f"{name}-normal")
 
     switch = page.locator("[data-sb-elder]")
@@ -121,7 +112,7 @@ def test_elder_mode_on_every_page_type(context: Any, live: Any, name: str) -> No
     assert size >= 18 and line >= 1.3 * size, (size, line)
     assert small_targets(page) == []
     assert scroll_width(page) <= 375
-    assert serious(page) == [], "elder mode"
+    assert serious_violations(page) == [], "elder mode"
     shot(page, f"{name}-elder")
 
     # 200 % text (WeChat's largest font setting, or the browser's): the root size doubles,
@@ -142,5 +133,5 @@ def test_the_staff_login_does_not_move_while_it_loads(context: Any, live: Any) -
     page.wait_for_load_state("networkidle")
     cls: float = page.evaluate("window.__cls")
     assert cls < 0.1
-    assert serious(page) == []
+    assert serious_violations(page) == []
     shot(page, "staff-login")

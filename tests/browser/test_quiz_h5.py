@@ -21,9 +21,11 @@ from tests.plugins.browser import (
     answer,
     choose_adult,
     current_question,
+    serious_violations,
     start_quiz,
     stored,
     submit,
+    wechat_context,
 )
 from tests.plugins.server import Live
 from tests.plugins.wechat import FakeWechat
@@ -225,19 +227,10 @@ def test_the_quiz_page_is_no_wider_than_the_phone(phone: Phone, path: str) -> No
 
 
 def test_no_serious_accessibility_violations_on_any_screen(phone: Phone, live: Live) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
     seen: dict[str, list[str]] = {}
 
     def check(name: str) -> None:
-        report = axe.run(phone.page)
-        bad = [
-            f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-            for v in report.response["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        seen[name] = bad
+        seen[name] = serious_violations(phone.page)
 
     phone.open("en/quiz/")
     check("track")
@@ -284,34 +277,15 @@ def test_first_load_is_within_60_kb_gzipped(phone: Phone, live: Live) -> None:
     assert total <= BUDGET, report
 
 
-WX_STUB = """
-window.wx = {
-  config: function (c) { window.__wxConfig = c; },
-  ready: function (f) { setTimeout(f, 0); },
-  error: function () {},
-  updateAppMessageShareData: function (card) { window.__wxShare = card; },
-  updateTimelineShareData: function () {},
-};
-"""
-
-
 def test_wechat_login_is_silent_and_the_share_card_is_signed(
     browser: Browser, live_wechat: Live, wechat_fake: FakeWechat
 ) -> None:
     """With an official account configured, the page goes through snsapi_base OAuth (the
     fake authorizes at once), the participant is their openid, a second phone of the same
     WeChat user gets the same participant, and the share card is signed for the page."""
-    from tests.plugins.browser import WECHAT_UA
 
     def phone_in_wechat() -> tuple[BrowserContext, Phone]:
-        ctx = browser.new_context(
-            viewport={"width": 375, "height": 667}, is_mobile=True, user_agent=WECHAT_UA
-        )
-        # WeChat's JS-SDK script, served locally: records what the page configures.
-        ctx.route(
-            "https://res.wx.qq.com/**",
-            lambda route: route.fulfill(body=WX_STUB, content_type="text/javascript"),
-        )
+        ctx = wechat_context(browser)
         return ctx, Phone(ctx.new_page(), live_wechat.base)
 
     ctx, phone = phone_in_wechat()

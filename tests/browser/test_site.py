@@ -11,6 +11,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, ViewportSize
 
+from tests.plugins.browser import serious_violations
+
 pytestmark = pytest.mark.browser
 
 VIEWPORTS: dict[str, ViewportSize] = {
@@ -203,19 +205,9 @@ def test_poster_page(watched: Watched) -> None:
         )
 
 
-SERIOUS = {"serious", "critical"}
-
-
 @pytest.mark.parametrize("lang", list(ROOTS))
 @pytest.mark.parametrize("path", ["", POST, "quiz/"])
 def test_accessibility(watched: Watched, lang: str, path: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     watched.goto(ROOTS[lang] + path)
-    results = Axe().run(watched.page)
-    violations = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in SERIOUS
-    ]
+    violations = serious_violations(watched.page)
     assert violations == [], "\n".join(violations)

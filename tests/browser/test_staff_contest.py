@@ -5,20 +5,20 @@ buttons. The browser's requests are answered by the test client."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlmodel import Session
 
-from quiz_api.db.models import Campaign
 from tests.plugins.app import Clock
-from tests.plugins.dashboard import OpenPage, sign_in
-from tests.plugins.factories import STUDENT, cheapest_right, join, start, submit
+from tests.plugins.browser import serious_violations
+from tests.plugins.dashboard import SignedIn
+from tests.plugins.database import CampaignRules
+from tests.plugins.factories import preliminary_round, sit, student
 from tests.plugins.staff import StaffFactory
 
 pytestmark = pytest.mark.browser
@@ -27,58 +27,21 @@ CLOSES = datetime(2026, 6, 20, 16, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def preliminary(db: Session) -> Iterator[None]:
-    """A preliminary round on the student track (put back after)."""
-    row = db.get(Campaign, "test-campaign")
-    assert row is not None
-    before = (row.config, row.content_hash)
-    config = dict(row.config)
-    track = dict(config["tracks"]["student"])
-    track["rounds"] = [
-        {
-            "id": "preliminary",
-            "opens_at": "2026-06-01T00:00:00+08:00",
-            "closes_at": CLOSES.isoformat(),
-            "qualify": {"top_per_district": 3},
-        }
-    ]
-    config["tracks"] = {**config["tracks"], "student": track}
-    row.config, row.content_hash = config, "with-rounds-dashboard"
-    db.add(row)
-    db.commit()
-    yield
-    row = db.get(Campaign, "test-campaign")
-    assert row is not None
-    row.config, row.content_hash = before
-    db.add(row)
-    db.commit()
+def preliminary(campaign_rules: CampaignRules) -> None:
+    """A preliminary round on the student track."""
+    qualify = {"top_per_district": 3}
+    campaign_rules("student", rounds=[preliminary_round(CLOSES.isoformat(), **qualify)])
 
 
-def axe_violations(page: Page) -> list[str]:
-    """axe-core's serious and critical violations in the contest section."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, context="#contest")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in {"serious", "critical"}
-    ]
-
-
-def sit(client: TestClient, db: Session, clock: Clock, nickname: str, seconds: float) -> int:
+def sit_in(client: TestClient, db: Session, clock: Clock, nickname: str, seconds: float) -> int:
     """A student's attempt taking ``seconds`` (under 28 s it is held); its attempt id."""
-    who = join(client, **{**STUDENT, "nickname": nickname})
-    paper = start(client, who)
-    clock.advance(seconds=seconds)
-    response = submit(client, who, paper["attempt_id"], cheapest_right(db, paper, 9))
-    assert response.status_code == 200, response.text
-    attempt_id: int = paper["attempt_id"]
+    result = sit(client, db, clock, student(client, nickname), right=9, seconds=seconds)
+    attempt_id: int = result["attempt_id"]
     return attempt_id
 
 
 def test_city_staff_review_held_results_and_read_the_qualifiers(
-    open_page: OpenPage,
+    signed_in: SignedIn,
     client: TestClient,
     db: Session,
     clock: Clock,
@@ -87,12 +50,10 @@ def test_city_staff_review_held_results_and_read_the_qualifiers(
     staff: StaffFactory,
     page_errors: list[str],
 ) -> None:
-    first = sit(client, db, clock, "quick1", seconds=2)
-    second = sit(client, db, clock, "quick2", seconds=3)
-    sit(client, db, clock, "steady", seconds=200)
-    staff("city", username="contest-city")
-    page = open_page(375, 667)
-    sign_in(page, "contest-city")
+    first = sit_in(client, db, clock, "quick1", seconds=2)
+    second = sit_in(client, db, clock, "quick2", seconds=3)
+    sit_in(client, db, clock, "steady", seconds=200)
+    page, _ = signed_in("city", username="contest-city")
     page.wait_for_selector("#contest .review")
     reviews = page.locator("#contest .review")
     assert reviews.count() == 2
@@ -103,7 +64,7 @@ def test_city_staff_review_held_results_and_read_the_qualifiers(
     expect(page.locator("#contest-title")).to_have_text("Contest review and qualifiers")
     page.wait_for_selector("#contest .review")
     assert "reading 14 questions takes at least 28 s" in page.locator("#contest").inner_text()
-    assert axe_violations(page) == []
+    assert serious_violations(page, "#contest") == []
     state = page.locator("#contest-state")
     assert state.locator("strong").inner_text() == "Provisional list"
     assert (
@@ -159,24 +120,20 @@ def test_city_staff_review_held_results_and_read_the_qualifiers(
 
 
 def test_school_staff_see_their_list_without_the_decision(
-    open_page: OpenPage,
+    signed_in: SignedIn,
     client: TestClient,
     db: Session,
     clock: Clock,
     school: str,
-    staff: StaffFactory,
     page_errors: list[str],
 ) -> None:
-    sit(client, db, clock, "quick", seconds=1)
-    staff("school", school="S001", username="contest-teacher")
-    page = open_page(375, 667)
-    page.select_option("#lang", "ko")
-    sign_in(page, "contest-teacher")
+    sit_in(client, db, clock, "quick", seconds=1)
+    page, _ = signed_in("school", username="contest-teacher", school="S001", lang="ko")
     page.wait_for_selector("#contest .review")
     assert page.locator("#contest .review").count() == 1
     assert page.locator("#contest .contest-decide").count() == 0
     text = page.locator("#contest").inner_text()
     assert "학교 계정은 자기 학교의 목록을 볼 수 있으며" in text
     assert "이 대회에는 라운드가 없습니다." in text  # the test campaign has no round
-    assert axe_violations(page) == []
+    assert serious_violations(page, "#contest") == []
     assert page_errors == []

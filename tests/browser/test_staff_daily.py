@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.plugins.dashboard import OpenPage, sign_in
-from tests.plugins.staff import StaffFactory
+from tests.plugins.dashboard import SignedIn
 
 pytestmark = pytest.mark.browser
 
@@ -22,11 +21,9 @@ def cells(page: Page, date: str) -> list[str]:
 
 
 def test_city_view_of_the_daily_question(
-    open_page: OpenPage, daily_answers: None, staff: StaffFactory, page_errors: list[str]
+    signed_in: SignedIn, daily_answers: None, page_errors: list[str]
 ) -> None:
-    staff("city", username="daily-city")
-    page = open_page(1280, 800)
-    sign_in(page, "daily-city")
+    page, _ = signed_in("city", username="daily-city", size=(1280, 800))
     page.wait_for_selector("#daily-days")
     assert page.locator("#daily-report-title").inner_text() == "每日一问：每天的作答情况"
     assert "2026-05-12 至 2026-06-10（Asia/Shanghai）" in page.locator("#daily-report").inner_text()
@@ -82,12 +79,9 @@ def test_city_view_of_the_daily_question(
 
 
 def test_school_view_on_a_phone_hides_small_groups(
-    open_page: OpenPage, daily_answers: None, staff: StaffFactory, page_errors: list[str]
+    signed_in: SignedIn, daily_answers: None, page_errors: list[str]
 ) -> None:
-    staff("school", school="S001", username="daily-teacher")
-    page = open_page(375, 667)
-    page.select_option("#lang", "ja")
-    sign_in(page, "daily-teacher")
+    page, _ = signed_in("school", username="daily-teacher", school="S001", lang="ja")
     page.wait_for_selector("#daily-days")
     assert page.locator("#daily-report-title").inner_text() == "今日の一問：日別の回答状況"
     assert cells(page, "2026-06-08")[1:3] == ["12", "75%"]

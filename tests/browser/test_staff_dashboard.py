@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect
 
-from tests.plugins.dashboard import OpenPage, sign_in
+from tests.plugins.dashboard import OpenPage, SignedIn, sign_in
 from tests.plugins.staff import StaffFactory
 
 pytestmark = pytest.mark.browser
@@ -89,12 +89,9 @@ def test_city_dashboard_on_a_phone_and_a_desktop(
 
 
 def test_school_dashboard_shows_its_classes_only(
-    open_page: OpenPage, roster: None, staff: StaffFactory, page_errors: list[str]
+    open_page: OpenPage, signed_in: SignedIn, roster: None, page_errors: list[str]
 ) -> None:
-    staff("school", school="S001", username="teacher-s001")
-    page = open_page(375, 667)
-    page.select_option("#lang", "ja")
-    sign_in(page, "teacher-s001")
+    page, _ = signed_in("school", username="teacher-s001", school="S001", lang="ja")
     page.wait_for_selector("#table-classes")
     assert page.locator("#scope-title").inner_text() == "示例第一中学 (demo) (S001)"
     assert page.locator("#table-schools").count() == 0

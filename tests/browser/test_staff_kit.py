@@ -8,19 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.plugins.dashboard import OpenPage, sign_in
-from tests.plugins.staff import StaffFactory
+from tests.plugins.dashboard import SignedIn
 
 pytestmark = pytest.mark.browser
 
 
 def test_school_page_offers_the_kit(
-    open_page: OpenPage, roster: None, staff: StaffFactory, page_errors: list[str]
+    signed_in: SignedIn, roster: None, page_errors: list[str]
 ) -> None:
-    staff("school", school="S001", username="kit-teacher")
-    page = open_page(375, 667)
-    page.select_option("#lang", "ja")
-    sign_in(page, "kit-teacher")
+    page, _ = signed_in("school", username="kit-teacher", school="S001", lang="ja")
     page.wait_for_selector("#kit .kit-link")
     assert page.locator("#kit-title").inner_text() == "キット：リンク、ポスター、保護者向けの手紙"
     # The roster's registrations came through no link: all are counted as the search.
@@ -47,11 +43,9 @@ def test_school_page_offers_the_kit(
 
 
 def test_city_and_district_pages_have_no_kit(
-    open_page: OpenPage, roster: None, staff: StaffFactory, page_errors: list[str]
+    signed_in: SignedIn, roster: None, page_errors: list[str]
 ) -> None:
-    staff("city", username="kit-city")
-    page = open_page(1280, 800)
-    sign_in(page, "kit-city")
+    page, _ = signed_in("city", username="kit-city", size=(1280, 800))
     page.wait_for_selector("#table-districts")
     assert page.locator("#kit").is_hidden()
     assert page_errors == []

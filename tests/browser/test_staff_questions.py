@@ -6,6 +6,7 @@ figures come from participants who answered through the API (tests/plugins/analy
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,23 +17,12 @@ from sqlmodel import Session
 
 from tests.plugins.analytics import Answered, take
 from tests.plugins.app import Clock
-from tests.plugins.dashboard import OpenPage, sign_in
+from tests.plugins.browser import serious_violations
+from tests.plugins.dashboard import SignedIn
 from tests.plugins.factories import join
-from tests.plugins.staff import StaffFactory
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/work/wt/shots")
-
-
-def serious(page: Page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def shot(page: Page, name: str) -> None:
@@ -47,6 +37,34 @@ def api_report(client: TestClient, headers: dict[str, str], lang: str) -> dict[s
     return body
 
 
+@dataclass
+class QuestionsView:
+    """``questions_view(role, username=..., lang=..., **account)``: a staff account of that
+    role signed in on the dashboard (in ``lang``), showing the Questions view, and the API's
+    question report for the same account, which the page should show."""
+
+    signed_in: SignedIn
+    client: TestClient
+    clock: Clock
+
+    def __call__(
+        self, role: str, *, username: str, lang: str = "zh", **account: Any
+    ) -> tuple[Page, dict[str, Any]]:
+        self.clock.advance(minutes=1)  # the last submission is older than the refresh's settling
+        chosen = None if lang == "zh" else lang  # the page's own language is Chinese
+        page, headers = self.signed_in(role, username=username, lang=chosen, **account)
+        expected = api_report(self.client, headers, lang)
+        page.wait_for_selector("#q-table tbody tr")
+        return page, expected
+
+
+@pytest.fixture
+def questions_view(
+    signed_in: SignedIn, client: TestClient, clock: Clock, answered_questions: list[Answered]
+) -> QuestionsView:
+    return QuestionsView(signed_in, client, clock)
+
+
 def percents(page: Page, column: str) -> list[float]:
     texts = page.locator(f"#q-table tbody td.q-{column}").all_inner_texts()
     return [float(t.rstrip("%")) for t in texts if t != "–"]
@@ -54,22 +72,11 @@ def percents(page: Page, column: str) -> list[float]:
 
 @pytest.mark.parametrize("size", [(1280, 900), (375, 667)], ids=["desktop", "375"])
 def test_city_questions_view(
-    open_page: OpenPage,
-    client: TestClient,
-    clock: Clock,
-    answered_questions: list[Answered],
-    staff: StaffFactory,
-    page_errors: list[str],
-    size: tuple[int, int],
+    questions_view: QuestionsView, page_errors: list[str], size: tuple[int, int]
 ) -> None:
-    clock.advance(minutes=1)  # the last submission is older than the refresh's settling time
-    headers = staff("city", username="city-questions")
-    expected = api_report(client, headers, "zh")
+    page, expected = questions_view("city", username="city-questions", size=size)
     adult = [q for q in expected["questions"] if q["track"] == "adult"]
     student = [q for q in expected["questions"] if q["track"] == "student"]
-    page = open_page(*size)
-    sign_in(page, "city-questions")
-    page.wait_for_selector("#q-table tbody tr")
     assert page.locator("#questions-title").inner_text() == "题目分析"
     assert page.locator(".q-track[aria-pressed=true]").inner_text() == "成人"
     assert (
@@ -123,7 +130,7 @@ def test_city_questions_view(
     assert second.get_attribute("aria-pressed") == "true"
     assert point.get_attribute("aria-pressed") == "false"
 
-    assert serious(page) == []
+    assert serious_violations(page) == []
     shot(page, "desktop" if size[0] > 1000 else "375")
 
     # The students' questions.
@@ -138,13 +145,11 @@ def test_city_questions_view(
 
 
 def test_school_sees_facility_only(
-    open_page: OpenPage,
+    questions_view: QuestionsView,
     client: TestClient,
     db: Session,
     school: str,
     clock: Clock,
-    answered_questions: list[Answered],
-    staff: StaffFactory,
     page_errors: list[str],
 ) -> None:
     # 24 more students: a question (1 of 3 in its stratum, 2 of 3 for hard law questions)
@@ -161,14 +166,8 @@ def test_school_sees_facility_only(
             nickname=f"extra{n}",
         )
         take(client, db, who, rng, rng.gauss(0.5, 1.0), clock)
-    clock.advance(minutes=1)
-    headers = staff("school", school="S001", username="school-questions")
-    expected = api_report(client, headers, "en")
+    page, expected = questions_view("school", username="school-questions", school="S001", lang="en")
     assert expected["school"] == "S001" and expected["questions"]
-    page = open_page(375, 667)
-    page.select_option("#lang", "en")
-    sign_in(page, "school-questions")
-    page.wait_for_selector("#q-table tbody tr")
     assert "facility only" in page.locator("#questions").inner_text()
     assert page.locator("#q-table tbody tr").count() == len(expected["questions"])
     headers_text = page.locator("#q-table thead").inner_text()
@@ -176,26 +175,18 @@ def test_school_sees_facility_only(
     assert "Discrimination" not in headers_text and "Efficiency" not in headers_text
     assert page.locator(".q-point").count() == 0  # no scatter plot, no option bars
     assert page.locator("#q-detail").count() == 0
-    assert serious(page) == []
+    assert serious_violations(page) == []
     shot(page, "school-375")
     assert page_errors == []
 
 
 def test_district_account_sees_its_district(
-    open_page: OpenPage,
-    client: TestClient,
-    clock: Clock,
-    answered_questions: list[Answered],
-    staff: StaffFactory,
-    page_errors: list[str],
+    questions_view: QuestionsView, page_errors: list[str]
 ) -> None:
-    clock.advance(minutes=1)
-    headers = staff("district", district="黄浦区", username="district-questions")
-    expected = api_report(client, headers, "zh")
+    page, expected = questions_view(
+        "district", username="district-questions", district="黄浦区", size=(1280, 900)
+    )
     assert {q["track"] for q in expected["questions"]} == {"student"}
-    page = open_page(1280, 900)
-    sign_in(page, "district-questions")
-    page.wait_for_selector("#q-table tbody tr")
     # Only the district's students answered: one track, its questions.
     assert page.locator(".q-track").count() == 1
     assert page.locator("#q-table tbody tr").count() == len(expected["questions"])

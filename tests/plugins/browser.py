@@ -32,6 +32,16 @@ WECHAT_UA = (
     "MMWEBSDK/20240301 MMWEBID/1234 MicroMessenger/8.0.49.2600(0x28003133) WeChat/arm64 "
     "Weixin NetType/WIFI Language/zh_CN ABI/arm64"
 )
+# WeChat's JS-SDK script, served in its place: records what the page configures and shares.
+WX_STUB = """
+window.wx = {
+  config: function (c) { window.__wxConfig = c; },
+  ready: function (f) { setTimeout(f, 0); },
+  error: function () {},
+  updateAppMessageShareData: function (card) { window.__wxShare = card; },
+  updateTimelineShareData: function () {},
+};
+"""
 SHOTS = Path(os.environ.get("QUIZ_H5_SHOTS", "/tmp/quiz_h5_shots"))
 ROOTS = {"zh": "", "en": "en/", "ko": "ko/", "ja": "ja/"}  # each language's folder of the site
 
@@ -59,6 +69,33 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     )
     yield ctx
     ctx.close()
+
+
+def wechat_context(browser: Browser) -> BrowserContext:
+    """A phone inside WeChat (375 x 667, WeChat's user agent) whose JS-SDK is WX_STUB: the
+    page's configuration lands in ``window.__wxConfig``, its share card in
+    ``window.__wxShare``. The caller closes it."""
+    ctx = browser.new_context(
+        viewport={"width": 375, "height": 667}, is_mobile=True, user_agent=WECHAT_UA
+    )
+    ctx.route(
+        "https://res.wx.qq.com/**",
+        lambda route: route.fulfill(body=WX_STUB, content_type="text/javascript"),
+    )
+    return ctx
+
+
+def serious_violations(page: Page, context: str | None = None) -> list[str]:
+    """axe-core's serious and critical violations on the page (or in the ``context``
+    selector), each with its rule, impact, help and first three targets."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context=context)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in {"serious", "critical"}
+    ]
 
 
 class Phone:

@@ -1,16 +1,18 @@
 """The staff dashboard in headless Chromium: a page whose every request is answered by the
-test client (no server, nothing from outside), and signing in."""
+test client (no server, nothing from outside), and signing in: ``signed_in(role, ...)``
+creates a staff account of that role and signs it in on a new page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
-from tests.plugins.staff import PASSWORD
+from tests.plugins.staff import PASSWORD, StaffFactory
 
 ORIGIN = "http://dashboard.test"
 
@@ -76,3 +78,35 @@ def sign_in(page: Page, username: str) -> None:
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("#login-form button[type=submit]")
+
+
+@dataclass
+class SignedIn:
+    """``signed_in("school", username="t", school="S001", lang="ja")``: a staff account of
+    that role, signed in on a new dashboard page of ``size`` (in ``lang``, chosen on the
+    sign-in form; else the page's Chinese). Returns the page and the account's API headers."""
+
+    open_page: OpenPage
+    staff: StaffFactory
+
+    def __call__(
+        self,
+        role: str,
+        *,
+        username: str,
+        size: tuple[int, int] = (375, 667),
+        lang: str | None = None,
+        school: str | None = None,
+        district: str | None = None,
+    ) -> tuple[Page, dict[str, str]]:
+        headers = self.staff(role, school=school, district=district, username=username)
+        page = self.open_page(*size)
+        if lang is not None:
+            page.select_option("#lang", lang)
+        sign_in(page, username)
+        return page, headers
+
+
+@pytest.fixture
+def signed_in(open_page: OpenPage, staff: StaffFactory) -> SignedIn:
+    return SignedIn(open_page, staff)

@@ -6,11 +6,13 @@ after each test. Redis, where a test needs it, is the server on 127.0.0.1:6379."
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -116,6 +118,41 @@ def db(engine: Engine, inspector_engine: Engine) -> Iterator[Session]:
     with engine.begin() as connection:
         for table in PARTICIPANT_TABLES:
             connection.execute(text(f"DELETE FROM {table}"))
+
+
+class CampaignRules(Protocol):
+    def __call__(self, track: str, **rules: Any) -> None: ...
+
+
+@pytest.fixture
+def campaign_rules(db: Session) -> Iterator[CampaignRules]:
+    """``campaign_rules("student", rounds=[...])``: the test campaign's track with these
+    rules over its own, as an import of the changed file would store them. The campaign row
+    outlives the test: it is put back after."""
+    from quiz_api.db.models import Campaign
+
+    campaign_id = factories.campaign()["id"]
+    row = db.get(Campaign, campaign_id)
+    assert row is not None
+    before = (row.config, row.content_hash)
+
+    def change(track: str, **rules: Any) -> None:
+        row = db.get(Campaign, campaign_id)
+        assert row is not None
+        config = dict(row.config)
+        config["tracks"] = {**config["tracks"], track: {**config["tracks"][track], **rules}}
+        # A new hash, as for a changed file: the caches validate the config again.
+        digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()
+        row.config, row.content_hash = config, digest
+        db.add(row)
+        db.commit()
+
+    yield change
+    row = db.get(Campaign, campaign_id)
+    assert row is not None
+    row.config, row.content_hash = before
+    db.add(row)
+    db.commit()
 
 
 def redis_url() -> str:

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from quiz_api.content.bank import LETTERS
-from quiz_api.db.models import Attempt, QuestionVersion
+from quiz_api.db.models import Attempt, QuestionVersion, Result
 
 if TYPE_CHECKING:  # the app plugin imports this module
     from tests.plugins.app import Clock
@@ -218,15 +218,76 @@ def submit(
     return client.post(f"/api/v1/attempts/{attempt_id}/submit", json=body, headers=headers)
 
 
+def student(client: TestClient, nickname: str, **extra: Any) -> Headers:
+    """A student of the ``school`` fixture's roster (S001, grade 7, 1班, unless ``extra``
+    says otherwise) joins; returns their Authorization header."""
+    return join(client, **{**STUDENT, "nickname": nickname, **extra})
+
+
+def sit(
+    client: TestClient,
+    db: Session,
+    clock: Clock,
+    headers: Headers,
+    right: int,
+    seconds: float,
+    *,
+    copy_of: int | None = None,
+) -> dict[str, Any]:
+    """One attempt with the ``right`` cheapest questions answered correctly, submitted
+    ``seconds`` after its start (the clock stays there); returns the result. ``copy_of``:
+    instead, the questions and the answers of that attempt (a leaked key)."""
+    paper = start(client, headers)
+    if copy_of is None:
+        answers = cheapest_right(db, paper, right)
+    else:
+        share_paper(db, copy_of, [paper["attempt_id"]])
+        answers = answers_of(db, copy_of)
+    clock.advance(seconds=seconds)
+    response = submit(client, headers, paper["attempt_id"], answers)
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
 def play(
     client: TestClient, db: Session, clock: Clock, headers: Headers, right: int, seconds: int
 ) -> None:
-    """One attempt with ``right`` questions answered correctly, taking ``seconds``."""
-    paper = start(client, headers)
-    kept = cheapest_right(db, paper, right)
-    clock.advance(seconds=seconds)
-    assert submit(client, headers, paper["attempt_id"], kept).status_code == 200
+    """One attempt with ``right`` questions answered correctly, taking ``seconds`` (the
+    clock goes back to where it was)."""
+    sit(client, db, clock, headers, right, seconds)
     clock.advance(seconds=-seconds)
+
+
+def share_paper(db: Session, source: int, attempt_ids: list[int]) -> None:
+    """Gives the attempts the questions of attempt ``source``, in its order (as a leaked
+    key answers them: the same letters on the same paper are the same options)."""
+    shared = db.get(Attempt, source)
+    assert shared is not None
+    for attempt_id in attempt_ids:
+        attempt = db.get(Attempt, attempt_id)
+        assert attempt is not None
+        attempt.paper = shared.paper
+        db.add(attempt)
+    db.commit()
+
+
+def answers_of(db: Session, attempt_id: int) -> dict[str, list[str]]:
+    """The answers submitted for ``attempt_id``, question by question."""
+    result = db.get(Result, attempt_id)
+    assert result is not None
+    return {q: list(c) for q, c in result.answers.items()}
+
+
+def preliminary_round(closes_at: str, **qualify: Any) -> dict[str, Any]:
+    """A preliminary round from the test campaign's first day to ``closes_at``, whose
+    qualifiers ``qualify`` names (``top_per_district=2``, ``min_score=10`` ...)."""
+    return {
+        "id": "preliminary",
+        "opens_at": "2026-06-01T00:00:00+08:00",
+        "closes_at": closes_at,
+        "qualify": qualify,
+    }
 
 
 def cheapest_right(db: Session, paper: dict[str, Any], right: int) -> dict[str, list[str]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,18 @@ from typer.testing import CliRunner
 from quiz_api.api.app import create_app
 from quiz_api.api.deps import get_now
 from quiz_api.core.config import Settings
-from quiz_api.db.models import Campaign
 from quiz_api.integrations.ranks import RankIndex
 from tests.plugins.app import Clock
-from tests.plugins.database import finish_rank_rebuilds, redis_url
-from tests.plugins.factories import STUDENT, cheapest_right, join, start, submit
+from tests.plugins.database import CampaignRules, finish_rank_rebuilds, redis_url
+from tests.plugins.factories import (
+    cheapest_right,
+    preliminary_round,
+    share_paper,
+    sit,
+    start,
+    student,
+    submit,
+)
 from tests.plugins.staff import StaffFactory
 
 Headers = dict[str, str]
@@ -32,52 +38,16 @@ CLOSES = datetime(2026, 6, 20, 16, 0, tzinfo=UTC)  # midnight in Shanghai
 
 
 @pytest.fixture
-def rounds(db: Session) -> Iterator[None]:
-    """The test campaign with a preliminary round on its student track (put back after:
-    the campaign row outlives the test)."""
-    row = db.get(Campaign, "test-campaign")
-    assert row is not None
-    before = (row.config, row.content_hash)
-    config = dict(row.config)
-    student = dict(config["tracks"]["student"])
-    student["rounds"] = [
-        {
-            "id": "preliminary",
-            "opens_at": "2026-06-01T00:00:00+08:00",
-            "closes_at": CLOSES.isoformat(),
-            "qualify": {"top_per_district": 2, "min_score": 10},
-        }
-    ]
-    config["tracks"] = {**config["tracks"], "student": student}
-    row.config, row.content_hash = config, "with-rounds"
-    db.add(row)
-    db.commit()
-    yield
-    row = db.get(Campaign, "test-campaign")
-    assert row is not None
-    row.config, row.content_hash = before
-    db.add(row)
-    db.commit()
-
-
-def sit(
-    client: TestClient, db: Session, clock: Clock, who: Headers, right: int, seconds: float
-) -> dict[str, Any]:
-    paper = start(client, who)
-    clock.advance(seconds=seconds)
-    response = submit(client, who, paper["attempt_id"], cheapest_right(db, paper, right))
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
+def rounds(campaign_rules: CampaignRules) -> None:
+    """The test campaign with a preliminary round on its student track."""
+    qualify = {"top_per_district": 2, "min_score": 10}
+    campaign_rules("student", rounds=[preliminary_round(CLOSES.isoformat(), **qualify)])
 
 
 def board(client: TestClient, who: Headers) -> list[str]:
     response = client.get("/api/v1/leaderboards/student", headers=who)
     assert response.status_code == 200, response.text
     return [e["nickname"] for e in response.json()["entries"]]
-
-
-def student(client: TestClient, nickname: str, **extra: Any) -> Headers:
-    return join(client, **{**STUDENT, "nickname": nickname, **extra})
 
 
 def test_a_fast_result_is_held_until_cleared(
@@ -301,20 +271,14 @@ def test_further_signals_are_explained_to_the_reviewer(
 ) -> None:
     from sqlmodel import select
 
-    from quiz_api.db.models import Attempt, SchoolClass
+    from quiz_api.db.models import SchoolClass
 
     enrolment = db.exec(
         select(SchoolClass).where(SchoolClass.school_code == "S001", SchoolClass.grade == 7)
     ).one()
     players = [student(client, f"p{n}") for n in range(3)]
     papers = [start(client, who) for who in players]
-    shared = db.get(Attempt, papers[0]["attempt_id"])
-    assert shared is not None
-    for paper in papers[1:]:  # the same questions, as a leaked key would answer them
-        attempt = db.get(Attempt, paper["attempt_id"])
-        assert attempt is not None
-        attempt.paper = shared.paper
-        db.add(attempt)
+    share_paper(db, papers[0]["attempt_id"], [p["attempt_id"] for p in papers[1:]])
     enrolment.enrolled = 2
     db.add(enrolment)
     db.commit()

@@ -5,8 +5,8 @@ back the database it found."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 import pytest
 from sqlalchemy import func, select, text
@@ -35,11 +35,12 @@ from quiz_api.services.caches import ContentCaches
 from quiz_api.services.daily import load_daily_spec
 from quiz_api.services.participants import Newcomer, join
 from quiz_api.services.reports import city_report, school_report
-from quiz_api.services.reviews import list_reviews
+from quiz_api.services.reviews import Decision, decide, list_reviews
 from quiz_api.services.schools import import_roster_file
 from quiz_api.services.scope import StaffScope
 from quiz_api.services.survey import survey_report
-from tests.plugins.factories import DISTRICTS, SHIPPED_CONTENT
+from tests.plugins.database import CampaignRules
+from tests.plugins.factories import DISTRICTS, SHIPPED_CONTENT, preliminary_round
 
 CAMPAIGN = "test-campaign"  # 1 to 30 June 2026 (tests.plugins.factories.campaign)
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # after the campaign: its last week is shown
@@ -61,22 +62,31 @@ def _campaign(content: ContentCaches, db: Session) -> Campaign:
     return row
 
 
-def _play(
-    engine: Engine,
-    settings: Settings,
-    db: Session,
-    classes: list[demo.DemoClass],
-    participants: int = 80,
-) -> demo.DemoSummary:
-    content = ContentCaches()
-    row = _campaign(content, db)
-    plan = demo.plan_demo(row, content.campaigns.spec(row), classes, NOW, participants, seed=7)
-    db.rollback()
-    summary = demo.run_demo(
-        engine, content, load_daily_spec(settings.content_dir), plan, 30, seed=7
-    )
-    demo.refresh_aggregates(engine, content, [CAMPAIGN], NOW)
-    return summary
+class PlayDemo(Protocol):
+    def __call__(self, participants: int = 80) -> demo.DemoSummary: ...
+
+
+@pytest.fixture
+def play_demo(
+    engine: Engine, settings: Settings, db: Session, demo_roster: list[demo.DemoClass]
+) -> PlayDemo:
+    """``play_demo(participants)``: the demo's week on the shipped demo roster (seed 7), its
+    sums refreshed as the command does."""
+
+    def play(participants: int = 80) -> demo.DemoSummary:
+        content = ContentCaches()
+        row = _campaign(content, db)
+        plan = demo.plan_demo(
+            row, content.campaigns.spec(row), demo_roster, NOW, participants, seed=7
+        )
+        db.rollback()
+        summary = demo.run_demo(
+            engine, content, load_daily_spec(settings.content_dir), plan, 30, seed=7
+        )
+        demo.refresh_aggregates(engine, content, [CAMPAIGN], NOW)
+        return summary
+
+    return play
 
 
 def _row_counts(engine: Engine) -> dict[str, int]:
@@ -143,13 +153,9 @@ def test_p_right_follows_the_stated_difficulty() -> None:
 
 
 def test_after_the_demo_the_reports_show_figures(
-    engine: Engine,
-    settings: Settings,
-    db: Session,
-    demo_roster: list[demo.DemoClass],
-    shipped_survey: None,
+    play_demo: PlayDemo, db: Session, shipped_survey: None
 ) -> None:
-    summary = _play(engine, settings, db, demo_roster)
+    summary = play_demo()
     assert summary.students and summary.adults and summary.results
     assert summary.held == demo.HELD
     db.expire_all()
@@ -177,10 +183,8 @@ def test_after_the_demo_the_reports_show_figures(
     assert db.exec(sm_select(func.count()).select_from(DailyAnswer)).one() > 0
 
 
-def test_the_demo_keeps_the_campaign_rules(
-    engine: Engine, settings: Settings, db: Session, demo_roster: list[demo.DemoClass]
-) -> None:
-    _play(engine, settings, db, demo_roster, participants=120)
+def test_the_demo_keeps_the_campaign_rules(play_demo: PlayDemo, db: Session) -> None:
+    play_demo(participants=120)
     db.expire_all()
     rules = ContentCaches().campaigns.spec(_campaign(ContentCaches(), db)).tracks
     per_participant: Counter[int] = Counter()
@@ -199,11 +203,7 @@ def test_the_demo_keeps_the_campaign_rules(
 
 
 def test_remove_gives_back_the_database_it_found(
-    engine: Engine,
-    settings: Settings,
-    db: Session,
-    demo_roster: list[demo.DemoClass],
-    shipped_survey: None,
+    play_demo: PlayDemo, engine: Engine, db: Session, shipped_survey: None
 ) -> None:
     content = ContentCaches()
     real = Newcomer(track=Track.adult, lang=Lang.zh, nickname="real")
@@ -212,10 +212,10 @@ def test_remove_gives_back_the_database_it_found(
     db.rollback()
     before = _row_counts(engine)
 
-    _play(engine, settings, db, demo_roster)
+    play_demo()
     assert _row_counts(engine)["participant"] > before["participant"]
     with pytest.raises(demo.DemoPresent, match="--remove first"):
-        _play(engine, settings, db, demo_roster)  # twice does not double the data
+        play_demo()  # twice does not double the data
 
     removed = demo.remove_demo(engine, ContentCaches(), NOW)
     assert removed.participants > 0 and removed.results > 0 and removed.campaigns == [CAMPAIGN]
@@ -226,29 +226,17 @@ def test_remove_gives_back_the_database_it_found(
 
 
 def test_remove_takes_review_decisions_with_the_results(
-    engine: Engine, settings: Settings, db: Session, demo_roster: list[demo.DemoClass]
+    play_demo: PlayDemo, engine: Engine, db: Session
 ) -> None:
     from quiz_api.db.models import ReviewDecision, StaffAccount
 
-    _play(engine, settings, db, demo_roster, participants=40)
+    play_demo(participants=40)
     held = db.exec(sm_select(Result).where(col(Result.held))).first()
     assert held is not None
     staff = StaffAccount(username="demo-city", password_hash="x", role="city", created_at=NOW)
     db.add(staff)
     db.commit()
-    assert staff.id is not None
-    db.add(
-        ReviewDecision(
-            attempt_id=held.attempt_id,
-            decision="clear",
-            reason="looked at it",
-            staff_id=staff.id,
-            staff_username="demo-city",
-            staff_role="city",
-            decided_at=NOW,
-        )
-    )
-    db.commit()
+    decide(db, ContentCaches(), staff, held.attempt_id, Decision.clear, "looked at it", NOW)
     removed = demo.remove_demo(engine, ContentCaches(), NOW)
     assert removed.review_decisions == 1
     db.expire_all()
@@ -266,42 +254,16 @@ def test_a_campaign_without_results_loses_its_sums(engine: Engine, db: Session) 
 
 
 @pytest.fixture
-def round_to_june_30(db: Session) -> Iterator[None]:
-    """The test campaign's student track with a round over the demo's week (the campaign
-    row outlives the test: put back after)."""
-    row = db.get(Campaign, CAMPAIGN)
-    assert row is not None
-    before = (row.config, row.content_hash)
-    config = dict(row.config)
-    student = dict(config["tracks"]["student"])
-    student["rounds"] = [
-        {
-            "id": "preliminary",
-            "opens_at": "2026-06-01T00:00:00+08:00",
-            "closes_at": "2026-06-30T23:59:59+08:00",
-            "qualify": {"top_per_district": 2, "min_score": 10},
-        }
-    ]
-    config["tracks"] = {**config["tracks"], "student": student}
-    row.config, row.content_hash = config, "with-rounds"
-    db.add(row)
-    db.commit()
-    yield
-    row = db.get(Campaign, CAMPAIGN)
-    assert row is not None
-    row.config, row.content_hash = before
-    db.add(row)
-    db.commit()
+def round_to_june_30(campaign_rules: CampaignRules) -> None:
+    """The test campaign's student track with a round over the demo's week."""
+    qualify = {"top_per_district": 2, "min_score": 10}
+    campaign_rules("student", rounds=[preliminary_round("2026-06-30T23:59:59+08:00", **qualify)])
 
 
 def test_remove_drops_a_frozen_qualifier_list_the_demo_fell_in(
-    engine: Engine,
-    settings: Settings,
-    db: Session,
-    demo_roster: list[demo.DemoClass],
-    round_to_june_30: None,
+    play_demo: PlayDemo, engine: Engine, db: Session, round_to_june_30: None
 ) -> None:
-    _play(engine, settings, db, demo_roster, participants=40)
+    play_demo(participants=40)
     frozen = QualifierList(
         campaign_id=CAMPAIGN, track="student", round_id="preliminary", frozen_at=NOW, rows=[]
     )

@@ -33,9 +33,19 @@ from quiz_api.services.integrity import (
     sweep,
 )
 from quiz_api.services.reviews import _same_answers_signal
+from tests.plugins import factories
 from tests.plugins.app import Clock
-from tests.plugins.database import SECRET, finish_rank_rebuilds, redis_url
-from tests.plugins.factories import STUDENT, cheapest_right, join, start, submit
+from tests.plugins.database import SECRET, CampaignRules, finish_rank_rebuilds, redis_url
+from tests.plugins.factories import (
+    STUDENT,
+    cheapest_right,
+    join,
+    preliminary_round,
+    share_paper,
+    start,
+    student,
+    submit,
+)
 from tests.plugins.staff import StaffFactory
 
 Headers = dict[str, str]
@@ -45,10 +55,6 @@ CLOSES = datetime(2026, 6, 20, 16, 0, tzinfo=UTC)
 def run_sweep(db: Session, clock: Clock, ranks: RankIndex | None = None) -> SweepReport:
     """A sweep a minute after the test's clock (the sweep leaves the last seconds alone)."""
     return sweep(db, ContentCaches(), clock.now + timedelta(minutes=1), ranks)
-
-
-def student(client: TestClient, nickname: str, **extra: Any) -> Headers:
-    return join(client, **{**STUDENT, "nickname": nickname, **extra})
 
 
 def sit(
@@ -62,29 +68,20 @@ def sit(
 ) -> dict[str, Any]:
     """One attempt, slow enough for the time rule; ``paper_of``: with the questions of that
     attempt (as a shared key answers them), answered the same way."""
-    paper = start(client, who)
-    if paper_of is not None:
-        shared = db.get(Attempt, paper_of)
-        mine = db.get(Attempt, paper["attempt_id"])
-        assert shared is not None and mine is not None
-        mine.paper = shared.paper
-        db.add(mine)
-        db.commit()
-    clock.advance(seconds=seconds)
-    answers = cheapest_right(db, paper, right) if paper_of is None else _same_as(db, paper_of)
-    response = submit(client, who, paper["attempt_id"], answers)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
+    body = factories.sit(client, db, clock, who, right, seconds, copy_of=paper_of)
     assert body["held"] is False  # nothing held it at submission
     return body
 
 
-def _same_as(db: Session, attempt_id: int) -> dict[str, list[str]]:
-    """The answers given to ``attempt_id`` (a leaked key: the same letters on the same
-    paper are the same options)."""
-    result = db.get(Result, attempt_id)
-    assert result is not None
-    return {q: list(c) for q, c in result.answers.items()}
+def shared_key(
+    client: TestClient, db: Session, clock: Clock, leak: list[Headers]
+) -> dict[str, Any]:
+    """The first of ``leak`` sits (12 right), the others hand in a copy of its paper and its
+    answers (a shared key); returns the first one's result."""
+    first = sit(client, db, clock, leak[0], right=12)
+    for who in leak[1:]:
+        sit(client, db, clock, who, 0, paper_of=first["attempt_id"])
+    return first
 
 
 def board(client: TestClient, who: Headers) -> list[tuple[str, int]]:
@@ -133,9 +130,7 @@ def test_the_sweep_is_idempotent_and_never_holds_a_decided_result_again(
     client: TestClient, db: Session, clock: Clock, school: str, staff: StaffFactory
 ) -> None:
     leak = [student(client, f"k{n}") for n in range(3)]
-    first = sit(client, db, clock, leak[0], right=12)
-    for who in leak[1:]:
-        sit(client, db, clock, who, 0, paper_of=first["attempt_id"])
+    first = shared_key(client, db, clock, leak)
     assert len(run_sweep(db, clock).held) == 3
     again = run_sweep(db, clock)
     assert again.held == [] and again.swept["test-campaign"] == clock.now + timedelta(seconds=50)
@@ -210,23 +205,9 @@ def clients() -> Iterator[list[TestClient]]:
 
 
 @pytest.fixture
-def adults_limit(db: Session) -> Iterator[None]:
-    """The test campaign's adults: at most 30 from one address in 10 minutes (put back)."""
-    row = db.get(Campaign, "test-campaign")
-    assert row is not None
-    before = (row.config, row.content_hash)
-    config = dict(row.config)
-    adult = {**config["tracks"]["adult"], "integrity": {"address_max_adults": 30}}
-    config["tracks"] = {**config["tracks"], "adult": adult}
-    row.config, row.content_hash = config, "adults-30"
-    db.add(row)
-    db.commit()
-    yield
-    row = db.get(Campaign, "test-campaign")
-    assert row is not None
-    row.config, row.content_hash = before
-    db.add(row)
-    db.commit()
+def adults_limit(campaign_rules: CampaignRules) -> None:
+    """The test campaign's adults: at most 30 from one address in 10 minutes."""
+    campaign_rules("adult", integrity={"address_max_adults": 30})
 
 
 def test_many_adults_from_one_address_are_held_but_a_school_rush_is_not(
@@ -294,9 +275,7 @@ def test_a_result_held_after_the_fact_leaves_the_redis_boards(
         before = sit(client, db, clock, leak[2], right=1)
         sit(client, db, clock, honest, right=6)
         finish_rank_rebuilds()
-        first = sit(client, db, clock, leak[0], right=12)
-        for who in leak[1:]:
-            sit(client, db, clock, who, 0, paper_of=first["attempt_id"])
+        shared_key(client, db, clock, leak)
         key = index._board("test-campaign", "student", "city", None)
         assert index._redis.zcard(key) == 4
         assert len(run_sweep(db, clock, index).held) == 3
@@ -307,40 +286,16 @@ def test_a_result_held_after_the_fact_leaves_the_redis_boards(
 
 
 @pytest.fixture
-def rounds(db: Session) -> Iterator[None]:
-    """A preliminary round on the student track (put back after)."""
-    row = db.get(Campaign, "test-campaign")
-    assert row is not None
-    before = (row.config, row.content_hash)
-    config = dict(row.config)
-    track = dict(config["tracks"]["student"])
-    track["rounds"] = [
-        {
-            "id": "preliminary",
-            "opens_at": "2026-06-01T00:00:00+08:00",
-            "closes_at": CLOSES.isoformat(),
-            "qualify": {"top_per_school": 5},
-        }
-    ]
-    config["tracks"] = {**config["tracks"], "student": track}
-    row.config, row.content_hash = config, "with-rounds-sweep"
-    db.add(row)
-    db.commit()
-    yield
-    row = db.get(Campaign, "test-campaign")
-    assert row is not None
-    row.config, row.content_hash = before
-    db.add(row)
-    db.commit()
+def rounds(campaign_rules: CampaignRules) -> None:
+    """A preliminary round on the student track."""
+    campaign_rules("student", rounds=[preliminary_round(CLOSES.isoformat(), top_per_school=5)])
 
 
 def test_qualifiers_leave_out_what_the_sweep_holds_and_freeze_after_it(
     client: TestClient, db: Session, clock: Clock, school: str, staff: StaffFactory, rounds: None
 ) -> None:
     leak = [student(client, f"k{n}") for n in range(3)]
-    first = sit(client, db, clock, leak[0], right=12)
-    for who in leak[1:]:
-        sit(client, db, clock, who, 0, paper_of=first["attempt_id"])
+    shared_key(client, db, clock, leak)
     sit(client, db, clock, student(client, "honest"), right=4)
 
     def listing() -> dict[str, Any]:
@@ -359,14 +314,7 @@ def test_qualifiers_leave_out_what_the_sweep_holds_and_freeze_after_it(
     clock.now = CLOSES - timedelta(seconds=60)
     late = [student(client, f"late{n}") for n in range(3)]
     papers = [start(client, who) for who in late]
-    shared = db.get(Attempt, papers[0]["attempt_id"])
-    assert shared is not None
-    for paper in papers[1:]:
-        attempt = db.get(Attempt, paper["attempt_id"])
-        assert attempt is not None
-        attempt.paper = shared.paper
-        db.add(attempt)
-    db.commit()
+    share_paper(db, papers[0]["attempt_id"], [p["attempt_id"] for p in papers[1:]])
     clock.now = CLOSES - timedelta(seconds=2)
     key = cheapest_right(db, papers[0], 12)
     for who, paper in zip(late, papers, strict=True):
@@ -390,9 +338,7 @@ def test_the_background_sweeper_holds_without_a_request(
     client: TestClient, db: Session, clock: Clock, school: str, engine: Any
 ) -> None:
     leak = [student(client, f"k{n}") for n in range(3)]
-    first = sit(client, db, clock, leak[0], right=12)
-    for who in leak[1:]:
-        sit(client, db, clock, who, 0, paper_of=first["attempt_id"])
+    shared_key(client, db, clock, leak)
     sweeper = IntegritySweeper(
         engine, ContentCaches(), None, 0.01, clock=lambda: clock.now + timedelta(minutes=1)
     )
@@ -424,9 +370,7 @@ def test_the_sweep_command(
     from quiz_api.cli.main import app
 
     leak = [student(client, f"k{n}") for n in range(3)]
-    first = sit(client, db, clock, leak[0], right=12)
-    for who in leak[1:]:
-        sit(client, db, clock, who, 0, paper_of=first["attempt_id"])
+    shared_key(client, db, clock, leak)
     monkeypatch.setattr(quiz_api.cli.database, "get_settings", lambda: settings)
     result = CliRunner().invoke(app, ["contest", "sweep", "--campaign", "test-campaign"])
     assert result.exit_code == 0, result.output
@@ -467,7 +411,7 @@ def test_the_same_options_on_shuffled_papers_have_one_answer_key(
     items = shared.paper["items"]
     # The same questions backwards, each question's options backwards too.
     shuffled = [{"v": item["v"], "order": item["order"][::-1]} for item in reversed(items)]
-    given = _same_as(db, first["attempt_id"])
+    given = factories.answers_of(db, first["attempt_id"])
 
     def mirrored(change: bool) -> dict[str, list[str]]:
         answers: dict[str, list[str]] = {}
