@@ -393,7 +393,8 @@ Index(
 
 
 # The Core tables of the quiz's hot path (join, start, submit), which skips the ORM: a
-# request there is a few statements, each one round trip (see quiz_api.db.engine.hot_connection).
+# request there is a few statements, each one round trip (see quiz_api.db.engine.hot_connection);
+# and of the bulk statements elsewhere (the demo's removal, the analytics' sums).
 def _table(model: type[SQLModel]) -> Table:
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
@@ -404,6 +405,10 @@ SCHOOL_CLASS = _table(SchoolClass)
 ATTEMPT = _table(Attempt)
 RESULT = _table(Result)
 BEST_SCORE = _table(BestScore)
+REVIEW_DECISION = _table(ReviewDecision)
+INTEGRITY_FLAG = _table(IntegrityFlag)
+SURVEY_RESPONSE = _table(SurveyResponse)
+SURVEY_ANSWER = _table(SurveyAnswer)
 
 
 class QuestionStatCell(SQLModel, table=True):

@@ -19,12 +19,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TypeVar, cast
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Table, delete, func, select
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session, SQLModel, col
+from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
 from quiz_api.content.bank import LETTERS, CampaignSpec, TrackRules
@@ -36,20 +36,20 @@ from quiz_api.db.models import (
     ATTEMPT,
     BEST_SCORE,
     DAILY_ANSWER,
+    INTEGRITY_FLAG,
     PARTICIPANT,
     QUESTION_STAT_CELL,
     QUESTION_STAT_STATE,
     RESULT,
+    REVIEW_DECISION,
     SCHOOL,
     SCHOOL_CLASS,
+    SURVEY_ANSWER,
+    SURVEY_RESPONSE,
     Attempt,
     Campaign,
-    IntegrityFlag,
     Participant,
     QualifierList,
-    ReviewDecision,
-    SurveyAnswer,
-    SurveyResponse,
     Track,
 )
 from quiz_api.services import attempts as attempt_service
@@ -644,16 +644,6 @@ def _daily(
 
 
 # --- refreshing what the dashboards read, and removing it all -----------------------------
-
-
-def _table(model: type[SQLModel]) -> Table:
-    return cast(Table, model.__table__)  # type: ignore[attr-defined]
-
-
-REVIEW_DECISION = _table(ReviewDecision)
-INTEGRITY_FLAG = _table(IntegrityFlag)
-SURVEY_RESPONSE = _table(SurveyResponse)
-SURVEY_ANSWER = _table(SurveyAnswer)
 
 
 def refresh_aggregates(
