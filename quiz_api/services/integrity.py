@@ -262,12 +262,16 @@ def address_limit(rule: Integrity, track: str) -> int | None:
 # --- holding after the fact -------------------------------------------------------------
 
 
-def _undecided(ids: Iterable[int]) -> Any:
+def _holdable() -> tuple[Any, ...]:
+    """The results a sweep may still hold: not held, and no reviewer decided them."""
     return (
-        col(Result.attempt_id).in_(list(ids)),
         col(Result.held).is_(False),
         ~exists().where(col(ReviewDecision.attempt_id) == col(Result.attempt_id)),
     )
+
+
+def _undecided(ids: Iterable[int]) -> Any:
+    return (col(Result.attempt_id).in_(list(ids)), *_holdable())
 
 
 def _flag(session: Session, campaign_id: str, flags: dict[int, str], now: datetime) -> None:
@@ -307,10 +311,7 @@ def _flagged_results(
     """The results a sweep may still hold (not held, not decided) of flagged participants:
     every result of those flagged just now, and the results in (start, end] of those
     flagged before. Attempt id -> the participant's signal."""
-    undecided = (
-        col(Result.held).is_(False),
-        ~exists().where(col(ReviewDecision.attempt_id) == col(Result.attempt_id)),
-    )
+    undecided = _holdable()
     found: dict[int, str] = {}
     for chunk in _chunks(sorted(newly_flagged)):
         rows = session.exec(
