@@ -28,12 +28,17 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy import String, cast, create_engine, text
 
-from loadtests.bench_reports import bench_database, log, timed
+from loadtests.bench_reports import (
+    DEFAULT_SERVER,
+    bench_database,
+    log,
+    staff_accounts,
+    staff_headers,
+    timed,
+)
 
-DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REQUEST_LIMIT_S = 2.0
 CAMPAIGN = "bench-analytics"
-PASSWORD = "bench-password-123"
 DAY_30 = datetime(2026, 6, 29, 16, 0, tzinfo=UTC)  # 2026-06-30 00:00 in Shanghai
 END = datetime(2026, 7, 1, 0, 0, tzinfo=UTC)
 CATEGORIES = ("drugs", "law", "refusal", "help", "nps")
@@ -190,11 +195,10 @@ def main(
     from quiz_api.api.app import create_app
     from quiz_api.api.deps import get_now
     from quiz_api.core.config import Settings
-    from quiz_api.db.engine import make_engine, session_scope
+    from quiz_api.db.engine import make_engine
     from quiz_api.db.models import QuestionStatCell, StaffRole
     from quiz_api.services import question_report
     from quiz_api.services.caches import ContentCaches
-    from quiz_api.services.staff import create_account
 
     cleanup = ExitStack()  # the database goes when the figures are in (unless --keep)
     url = cleanup.enter_context(bench_database(server, database, fresh=not reuse, keep=keep))
@@ -220,17 +224,7 @@ def main(
         ).one()
     now = datetime.now(UTC)
     username = f"bench-city-{int(now.timestamp())}"
-    with session_scope(engine) as session:
-        create_account(
-            session,
-            username=username,
-            password=PASSWORD,
-            role=StaffRole.city,
-            school_code=None,
-            district=None,
-            now=now,
-            districts=(),
-        )
+    staff_accounts(engine, [(username, StaffRole.city, None)], now)
     engine.dispose()
     app = create_app(settings)
     app.dependency_overrides[get_now] = lambda: END + timedelta(minutes=1)
@@ -243,11 +237,7 @@ def main(
     }
     medians: dict[str, float] = {}
     with TestClient(app) as client:
-        response = client.post(
-            "/api/v1/staff/token", json={"username": username, "password": PASSWORD}
-        )
-        response.raise_for_status()
-        headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
+        headers = staff_headers(client, username)
 
         def get(params: dict[str, str]) -> Any:
             answer = client.get(

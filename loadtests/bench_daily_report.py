@@ -30,7 +30,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import create_engine, text
 
-from loadtests.bench_reports import DEFAULT_SERVER, bench_database
+from loadtests.bench_reports import DEFAULT_SERVER, bench_database, log
 
 CITY_LIMIT_S = 1.0
 DAYS = 30
@@ -65,10 +65,6 @@ SQLITE = (
         series="seq",
     )
 )
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
 
 
 def generate(url: str, answers: int, schools: int) -> float:

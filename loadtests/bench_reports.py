@@ -22,14 +22,19 @@ import json
 import os
 import statistics
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
+
+    from quiz_api.db.models import StaffRole
 
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CITY_LIMIT_S = 1.0
@@ -168,6 +173,35 @@ def timed(call: Any, runs: int) -> list[float]:
     return times
 
 
+def staff_accounts(
+    engine: Engine, accounts: Sequence[tuple[str, StaffRole, str | None]], now: datetime
+) -> None:
+    """Make these staff accounts (username, role, school), each with ``PASSWORD``; school
+    and city accounts name no district."""
+    from quiz_api.db.engine import session_scope
+    from quiz_api.services.staff import create_account
+
+    with session_scope(engine) as session:
+        for username, role, school in accounts:
+            create_account(
+                session,
+                username=username,
+                password=PASSWORD,
+                role=role,
+                school_code=school,
+                district=None,
+                now=now,
+                districts=(),
+            )
+
+
+def staff_headers(client: TestClient, username: str) -> dict[str, str]:
+    """Sign in as ``username`` (``PASSWORD``): the bearer header of its token."""
+    response = client.post("/api/v1/staff/token", json={"username": username, "password": PASSWORD})
+    response.raise_for_status()
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
 @contextmanager
 def bench_database(server: str, database: str, *, fresh: bool, keep: bool) -> Iterator[str]:
     """The URL of a database of the benchmark's own on the PostgreSQL server: made anew and
@@ -213,10 +247,9 @@ def main(
     from quiz_api.api.app import create_app
     from quiz_api.api.deps import get_now
     from quiz_api.core.config import Settings
-    from quiz_api.db.engine import make_engine, session_scope
+    from quiz_api.db.engine import make_engine
     from quiz_api.db.models import StaffRole
     from quiz_api.services import reports
-    from quiz_api.services.staff import create_account
 
     cleanup = ExitStack()  # the database goes when the figures are in (unless --keep)
     url = cleanup.enter_context(bench_database(server, database, fresh=not reuse, keep=keep))
@@ -238,20 +271,13 @@ def main(
     engine = make_engine(settings)
     schools = [f"B{n:05d}" for n in (0, school_count // 3, school_count // 2, school_count - 1)]
     now = datetime.now(UTC)
-    with session_scope(engine) as session:
-        for username, role, school in [("bench-city", StaffRole.city, None)] + [
-            (f"bench-{code}", StaffRole.school, code) for code in schools
-        ]:
-            create_account(
-                session,
-                username=username + f"-{int(now.timestamp())}",
-                password=PASSWORD,
-                role=role,
-                school_code=school,
-                district=None,
-                now=now,
-                districts=(),  # school and city accounts name no district
-            )
+    suffix = f"-{int(now.timestamp())}"
+    staff_accounts(
+        engine,
+        [("bench-city" + suffix, StaffRole.city, None)]
+        + [(f"bench-{code}{suffix}", StaffRole.school, code) for code in schools],
+        now,
+    )
     engine.dispose()  # the accounts are made; the app makes its own engine from the settings
     app = create_app(settings)
     # The last day of the campaign: the city report reads that day's rows live (1/30 of the
@@ -261,12 +287,7 @@ def main(
     with TestClient(app) as client:
 
         def login(username: str) -> dict[str, str]:
-            response = client.post(
-                "/api/v1/staff/token",
-                json={"username": f"{username}-{int(now.timestamp())}", "password": PASSWORD},
-            )
-            response.raise_for_status()
-            return {"Authorization": f"Bearer {response.json()['access_token']}"}
+            return staff_headers(client, username + suffix)
 
         def get(path: str, headers: dict[str, str]) -> Any:
             response = client.get(path, params={"campaign": CAMPAIGN}, headers=headers)
